@@ -1,0 +1,32 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AuthModule, JwtAuthGuard } from '@parley/auth';
+import { ConversationsModule } from './conversations/conversations.module.js';
+import { HealthModule } from './health/health.module.js';
+import { IdentityModule } from './identity/identity.module.js';
+import type { MessagingInfrastructure } from './infrastructure/infrastructure.js';
+import { InfrastructureModule } from './infrastructure/infrastructure.module.js';
+import { MessagesModule } from './messages/messages.module.js';
+import { RealtimeModule } from './realtime/realtime.module.js';
+import { SyncModule } from './sync/sync.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(infra: MessagingInfrastructure): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        InfrastructureModule.forRoot(infra),
+        AuthModule.forRoot(infra.issuer.verifier()),
+        IdentityModule,
+        ConversationsModule,
+        MessagesModule,
+        SyncModule,
+        RealtimeModule,
+        HealthModule,
+      ],
+      // Every route is authenticated unless marked @Public().
+      providers: [{ provide: APP_GUARD, useExisting: JwtAuthGuard }],
+    };
+  }
+}

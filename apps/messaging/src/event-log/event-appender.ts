@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import type { SqlExecutor } from '@parley/db';
+import type { ConversationEvent, ConversationEventOf, ConversationEventType } from '@parley/protocol';
+import { topicOfConversationEvent } from '@parley/event-bus';
+
+/** An event committed with the list of users whose devices must see it live. */
+export interface CommittedEvent {
+  event: ConversationEvent;
+  recipients: string[];
+}
+
+export interface AppendRequest<T extends ConversationEventType> {
+  conversationId: string;
+  type: T;
+  actorId: string;
+  /** Built once the seq is known, so payloads may carry it (a message's own seq). */
+  payload: (seq: number, createdAt: string) => ConversationEventOf<T>['payload'];
+  recipients: string[];
+}
+
+/**
+ * Appends events inside one transaction. The seq comes from the conversation row itself
+ * (`last_seq = last_seq + 1 ... RETURNING`), which also locks the row: concurrent writers to one
+ * conversation queue up, and a rolled-back transaction gives its seq back, so the log stays gap-free.
+ */
+export class EventAppender {
+  readonly appended: CommittedEvent[] = [];
+
+  constructor(private readonly tx: SqlExecutor) {}
+
+  async assignNextSeq(conversationId: string): Promise<number> {
+    const { rows } = await this.tx.query<{ last_seq: number }>(
+      'UPDATE conversations SET last_seq = last_seq + 1, updated_at = now() WHERE id = $1 RETURNING last_seq',
+      [conversationId],
+    );
+    const row = rows[0];
+    if (!row) throw new Error(`conversation ${conversationId} vanished inside its transaction`);
+    return row.last_seq;
+  }
+
+  async append<T extends ConversationEventType>(req: AppendRequest<T>, seq?: number): Promise<ConversationEventOf<T>> {
+    const assigned = seq ?? (await this.assignNextSeq(req.conversationId));
+    const createdAt = new Date().toISOString();
+    const event = {
+      id: randomUUID(),
+      conversationId: req.conversationId,
+      seq: assigned,
+      type: req.type,
+      actorId: req.actorId,
+      createdAt,
+      payload: req.payload(assigned, createdAt),
+    } as unknown as ConversationEventOf<T>;
+    await this.tx.query(
+      `INSERT INTO events (conversation_id, seq, id, type, actor_id, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [event.conversationId, event.seq, event.id, event.type, event.actorId, JSON.stringify(event.payload), createdAt],
+    );
+    await this.tx.query(`INSERT INTO outbox (event_id, topic, payload) VALUES ($1, $2, $3)`, [
+      event.id,
+      topicOfConversationEvent(event.type),
+      JSON.stringify(event),
+    ]);
+    this.appended.push({ event, recipients: [...new Set(req.recipients)] });
+    return event;
+  }
+}

@@ -1,0 +1,40 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Database } from '@parley/db';
+import type { ConversationEvent } from '@parley/protocol';
+import { DATABASE } from '../infrastructure/tokens.js';
+
+interface EventRow {
+  conversation_id: string;
+  seq: number;
+  id: string;
+  type: string;
+  actor_id: string;
+  payload: unknown;
+  created_at: Date;
+}
+
+function toEvent(row: EventRow): ConversationEvent {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    seq: row.seq,
+    type: row.type,
+    actorId: row.actor_id,
+    createdAt: row.created_at.toISOString(),
+    payload: row.payload,
+  } as ConversationEvent;
+}
+
+@Injectable()
+export class EventLogRepository {
+  constructor(@Inject(DATABASE) private readonly db: Database) {}
+
+  async readRange(conversationId: string, fromSeq: number, toSeq: number): Promise<ConversationEvent[]> {
+    const { rows } = await this.db.query<EventRow>(
+      `SELECT conversation_id, seq, id, type, actor_id, payload, created_at FROM events
+       WHERE conversation_id = $1 AND seq BETWEEN $2 AND $3 ORDER BY seq`,
+      [conversationId, fromSeq, toSeq],
+    );
+    return rows.map(toEvent);
+  }
+}

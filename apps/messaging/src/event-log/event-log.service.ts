@@ -1,0 +1,51 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Database, SqlExecutor } from '@parley/db';
+import { MessagingLimits, type RetransmitResponse } from '@parley/protocol';
+import { DATABASE } from '../infrastructure/tokens.js';
+import { EventDeliveryService } from '../realtime/event-delivery.service.js';
+import { OutboxRelay } from '../outbox/outbox-relay.js';
+import { EventAppender } from './event-appender.js';
+import { EventLogRepository } from './event-log.repository.js';
+import { planRetransmitPage } from './retransmit-page.js';
+
+@Injectable()
+export class EventLogService {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(EventLogRepository) private readonly events: EventLogRepository,
+    @Inject(EventDeliveryService) private readonly delivery: EventDeliveryService,
+    @Inject(OutboxRelay) private readonly outbox: OutboxRelay,
+  ) {}
+
+  /**
+   * Runs `work` in one transaction with an appender; once committed, every appended event is pushed to its
+   * recipients' devices and the outbox relay is woken. Nothing is pushed for a rolled-back transaction.
+   */
+  async commit<T>(work: (tx: SqlExecutor, log: EventAppender) => Promise<T>): Promise<T> {
+    let appender: EventAppender | undefined;
+    const result = await this.db.transaction(async (tx) => {
+      appender = new EventAppender(tx);
+      return work(tx, appender);
+    });
+    const committed = appender?.appended ?? [];
+    if (committed.length > 0) {
+      await this.delivery.deliver(committed);
+      this.outbox.nudge();
+    }
+    return result;
+  }
+
+  /** retransmitEvents: the caller has already been authorised for the conversation. */
+  async retransmit(conversationId: string, lastSeq: number, fromSeq: number, toSeq?: number): Promise<RetransmitResponse> {
+    const page = planRetransmitPage({ lastSeq, fromSeq, toSeq, pageSize: MessagingLimits.retransmitPageSize });
+    const events = page.empty ? [] : await this.events.readRange(conversationId, page.fromSeq, page.toSeq);
+    return {
+      conversationId,
+      events,
+      fromSeq: page.fromSeq,
+      toSeq: page.toSeq,
+      lastSeq,
+      nextFromSeq: page.nextFromSeq,
+    };
+  }
+}

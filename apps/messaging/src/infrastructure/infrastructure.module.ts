@@ -1,0 +1,21 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { MESSAGING_CONFIG } from '../config/config.js';
+import type { MessagingInfrastructure } from './infrastructure.js';
+import { DATABASE, EVENT_BUS, LOGGER, REALTIME_FANOUT, TOKEN_ISSUER } from './tokens.js';
+
+/** Makes the pre-built resources injectable everywhere; their lifecycle is owned by the app factory. */
+@Global()
+@Module({})
+export class InfrastructureModule {
+  static forRoot(infra: MessagingInfrastructure): DynamicModule {
+    const providers = [
+      { provide: MESSAGING_CONFIG, useValue: infra.config },
+      { provide: LOGGER, useValue: infra.logger },
+      { provide: DATABASE, useValue: infra.db },
+      { provide: EVENT_BUS, useValue: infra.bus },
+      { provide: REALTIME_FANOUT, useValue: infra.fanout },
+      { provide: TOKEN_ISSUER, useValue: infra.issuer },
+    ];
+    return { module: InfrastructureModule, providers, exports: providers.map((p) => p.provide) };
+  }
+}

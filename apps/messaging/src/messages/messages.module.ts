@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { ConversationsModule } from '../conversations/conversations.module.js';
+import { EventLogModule } from '../event-log/event-log.module.js';
+import { DeliveryModule } from '../realtime/delivery.module.js';
+import { MessagesController } from './messages.controller.js';
+import { MessageStatsRepository, MessagesRepository } from './messages.repository.js';
+import { MessagesService } from './messages.service.js';
+
+@Module({
+  imports: [ConversationsModule, EventLogModule, DeliveryModule],
+  controllers: [MessagesController],
+  providers: [MessagesRepository, MessageStatsRepository, MessagesService],
+  exports: [MessagesService],
+})
+export class MessagesModule {}

@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { isUniqueViolation } from '@parley/db';
+import type { EditMessageRequest, HistoryResponse, Message, MessagePartInput, SendMessageRequest } from '@parley/protocol';
+import { ConversationsService } from '../conversations/conversations.service.js';
+import { ConflictError, ForbiddenError, NotFoundError, PayloadTooLargeError, ValidationError } from '../errors/domain-errors.js';
+import { EventLogService } from '../event-log/event-log.service.js';
+import { EventDeliveryService } from '../realtime/event-delivery.service.js';
+import { MessageStatsRepository, MessagesRepository, toMessage } from './messages.repository.js';
+import { findPartContentIssues } from './part-content.js';
+import { findPartSizeViolation } from './part-limits.js';
+
+@Injectable()
+export class MessagesService {
+  constructor(
+    @Inject(MessagesRepository) private readonly repo: MessagesRepository,
+    @Inject(ConversationsService) private readonly conversations: ConversationsService,
+    @Inject(EventLogService) private readonly eventLog: EventLogService,
+    @Inject(EventDeliveryService) private readonly delivery: EventDeliveryService,
+    @Inject(MessageStatsRepository) private readonly stats: MessageStatsRepository,
+  ) {}
+
+  /** Per conversation of the user: unread count and the last visible message. */
+  async summaries(userId: string, conversationIds: string[]): Promise<Map<string, { unreadCount: number; lastMessage: Message | null }>> {
+    const [unread, last] = await Promise.all([this.stats.unreadCounts(userId), this.stats.lastMessages(conversationIds)]);
+    const out = new Map<string, { unreadCount: number; lastMessage: Message | null }>();
+    for (const id of conversationIds) {
+      const row = last.get(id);
+      out.set(id, { unreadCount: unread.get(id) ?? 0, lastMessage: row ? toMessage(row) : null });
+    }
+    return out;
+  }
+
+  /**
+   * Sends once per clientMessageId: a retry (even racing the first attempt) returns the first message and
+   * appends nothing, so a flaky network never produces duplicates.
+   */
+  async send(senderId: string, conversationId: string, req: SendMessageRequest): Promise<{ message: Message; created: boolean }> {
+    checkParts(req.parts);
+    const existing = await this.repo.findByClientId(conversationId, senderId, req.clientMessageId);
+    if (existing) {
+      await this.conversations.getForReader(senderId, conversationId);
+      return { message: toMessage(existing), created: false };
+    }
+    try {
+      const message = await this.eventLog.commit(async (tx, log) => {
+        await this.conversations.requireParticipant(tx, conversationId, senderId, 'write');
+        const seq = await log.assignNextSeq(conversationId);
+        const createdAt = new Date().toISOString();
+        const row = await this.repo.insert(tx, {
+          id: randomUUID(),
+          conversationId,
+          seq,
+          senderId,
+          clientMessageId: req.clientMessageId,
+          parts: req.parts,
+          createdAt,
+        });
+        const message = toMessage(row);
+        await log.append(
+          {
+            conversationId,
+            type: 'message.sent',
+            actorId: senderId,
+            payload: () => ({ message }),
+            recipients: await this.conversations.participantIds(conversationId, tx),
+          },
+          seq,
+        );
+        return message;
+      });
+      return { message, created: true };
+    } catch (err) {
+      if (isUniqueViolation(err)) {
+        const first = await this.repo.findByClientId(conversationId, senderId, req.clientMessageId);
+        if (first) return { message: toMessage(first), created: false };
+      }
+      throw err;
+    }
+  }
+
+  async edit(actorId: string, conversationId: string, messageId: string, req: EditMessageRequest): Promise<Message> {
+    checkParts(req.parts);
+    return this.eventLog.commit(async (tx, log) => {
+      const ctx = await this.conversations.requireParticipant(tx, conversationId, actorId);
+      const row = await this.repo.findById(conversationId, messageId, tx);
+      if (!row) throw new NotFoundError('message not found');
+      this.requireEditRight(ctx.permissions, row.sender_id === actorId);
+      if (row.removed_at) throw new ConflictError('a removed message cannot be edited');
+      const seq = await log.assignNextSeq(conversationId);
+      const editedAt = new Date().toISOString();
+      await this.repo.updateParts(tx, messageId, req.parts, editedAt);
+      await log.append(
+        {
+          conversationId,
+          type: 'message.edited',
+          actorId,
+          payload: () => ({ messageId, messageSeq: row.seq, parts: req.parts, editedAt }),
+          recipients: await this.conversations.participantIds(conversationId, tx),
+        },
+        seq,
+      );
+      return toMessage({ ...row, parts: req.parts, edited_at: new Date(editedAt) });
+    });
+  }
+
+  async remove(actorId: string, conversationId: string, messageId: string): Promise<void> {
+    await this.eventLog.commit(async (tx, log) => {
+      const ctx = await this.conversations.requireParticipant(tx, conversationId, actorId);
+      const row = await this.repo.findById(conversationId, messageId, tx);
+      if (!row) throw new NotFoundError('message not found');
+      this.requireEditRight(ctx.permissions, row.sender_id === actorId);
+      if (row.removed_at) return; // removing twice is a no-op, not a second event
+      const removedAt = new Date().toISOString();
+      await this.repo.markRemoved(tx, messageId, removedAt);
+      await log.append({
+        conversationId,
+        type: 'message.removed',
+        actorId,
+        payload: () => ({ messageId, messageSeq: row.seq, removedAt }),
+        recipients: await this.conversations.participantIds(conversationId, tx),
+      });
+    });
+  }
+
+  /**
+   * markAsRead(seq): one server-side lastReadSeq per user, so every device agrees. Moving backwards is a
+   * no-op; a seq past the end is clamped to the conversation's lastSeq.
+   */
+  async markAsRead(userId: string, conversationId: string, seq: number): Promise<{ lastReadSeq: number }> {
+    return this.eventLog.commit(async (tx, log) => {
+      const ctx = await this.conversations.requireParticipant(tx, conversationId, userId);
+      const target = Math.min(seq, ctx.conversation.last_seq);
+      if (target <= ctx.participant.last_read_seq) return { lastReadSeq: ctx.participant.last_read_seq };
+      await this.conversations.setLastRead(tx, conversationId, userId, target);
+      await log.append({
+        conversationId,
+        type: 'conversation.read',
+        actorId: userId,
+        payload: () => ({ userId, seq: target }),
+        recipients: await this.conversations.participantIds(conversationId, tx),
+      });
+      return { lastReadSeq: target };
+    });
+  }
+
+  async history(userId: string, conversationId: string, before: number | undefined, limit: number): Promise<HistoryResponse> {
+    const { conversation } = await this.conversations.getForReader(userId, conversationId);
+    const beforeSeq = before ?? conversation.lastSeq + 1;
+    const rows = await this.repo.pageBefore(conversationId, beforeSeq, limit);
+    const first = rows[0];
+    const nextBefore = first && (await this.repo.hasAnyBefore(conversationId, first.seq)) ? first.seq : null;
+    return { messages: rows.map(toMessage), nextBefore, lastSeq: conversation.lastSeq };
+  }
+
+  /** Typing is ephemeral: no seq, no history, only pushed to the other participants' live devices. */
+  async typing(userId: string, conversationId: string, active: boolean): Promise<void> {
+    const participants = await this.conversations.participantIds(conversationId);
+    if (!participants.includes(userId)) throw new NotFoundError('conversation not found');
+    await this.delivery.deliverTyping(
+      { conversationId, userId, active },
+      participants.filter((id) => id !== userId),
+    );
+  }
+
+  private requireEditRight(p: { editOwn: boolean; editAll: boolean }, own: boolean): void {
+    if (p.editAll || (own && p.editOwn)) return;
+    throw new ForbiddenError(own ? 'missing permission: editOwn' : 'missing permission: editAll');
+  }
+}
+
+function checkParts(parts: MessagePartInput[]): void {
+  const violation = findPartSizeViolation(parts);
+  if (violation) {
+    throw new PayloadTooLargeError(
+      'part' in violation
+        ? `parts.${violation.part} is ${violation.bytes} bytes; the limit is ${violation.limit}`
+        : `the message is ${violation.total} bytes; the limit is ${violation.limit}`,
+    );
+  }
+  const issues = findPartContentIssues(parts);
+  if (issues.length > 0) throw new ValidationError(issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
+}

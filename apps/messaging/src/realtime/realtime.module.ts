@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { MessagesModule } from '../messages/messages.module.js';
+import { RealtimeGateway } from './realtime.gateway.js';
+
+@Module({
+  imports: [MessagesModule],
+  providers: [RealtimeGateway],
+  exports: [RealtimeGateway],
+})
+export class RealtimeModule {}

@@ -1,0 +1,6 @@
+export type { Database, Migration, OpenDatabaseOptions, QueryResult, SqlExecutor } from './types.js';
+export { openDatabase } from './open-database.js';
+export { runMigrations } from './migrations.js';
+export { dropSchema } from './schema.js';
+export { isUniqueViolation } from './errors.js';
+export { describeDatabase } from './describe.js';

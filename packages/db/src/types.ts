@@ -1,0 +1,58 @@
+/** Rows plus the number of rows returned or affected by the statement. */
+export interface QueryResult<R> {
+  rows: R[];
+  rowCount: number;
+}
+
+/** Anything that can run one parameterised SQL statement ($1, $2, ...). */
+export interface SqlExecutor {
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>>;
+}
+
+export interface Database extends SqlExecutor {
+  readonly kind: 'postgres' | 'pglite';
+  /** The service's schema; every connection runs with search_path = <schema>, public. */
+  readonly schema: string;
+  /**
+   * Runs fn inside BEGIN/COMMIT; ROLLBACK and rethrow if fn throws.
+   * Use only `tx` inside fn: on PGlite (one connection) calling the database itself would deadlock.
+   */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** SELECT 1; throws if the database is unreachable or closed. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** postgres://... ; when absent an embedded PGlite is used. */
+  url?: string;
+  /** Directory for PGlite data (created recursively); 'memory://' or undefined means in-memory. */
+  pgliteDir?: string;
+  /** Service schema, /^[a-z_][a-z0-9_]{0,62}$/; created if missing. */
+  schema: string;
+  /** pg pool size (default 10). Ignored by PGlite, which has a single connection. */
+  poolSize?: number;
+  /** Per-statement timeout. Applied on postgres only: PGlite cannot interrupt a running statement. */
+  statementTimeoutMs?: number;
+  /** Receives connection errors that happen outside any query (e.g. an idle pooled connection dropped). */
+  onError?: (err: Error) => void;
+}
+
+export interface Migration {
+  version: number;
+  name: string;
+  /** May contain several statements; runs in one transaction with the schema migration row. */
+  sql: string;
+}
+
+/**
+ * Internal: the executor handed to transaction() callbacks can also run multi-statement scripts
+ * (simple query protocol), which migrations need. Not part of the public API.
+ */
+export interface ScriptExecutor extends SqlExecutor {
+  execScript(sql: string): Promise<void>;
+}
+
+export function isScriptExecutor(executor: SqlExecutor): executor is ScriptExecutor {
+  return typeof (executor as Partial<ScriptExecutor>).execScript === 'function';
+}

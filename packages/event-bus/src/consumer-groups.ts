@@ -1,0 +1,23 @@
+/**
+ * Every consumer group. A group name is also its BullMQ queue name, so the jobs already waiting in Redis are
+ * found under it: a shipped value is never renamed (add a new group and retire the old one instead).
+ */
+export const ConsumerGroups = {
+  messagingWebhooks: 'messaging-webhooks',
+} as const;
+
+export type ConsumerGroup = (typeof ConsumerGroups)[keyof typeof ConsumerGroups];
+
+/**
+ * Lower-case kebab-case only. Besides readability this keeps group names apart from the bus's own keys
+ * (which use `_`) and away from `:`, which BullMQ refuses in queue names.
+ */
+const groupNamePattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+export function assertGroupName(group: unknown): asserts group is string {
+  if (typeof group !== 'string' || group.length > 100 || !groupNamePattern.test(group)) {
+    throw new Error(
+      `event bus: invalid consumer group name "${String(group)}" (expected lower-case kebab-case)`,
+    );
+  }
+}

@@ -1,0 +1,232 @@
+import { Queue, type Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { toBusEvent, type BusEvent, type PublishInput } from './bus-event.js';
+import { assertGroupName } from './consumer-groups.js';
+import {
+  listDeadLetters,
+  replayAllDeadLetters,
+  replayDeadLetter,
+  type DeadLetter,
+  type GroupQueue,
+} from './dead-letters.js';
+import { FanoutProducer, type FanoutJob } from './fanout-producer.js';
+import { GroupRegistry } from './group-registry.js';
+import { handlerTable, startGroupWorker, type Subscription } from './group-worker.js';
+import { closeRedis, createFailFastRedis, whenReady } from './redis-connections.js';
+import { jobOptionsFor, resolveRetryPolicy } from './retry-policy.js';
+import type { Topic, TopicPayloads } from './topics.js';
+
+export interface EventBusOptions {
+  redisUrl: string;
+  /** BullMQ key prefix and namespace of the bus's own keys: two prefixes never see each other's events. */
+  prefix: string;
+  /** Connection problems, worker errors and jobs that ended in the dead letters; never throws into the caller. */
+  onError?: (err: unknown, context: string) => void;
+}
+
+export interface SubscribeOptions {
+  /** Jobs this process runs at the same time for the group. Default 1. */
+  concurrency?: number;
+  /** Total tries per job, the first included. Default 8. */
+  attempts?: number;
+  /** First retry delay, doubled at each retry. Default 2000 ms. */
+  backoffDelayMs?: number;
+}
+
+/**
+ * Durable, typed fan-out of domain events to consumer groups (one BullMQ queue each).
+ *
+ * Publishing reads the groups of each topic from Redis and adds one job per group in a single MULTI, the job
+ * id being the event id. Partial failure: Redis does not roll back a MULTI, so if one job's script fails the
+ * others stay added and `publish` rejects; if the connection drops after EXEC was sent, `publish` rejects
+ * though every job may exist. Either way publishing the same event again is the fix, and is safe: groups
+ * that already have the job keep it untouched (completed jobs are kept 24 h for exactly this).
+ */
+export class EventBus {
+  private readonly redis: Redis;
+  private readonly registry: GroupRegistry;
+  private readonly producer: FanoutProducer;
+  private readonly queues = new Map<string, GroupQueue>();
+  private readonly workers = new Map<string, Worker>();
+  /** Groups with a worker running or starting in this process. */
+  private readonly subscribedGroups = new Set<string>();
+  /** The publisher connection is shared with BullMQ objects that re-emit its errors: report each error once. */
+  private readonly reportedErrors = new WeakSet<object>();
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly opts: EventBusOptions) {
+    if (!opts.redisUrl) throw new Error('event bus: redisUrl is required');
+    if (!opts.prefix || /\s/.test(opts.prefix)) throw new Error('event bus: prefix must be a non-empty word');
+    this.redis = createFailFastRedis(opts.redisUrl, (err) => this.report(err, 'publisher'));
+    this.registry = new GroupRegistry(this.redis, opts.prefix);
+    // Shares the fail-fast connection: a publish must error out, not queue up, while Redis is away.
+    this.producer = new FanoutProducer({ connection: this.redis, prefix: opts.prefix });
+    this.producer.on('error', (err) => this.report(err, 'publisher'));
+  }
+
+  /** Resolves with the groups that have (now or already) a job for this event; none subscribed is not an error. */
+  async publish<T extends Topic>(
+    topic: T,
+    event: { id: string; payload: TopicPayloads[T]; occurredAt?: string },
+  ): Promise<{ deliveredToGroups: string[] }> {
+    const [deliveredToGroups = []] = await this.deliver([toBusEvent({ ...event, topic })]);
+    return { deliveredToGroups };
+  }
+
+  /** A whole batch in one transaction; an unknown topic or bad id anywhere refuses the batch before any write. */
+  async publishMany(events: Array<PublishInput>): Promise<void> {
+    if (events.length === 0) return;
+    await this.deliver(events.map((event) => toBusEvent(event)));
+  }
+
+  private async deliver(events: BusEvent[]): Promise<string[][]> {
+    this.assertOpen();
+    await whenReady(this.redis);
+    const deliveries = await this.registry.deliveriesFor(events.map((event) => event.topic));
+    const jobs: FanoutJob[] = [];
+    const groupsPerEvent = events.map((event) => {
+      const targets = deliveries.get(event.topic) ?? [];
+      for (const { group, policy } of targets) {
+        jobs.push({
+          queueName: group,
+          name: event.topic,
+          data: event,
+          opts: jobOptionsFor(event.id, policy),
+        });
+      }
+      return targets.map((target) => target.group);
+    });
+    await this.producer.addAllOrThrow(jobs);
+    return groupsPerEvent;
+  }
+
+  /**
+   * Registers `group` for the handlers' topics (and for no other), then starts this process's worker for it.
+   * Resolves once the worker is running. The retry policy is stored with the registration and applied by
+   * every publisher to the jobs it creates for the group.
+   */
+  async subscribe<T extends Topic>(
+    group: string,
+    handlers: { [K in T]: (event: BusEvent<K>) => Promise<void> },
+    options: SubscribeOptions = {},
+  ): Promise<Subscription> {
+    this.assertOpen();
+    assertGroupName(group);
+    const table = handlerTable(group, handlers);
+    const policy = resolveRetryPolicy(options);
+    const concurrency = options.concurrency ?? 1;
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      throw new Error(`event bus: concurrency must be an integer >= 1, got ${concurrency}`);
+    }
+    // One processor per queue: a second worker with other handlers would take jobs it cannot run.
+    if (this.subscribedGroups.has(group)) {
+      throw new Error(`event bus: group "${group}" is already subscribed on this bus`);
+    }
+    this.subscribedGroups.add(group);
+    const topics = [...table.keys()];
+
+    let worker: Worker;
+    try {
+      await whenReady(this.redis);
+      await this.registry.register(group, topics, policy);
+      worker = await startGroupWorker({
+        group,
+        handlers: table,
+        redisUrl: this.opts.redisUrl,
+        prefix: this.opts.prefix,
+        concurrency,
+        report: (err, context) => this.report(err, context),
+      });
+    } catch (err) {
+      this.subscribedGroups.delete(group);
+      throw err;
+    }
+    if (this.closing) {
+      await worker.close();
+      throw new Error('event bus: closed while subscribing');
+    }
+    this.workers.set(group, worker);
+
+    let closed: Promise<void> | undefined;
+    return {
+      group,
+      topics,
+      close: () => {
+        closed ??= worker.close().finally(() => {
+          this.workers.delete(group);
+          this.subscribedGroups.delete(group);
+        });
+        return closed;
+      },
+    };
+  }
+
+  /** Jobs of `group` that gave up (most recent first). */
+  async deadLetters(group: string, limit = 50): Promise<DeadLetter[]> {
+    return listDeadLetters(await this.queueOf(group), limit);
+  }
+
+  /** Moves one dead letter back to the queue with a fresh attempt budget. */
+  async replayDeadLetter(group: string, jobId: string): Promise<void> {
+    await replayDeadLetter(await this.queueOf(group), jobId);
+  }
+
+  /** Replays every current dead letter of `group`; resolves with how many were replayed. */
+  async replayAllDeadLetters(group: string): Promise<number> {
+    return replayAllDeadLetters(await this.queueOf(group));
+  }
+
+  /** Throws when Redis does not answer within a few seconds. */
+  async ping(): Promise<void> {
+    this.assertOpen();
+    await whenReady(this.redis);
+    await this.redis.ping();
+  }
+
+  /** Stops the workers (letting jobs in progress finish), then closes queues and connections. */
+  close(): Promise<void> {
+    this.closing ??= this.closeAll();
+    return this.closing;
+  }
+
+  private async closeAll(): Promise<void> {
+    await Promise.allSettled([...this.workers.values()].map((worker) => worker.close()));
+    this.workers.clear();
+    await Promise.allSettled([
+      this.producer.close(),
+      ...[...this.queues.values()].map((queue) => queue.close()),
+    ]);
+    this.queues.clear();
+    await closeRedis(this.redis);
+  }
+
+  /** Queue handles for inspection, created on first use and sharing the fail-fast connection. */
+  private async queueOf(group: string): Promise<GroupQueue> {
+    this.assertOpen();
+    assertGroupName(group);
+    await whenReady(this.redis);
+    let queue = this.queues.get(group);
+    if (!queue) {
+      queue = new Queue<BusEvent, void, string>(group, { connection: this.redis, prefix: this.opts.prefix });
+      queue.on('error', (err) => this.report(err, `queue:${group}`));
+      this.queues.set(group, queue);
+    }
+    return queue;
+  }
+
+  private assertOpen(): void {
+    if (this.closing) throw new Error('event bus: closed');
+  }
+
+  private report(err: unknown, context: string): void {
+    if (typeof err === 'object' && err !== null) {
+      if (this.reportedErrors.has(err)) return;
+      this.reportedErrors.add(err);
+    }
+    try {
+      this.opts.onError?.(err, context);
+    } catch {
+      // A throwing error callback must not turn a reported error into a crash.
+    }
+  }
+}

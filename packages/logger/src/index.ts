@@ -1,0 +1,2 @@
+export { createLogger, type Logger, type LoggerOptions } from './create-logger.js';
+export { PinoNestLogger } from './pino-nest-logger.js';

@@ -1,0 +1,2 @@
+export * from './common.js';
+export * from './messaging/index.js';

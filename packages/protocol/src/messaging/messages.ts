@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { MessagingLimits } from './limits.js';
+import { MessagePart, MessagePartInput } from './parts.js';
+
+export const Message = z.object({
+  id: z.uuid(),
+  conversationId: z.uuid(),
+  /** The seq of the `message.sent` event that created it: the message's position in the conversation. */
+  seq: z.number().int(),
+  senderId: z.uuid(),
+  clientMessageId: z.string(),
+  parts: z.array(MessagePart),
+  createdAt: z.string(),
+  editedAt: z.string().nullable(),
+  removedAt: z.string().nullable(),
+});
+export type Message = z.infer<typeof Message>;
+
+/** Idempotency key chosen by the sender; a retried send with the same key returns the first result. */
+export const ClientMessageId = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : -');
+
+export const SendMessageRequest = z.strictObject({
+  clientMessageId: ClientMessageId,
+  parts: z.array(MessagePartInput).min(1).max(MessagingLimits.maxPartsPerMessage),
+});
+export type SendMessageRequest = z.infer<typeof SendMessageRequest>;
+
+export const EditMessageRequest = z.strictObject({
+  parts: z.array(MessagePartInput).min(1).max(MessagingLimits.maxPartsPerMessage),
+});
+export type EditMessageRequest = z.infer<typeof EditMessageRequest>;
+
+export const MarkAsReadRequest = z.strictObject({ seq: z.number().int().min(0) });
+export type MarkAsReadRequest = z.infer<typeof MarkAsReadRequest>;
+
+export const TypingRequest = z.strictObject({ active: z.boolean().default(true) });
+
+const SeqParam = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+/** retransmitEvents(conversationId, fromSeq, toSeq): inclusive range, served in capped pages. */
+export const RetransmitQuery = z
+  .strictObject({ fromSeq: SeqParam.pipe(z.number().min(1)), toSeq: SeqParam.optional() })
+  .refine((q) => q.toSeq === undefined || q.toSeq >= q.fromSeq, {
+    message: 'toSeq must not be below fromSeq',
+    path: ['toSeq'],
+  });
+export type RetransmitQuery = z.infer<typeof RetransmitQuery>;
+
+export const HistoryQuery = z.strictObject({
+  before: SeqParam.optional(),
+  limit: z.coerce.number().int().min(1).max(MessagingLimits.historyPageSize).default(50),
+});
+export type HistoryQuery = z.infer<typeof HistoryQuery>;
+
+export const HistoryResponse = z.object({
+  messages: z.array(Message),
+  /** Pass as `before` to get the previous page; null at the start of the conversation. */
+  nextBefore: z.number().int().nullable(),
+  lastSeq: z.number().int(),
+});
+export type HistoryResponse = z.infer<typeof HistoryResponse>;
+
+export const CatchUpQuery = z.strictObject({ sinceSeq: SeqParam });

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/** A MIME type such as `text/plain` or `application/voip-link`, parameters allowed. */
+export const MimeType = z
+  .string()
+  .max(255)
+  .regex(/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*(\s*;.*)?$/i, 'must be a MIME type like text/plain');
+
+/**
+ * One ordered part of a message. Inline parts carry `body` (text, JSON as text, or base64 for binary with
+ * `encoding: 'base64'`); file parts carry a `url` instead.
+ */
+export const MessagePartInput = z
+  .strictObject({
+    mimeType: MimeType,
+    body: z.string().optional(),
+    encoding: z.enum(['utf-8', 'base64']).optional(),
+    url: z.url({ protocol: /^https?$/ }).optional(),
+    name: z.string().max(255).optional(),
+    size: z.number().int().nonnegative().optional(),
+  })
+  .refine((p) => (p.body === undefined) !== (p.url === undefined), {
+    message: 'a part has either body or url',
+    path: ['body'],
+  });
+export type MessagePartInput = z.infer<typeof MessagePartInput>;
+
+export const MessagePart = z.object({
+  mimeType: z.string(),
+  body: z.string().optional(),
+  encoding: z.enum(['utf-8', 'base64']).optional(),
+  url: z.string().optional(),
+  name: z.string().optional(),
+  size: z.number().optional(),
+});
+export type MessagePart = z.infer<typeof MessagePart>;
+
+/** Body of an `application/voip-link` part: a join link or a provider call id, plus the call's status. */
+export const VoipLinkBody = z
+  .strictObject({
+    provider: z.string().min(1).max(64),
+    callId: z.string().min(1).max(256),
+    joinUrl: z.url().optional(),
+    status: z.enum(['created', 'ringing', 'started', 'ended', 'missed']).default('created'),
+    media: z.enum(['audio', 'video']).default('video'),
+    participants: z.array(z.string()).optional(),
+  });
+export type VoipLinkBody = z.infer<typeof VoipLinkBody>;
+
+export const KnownMimeTypes = {
+  text: 'text/plain',
+  json: 'application/json',
+  voipLink: 'application/voip-link',
+} as const;
