@@ -267,6 +267,23 @@ describe('EventBus', () => {
     await again.close();
   });
 
+  it('lets the latest subscription of a group define its topics', async () => {
+    const before = await bus.subscribe('reshaped', {
+      [Topics.participantsUpdated]: async () => undefined,
+      [Topics.conversationUpdated]: async () => undefined,
+    });
+    await before.close();
+    const after = await bus.subscribe('reshaped', { [Topics.conversationUpdated]: async () => undefined });
+    try {
+      const dropped = await bus.publish(Topics.participantsUpdated, newEvent(Topics.participantsUpdated));
+      expect(dropped.deliveredToGroups).not.toContain('reshaped');
+      const kept = await bus.publish(Topics.conversationUpdated, newEvent(Topics.conversationUpdated));
+      expect(kept.deliveredToGroups).toContain('reshaped');
+    } finally {
+      await after.close();
+    }
+  });
+
   it('refuses unknown topics and unusable ids at run time, writing nothing of a refused batch', async () => {
     const handled: BusEvent[] = [];
     await bus.subscribe('guarded', { [Topics.conversationRead]: async (event) => void handled.push(event) });

@@ -36,11 +36,14 @@ export interface SubscribeOptions {
 /**
  * Durable, typed fan-out of domain events to consumer groups (one BullMQ queue each).
  *
- * Publishing reads the groups of each topic from Redis and adds one job per group in a single MULTI, the job
- * id being the event id. Partial failure: Redis does not roll back a MULTI, so if one job's script fails the
- * others stay added and `publish` rejects; if the connection drops after EXEC was sent, `publish` rejects
- * though every job may exist. Either way publishing the same event again is the fix, and is safe: groups
- * that already have the job keep it untouched (completed jobs are kept 24 h for exactly this).
+ * Publishing reads the groups of each topic from Redis and adds one job per group in a single MULTI/EXEC, the
+ * job id being the event id. What a failure leaves behind:
+ * - Redis unreachable or the registry read fails: nothing written, the promise rejects (within ~2 s).
+ * - The connection drops after EXEC was sent: the promise rejects though every job may exist.
+ * - One job's script fails at run time inside the transaction: Redis rolls nothing back, the other groups
+ *   keep their job and the promise rejects.
+ * In each case publishing the same event again is the fix and is safe: a group that already has the job id
+ * keeps it untouched (completed jobs are kept 24 h for this), the others get theirs.
  */
 export class EventBus {
   private readonly redis: Redis;
