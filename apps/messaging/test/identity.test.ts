@@ -8,7 +8,9 @@ let svc: MessagingUnderTest;
 
 beforeAll(async () => {
   svc = await startMessagingUnderTest('identity', {
-    OAUTH_CLIENTS: JSON.stringify([{ id: 'voice-proxy', secret: CLIENT_SECRET, scopes: ['voice.proxy', 'messages.write'] }]),
+    OAUTH_CLIENTS: JSON.stringify([
+      { id: 'voice-proxy', secret: CLIENT_SECRET, scopes: ['voice.proxy', 'messages.write'] },
+    ]),
   });
 });
 afterAll(async () => svc?.stop());
@@ -16,7 +18,12 @@ afterAll(async () => svc?.stop());
 describe('sign-up, login and tokens', () => {
   it('signs a user up and returns tokens that open GET /v1/me', async () => {
     const username = uniqueUsername('ann');
-    const res = await svc.api.post('/v1/auth/signup', undefined, { username, password: 'long enough pw', displayName: 'Ann', msisdn: '+4791234567' });
+    const res = await svc.api.post('/v1/auth/signup', undefined, {
+      username,
+      password: 'long enough pw',
+      displayName: 'Ann',
+      msisdn: '+4791234567',
+    });
     expect(res.status).toBe(201);
     expect(res.body.user).toMatchObject({ username, displayName: 'Ann', msisdn: '+4791234567' });
     const me = await svc.api.get('/v1/me', res.body.tokens.access_token);
@@ -35,19 +42,35 @@ describe('sign-up, login and tokens', () => {
 
   it('logs in with the password grant and refuses a wrong password without saying which part was wrong', async () => {
     const user = await svc.api.signUp(uniqueUsername('pat'));
-    const ok = await svc.api.post('/oauth/token', undefined, { grant_type: 'password', username: user.username, password: 'correct horse battery' });
+    const ok = await svc.api.post('/oauth/token', undefined, {
+      grant_type: 'password',
+      username: user.username,
+      password: 'correct horse battery',
+    });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ token_type: 'Bearer', scope: expect.stringContaining('messages.write') });
-    const bad = await svc.api.post('/oauth/token', undefined, { grant_type: 'password', username: user.username, password: 'nope' });
+    const bad = await svc.api.post('/oauth/token', undefined, {
+      grant_type: 'password',
+      username: user.username,
+      password: 'nope',
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('invalid_grant');
-    const unknown = await svc.api.post('/oauth/token', undefined, { grant_type: 'password', username: 'nobody-here', password: 'nope' });
+    const unknown = await svc.api.post('/oauth/token', undefined, {
+      grant_type: 'password',
+      username: 'nobody-here',
+      password: 'nope',
+    });
     expect(unknown.body.message).toBe(bad.body.message);
   });
 
   it('accepts the form-encoded body OAuth2 clients send', async () => {
     const res = await svc.api.request('POST', '/oauth/token', {
-      rawBody: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'voice-proxy', client_secret: CLIENT_SECRET }).toString(),
+      rawBody: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: 'voice-proxy',
+        client_secret: CLIENT_SECRET,
+      }).toString(),
       contentType: 'application/x-www-form-urlencoded',
     });
     expect(res.status).toBe(200);
@@ -56,25 +79,45 @@ describe('sign-up, login and tokens', () => {
   });
 
   it('narrows client scopes on request and refuses scopes the client does not have', async () => {
-    const narrowed = await svc.api.post('/oauth/token', undefined, { grant_type: 'client_credentials', client_id: 'voice-proxy', client_secret: CLIENT_SECRET, scope: 'voice.proxy' });
+    const narrowed = await svc.api.post('/oauth/token', undefined, {
+      grant_type: 'client_credentials',
+      client_id: 'voice-proxy',
+      client_secret: CLIENT_SECRET,
+      scope: 'voice.proxy',
+    });
     expect(narrowed.body.scope).toBe('voice.proxy');
-    const refused = await svc.api.post('/oauth/token', undefined, { grant_type: 'client_credentials', client_id: 'voice-proxy', client_secret: CLIENT_SECRET, scope: 'admin' });
+    const refused = await svc.api.post('/oauth/token', undefined, {
+      grant_type: 'client_credentials',
+      client_id: 'voice-proxy',
+      client_secret: CLIENT_SECRET,
+      scope: 'admin',
+    });
     expect(refused.status).toBe(400);
     expect(refused.body.code).toBe('invalid_scope');
   });
 
   it('answers a wrong client secret with 401 invalid_client', async () => {
-    const res = await svc.api.post('/oauth/token', undefined, { grant_type: 'client_credentials', client_id: 'voice-proxy', client_secret: 'wrong-secret-value' });
+    const res = await svc.api.post('/oauth/token', undefined, {
+      grant_type: 'client_credentials',
+      client_id: 'voice-proxy',
+      client_secret: 'wrong-secret-value',
+    });
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('invalid_client');
   });
 
   it('rotates refresh tokens: each works exactly once', async () => {
     const user = await svc.api.signUp(uniqueUsername('ref'));
-    const first = await svc.api.post('/oauth/token', undefined, { grant_type: 'refresh_token', refresh_token: user.refreshToken });
+    const first = await svc.api.post('/oauth/token', undefined, {
+      grant_type: 'refresh_token',
+      refresh_token: user.refreshToken,
+    });
     expect(first.status).toBe(200);
     expect(first.body.refresh_token).not.toBe(user.refreshToken);
-    const replay = await svc.api.post('/oauth/token', undefined, { grant_type: 'refresh_token', refresh_token: user.refreshToken });
+    const replay = await svc.api.post('/oauth/token', undefined, {
+      grant_type: 'refresh_token',
+      refresh_token: user.refreshToken,
+    });
     expect(replay.status).toBe(400);
     expect(replay.body.code).toBe('invalid_grant');
   });
@@ -87,8 +130,15 @@ describe('sign-up, login and tokens', () => {
   });
 
   it('keeps a machine client out of user routes', async () => {
-    const client = await svc.api.post('/oauth/token', undefined, { grant_type: 'client_credentials', client_id: 'voice-proxy', client_secret: CLIENT_SECRET });
-    const res = await svc.api.post('/v1/conversations', client.body.access_token, { type: 'group', participants: [] });
+    const client = await svc.api.post('/oauth/token', undefined, {
+      grant_type: 'client_credentials',
+      client_id: 'voice-proxy',
+      client_secret: CLIENT_SECRET,
+    });
+    const res = await svc.api.post('/v1/conversations', client.body.access_token, {
+      type: 'group',
+      participants: [],
+    });
     expect(res.status).toBe(403);
   });
 });
@@ -101,9 +151,17 @@ describe('tokens that must be refused', () => {
   });
 
   it('refuses a forged token signed by another key', async () => {
-    const forger = await TokenIssuer.create({ issuer: 'parley-messaging', audience: 'parley', accessTokenTtlSeconds: 60 });
+    const forger = await TokenIssuer.create({
+      issuer: 'parley-messaging',
+      audience: 'parley',
+      accessTokenTtlSeconds: 60,
+    });
     const user = await svc.api.signUp(uniqueUsername('vic'));
-    const forged = await forger.issueAccessToken({ subject: user.id, kind: 'user', scopes: ['messages.read'] });
+    const forged = await forger.issueAccessToken({
+      subject: user.id,
+      kind: 'user',
+      scopes: ['messages.read'],
+    });
     const res = await svc.api.get('/v1/me', forged.accessToken);
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('invalid_token');
@@ -111,7 +169,12 @@ describe('tokens that must be refused', () => {
 
   it('refuses an expired token', async () => {
     const user = await svc.api.signUp(uniqueUsername('exp'));
-    const short = await svc.running.infra.issuer.issueAccessToken({ subject: user.id, kind: 'user', scopes: ['messages.read'], ttlSeconds: 1 });
+    const short = await svc.running.infra.issuer.issueAccessToken({
+      subject: user.id,
+      kind: 'user',
+      scopes: ['messages.read'],
+      ttlSeconds: 1,
+    });
     await new Promise((r) => setTimeout(r, 2100));
     const res = await svc.api.get('/v1/me', short.accessToken);
     expect(res.status).toBe(401);
@@ -125,8 +188,16 @@ describe('tokens that must be refused', () => {
 
   it('answers a token without the needed scope with 403', async () => {
     const user = await svc.api.signUp(uniqueUsername('scp'));
-    const readOnly = await svc.api.post('/oauth/token', undefined, { grant_type: 'password', username: user.username, password: 'correct horse battery', scope: 'messages.read' });
-    const res = await svc.api.post('/v1/conversations', readOnly.body.access_token, { type: 'group', participants: [] });
+    const readOnly = await svc.api.post('/oauth/token', undefined, {
+      grant_type: 'password',
+      username: user.username,
+      password: 'correct horse battery',
+      scope: 'messages.read',
+    });
+    const res = await svc.api.post('/v1/conversations', readOnly.body.access_token, {
+      type: 'group',
+      participants: [],
+    });
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('insufficient_scope');
   });
@@ -140,19 +211,29 @@ describe('malformed requests', () => {
   });
 
   it('names an unknown field', async () => {
-    const res = await svc.api.post('/v1/auth/signup', undefined, { username: uniqueUsername('unk'), password: 'long enough pw', isAdmin: true });
+    const res = await svc.api.post('/v1/auth/signup', undefined, {
+      username: uniqueUsername('unk'),
+      password: 'long enough pw',
+      isAdmin: true,
+    });
     expect(res.status).toBe(400);
     expect(res.body.issues).toEqual([{ path: 'body.isAdmin', message: 'unknown field' }]);
   });
 
   it('names a field of the wrong type', async () => {
-    const res = await svc.api.post('/v1/auth/signup', undefined, { username: 42, password: 'long enough pw' });
+    const res = await svc.api.post('/v1/auth/signup', undefined, {
+      username: 42,
+      password: 'long enough pw',
+    });
     expect(res.status).toBe(400);
     expect(res.body.issues[0].path).toBe('body.username');
   });
 
   it('answers an oversize body with 413', async () => {
-    const res = await svc.api.post('/v1/auth/signup', undefined, { username: 'big', password: 'x'.repeat(600 * 1024) });
+    const res = await svc.api.post('/v1/auth/signup', undefined, {
+      username: 'big',
+      password: 'x'.repeat(600 * 1024),
+    });
     expect(res.status).toBe(413);
   });
 

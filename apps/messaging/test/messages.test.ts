@@ -6,10 +6,16 @@ import { uniqueUsername, type TestUser } from './support/api-client.js';
 let svc: MessagingUnderTest;
 let ann: TestUser, ben: TestUser, cat: TestUser;
 
-const text = (body: string, id = `m-${Math.random().toString(36).slice(2)}`) => ({ clientMessageId: id, parts: [{ mimeType: 'text/plain', body }] });
+const text = (body: string, id = `m-${Math.random().toString(36).slice(2)}`) => ({
+  clientMessageId: id,
+  parts: [{ mimeType: 'text/plain', body }],
+});
 
 async function group(...others: TestUser[]): Promise<string> {
-  const res = await svc.api.post('/v1/conversations', ann.token, { type: 'group', participants: others.map((o) => o.id) });
+  const res = await svc.api.post('/v1/conversations', ann.token, {
+    type: 'group',
+    participants: others.map((o) => o.id),
+  });
   return res.body.id;
 }
 
@@ -22,7 +28,11 @@ afterAll(async () => svc?.stop());
 describe('sending', () => {
   it('stores ordered MIME parts and gives the message the next seq', async () => {
     const id = await group(ben);
-    const voip = JSON.stringify({ provider: 'parley', callId: 'call-1', joinUrl: 'https://meet.example/call-1' });
+    const voip = JSON.stringify({
+      provider: 'parley',
+      callId: 'call-1',
+      joinUrl: 'https://meet.example/call-1',
+    });
     const res = await svc.api.post(`/v1/conversations/${id}/messages`, ann.token, {
       clientMessageId: 'first',
       parts: [
@@ -33,7 +43,11 @@ describe('sending', () => {
     });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ seq: 2, senderId: ann.id, clientMessageId: 'first' });
-    expect(res.body.parts.map((p: { mimeType: string }) => p.mimeType)).toEqual(['text/plain', 'application/voip-link', 'image/png']);
+    expect(res.body.parts.map((p: { mimeType: string }) => p.mimeType)).toEqual([
+      'text/plain',
+      'application/voip-link',
+      'image/png',
+    ]);
   });
 
   it('a retried send with the same clientMessageId returns the first result and adds nothing', async () => {
@@ -49,7 +63,11 @@ describe('sending', () => {
 
   it('racing retries of one send still create one message', async () => {
     const id = await group(ben);
-    const results = await Promise.all(Array.from({ length: 10 }, () => svc.api.post(`/v1/conversations/${id}/messages`, ann.token, text('race', 'racer'))));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        svc.api.post(`/v1/conversations/${id}/messages`, ann.token, text('race', 'racer')),
+      ),
+    );
     expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     const events = await svc.api.get(`/v1/conversations/${id}/events?fromSeq=1`, ann.token);
@@ -57,15 +75,26 @@ describe('sending', () => {
   });
 
   it('keeps seq gap-free and unique with 50 parallel senders', async () => {
-    const users = await Promise.all(Array.from({ length: 10 }, (_, i) => svc.api.signUp(uniqueUsername(`p${i}`))));
-    const conv = await svc.api.post('/v1/conversations', ann.token, { type: 'group', participants: users.map((u) => u.id) });
+    const users = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => svc.api.signUp(uniqueUsername(`p${i}`))),
+    );
+    const conv = await svc.api.post('/v1/conversations', ann.token, {
+      type: 'group',
+      participants: users.map((u) => u.id),
+    });
     const senders = Array.from({ length: 50 }, (_, i) => users[i % users.length]!);
-    const sent = await Promise.all(senders.map((u, i) => svc.api.post(`/v1/conversations/${conv.body.id}/messages`, u.token, text(`n${i}`, `par-${i}`))));
+    const sent = await Promise.all(
+      senders.map((u, i) =>
+        svc.api.post(`/v1/conversations/${conv.body.id}/messages`, u.token, text(`n${i}`, `par-${i}`)),
+      ),
+    );
     expect(sent.every((r) => r.status === 201)).toBe(true);
     const seqs = sent.map((r) => r.body.seq as number).sort((a, b) => a - b);
     expect(seqs).toEqual(Array.from({ length: 50 }, (_, i) => i + 2));
     const log = await svc.api.get(`/v1/conversations/${conv.body.id}/events?fromSeq=1`, ann.token);
-    expect(log.body.events.map((e: { seq: number }) => e.seq)).toEqual(Array.from({ length: 51 }, (_, i) => i + 1));
+    expect(log.body.events.map((e: { seq: number }) => e.seq)).toEqual(
+      Array.from({ length: 51 }, (_, i) => i + 1),
+    );
   });
 
   it('answers an oversize part with 413 and stores nothing', async () => {
@@ -81,7 +110,10 @@ describe('sending', () => {
   it('answers a body over the request limit with 413', async () => {
     const id = await group(ben);
     const parts = Array.from({ length: 9 }, () => ({ mimeType: 'text/plain', body: 'y'.repeat(60 * 1024) }));
-    const res = await svc.api.post(`/v1/conversations/${id}/messages`, ann.token, { clientMessageId: 'huge', parts });
+    const res = await svc.api.post(`/v1/conversations/${id}/messages`, ann.token, {
+      clientMessageId: 'huge',
+      parts,
+    });
     expect(res.status).toBe(413);
   });
 
@@ -89,12 +121,21 @@ describe('sending', () => {
     const id = await group(ben);
     const res = await svc.api.post(`/v1/conversations/${id}/messages`, ann.token, {
       clientMessageId: 'bad',
-      parts: [{ body: 'no type' }, { mimeType: 'text/plain', body: 'a', url: 'https://x.example/a' }, { mimeType: 'text/plain', body: 'x', color: 'red' }],
+      parts: [
+        { body: 'no type' },
+        { mimeType: 'text/plain', body: 'a', url: 'https://x.example/a' },
+        { mimeType: 'text/plain', body: 'x', color: 'red' },
+      ],
     });
     expect(res.status).toBe(400);
     const paths = res.body.issues.map((i: { path: string }) => i.path);
-    expect(paths).toEqual(expect.arrayContaining(['body.parts.0.mimeType', 'body.parts.1.body', 'body.parts.2.color']));
-    const voip = await svc.api.post(`/v1/conversations/${id}/messages`, ann.token, { clientMessageId: 'v', parts: [{ mimeType: 'application/voip-link', body: '{"provider":"x"' }] });
+    expect(paths).toEqual(
+      expect.arrayContaining(['body.parts.0.mimeType', 'body.parts.1.body', 'body.parts.2.color']),
+    );
+    const voip = await svc.api.post(`/v1/conversations/${id}/messages`, ann.token, {
+      clientMessageId: 'v',
+      parts: [{ mimeType: 'application/voip-link', body: '{"provider":"x"' }],
+    });
     expect(voip.status).toBe(400);
     expect(voip.body.issues[0].path).toBe('body.parts.0.body');
   });
@@ -103,7 +144,10 @@ describe('sending', () => {
     const id = await group(ben);
     const res = await svc.api.post(`/v1/conversations/${id}/messages`, ann.token, { parts: [] });
     expect(res.status).toBe(400);
-    expect(res.body.issues.map((i: { path: string }) => i.path).sort()).toEqual(['body.clientMessageId', 'body.parts']);
+    expect(res.body.issues.map((i: { path: string }) => i.path).sort()).toEqual([
+      'body.clientMessageId',
+      'body.parts',
+    ]);
   });
 });
 
@@ -111,41 +155,72 @@ describe('editing, removing and reading', () => {
   it('lets the sender edit and remove; others may not without editAll', async () => {
     const id = await group(ben, cat);
     const msg = await svc.api.post(`/v1/conversations/${id}/messages`, ben.token, text('typo'));
-    const byOther = await svc.api.patch(`/v1/conversations/${id}/messages/${msg.body.id}`, cat.token, { parts: [{ mimeType: 'text/plain', body: 'hijack' }] });
+    const byOther = await svc.api.patch(`/v1/conversations/${id}/messages/${msg.body.id}`, cat.token, {
+      parts: [{ mimeType: 'text/plain', body: 'hijack' }],
+    });
     expect(byOther.status).toBe(403);
-    const edited = await svc.api.patch(`/v1/conversations/${id}/messages/${msg.body.id}`, ben.token, { parts: [{ mimeType: 'text/plain', body: 'fixed' }] });
+    const edited = await svc.api.patch(`/v1/conversations/${id}/messages/${msg.body.id}`, ben.token, {
+      parts: [{ mimeType: 'text/plain', body: 'fixed' }],
+    });
     expect(edited.status).toBe(200);
-    expect(edited.body).toMatchObject({ parts: [{ body: 'fixed' }], seq: msg.body.seq, editedAt: expect.any(String) });
+    expect(edited.body).toMatchObject({
+      parts: [{ body: 'fixed' }],
+      seq: msg.body.seq,
+      editedAt: expect.any(String),
+    });
     // The owner has editAll.
     const removed = await svc.api.delete(`/v1/conversations/${id}/messages/${msg.body.id}`, ann.token);
     expect(removed.status).toBe(204);
-    const editRemoved = await svc.api.patch(`/v1/conversations/${id}/messages/${msg.body.id}`, ben.token, { parts: [{ mimeType: 'text/plain', body: 'back' }] });
+    const editRemoved = await svc.api.patch(`/v1/conversations/${id}/messages/${msg.body.id}`, ben.token, {
+      parts: [{ mimeType: 'text/plain', body: 'back' }],
+    });
     expect(editRemoved.status).toBe(409);
     const history = await svc.api.get(`/v1/conversations/${id}/messages`, cat.token);
-    expect(history.body.messages[0]).toMatchObject({ id: msg.body.id, parts: [], removedAt: expect.any(String) });
+    expect(history.body.messages[0]).toMatchObject({
+      id: msg.body.id,
+      parts: [],
+      removedAt: expect.any(String),
+    });
   });
 
   it('answers an unknown message id with 404', async () => {
     const id = await group(ben);
-    const res = await svc.api.delete(`/v1/conversations/${id}/messages/00000000-0000-4000-8000-000000000000`, ann.token);
+    const res = await svc.api.delete(
+      `/v1/conversations/${id}/messages/00000000-0000-4000-8000-000000000000`,
+      ann.token,
+    );
     expect(res.status).toBe(404);
   });
 
   it('counts unread messages from others and clears them with markAsRead', async () => {
     const id = await group(ben);
-    for (let i = 0; i < 3; i++) await svc.api.post(`/v1/conversations/${id}/messages`, ann.token, text(`u${i}`));
+    for (let i = 0; i < 3; i++)
+      await svc.api.post(`/v1/conversations/${id}/messages`, ann.token, text(`u${i}`));
     await svc.api.post(`/v1/conversations/${id}/messages`, ben.token, text('mine'));
     const me = await svc.api.get('/v1/me', ben.token);
     const summary = me.body.conversations.find((c: { id: string }) => c.id === id);
-    expect(summary).toMatchObject({ lastSeq: 5, lastReadSeq: 0, unreadCount: 3, lastMessage: { parts: [{ body: 'mine' }] } });
+    expect(summary).toMatchObject({
+      lastSeq: 5,
+      lastReadSeq: 0,
+      unreadCount: 3,
+      lastMessage: { parts: [{ body: 'mine' }] },
+    });
     const read = await svc.api.post(`/v1/conversations/${id}/read`, ben.token, { seq: 3 });
     expect(read.body).toEqual({ lastReadSeq: 3 });
-    const after = (await svc.api.get('/v1/me', ben.token)).body.conversations.find((c: { id: string }) => c.id === id);
+    const after = (await svc.api.get('/v1/me', ben.token)).body.conversations.find(
+      (c: { id: string }) => c.id === id,
+    );
     expect(after).toMatchObject({ lastReadSeq: 3, unreadCount: 1 });
     // Moving the read mark backwards changes nothing; a seq past the end is clamped.
-    expect((await svc.api.post(`/v1/conversations/${id}/read`, ben.token, { seq: 1 })).body).toEqual({ lastReadSeq: 3 });
-    expect((await svc.api.post(`/v1/conversations/${id}/read`, ben.token, { seq: 999 })).body).toEqual({ lastReadSeq: 6 });
-    const done = (await svc.api.get('/v1/me', ben.token)).body.conversations.find((c: { id: string }) => c.id === id);
+    expect((await svc.api.post(`/v1/conversations/${id}/read`, ben.token, { seq: 1 })).body).toEqual({
+      lastReadSeq: 3,
+    });
+    expect((await svc.api.post(`/v1/conversations/${id}/read`, ben.token, { seq: 999 })).body).toEqual({
+      lastReadSeq: 6,
+    });
+    const done = (await svc.api.get('/v1/me', ben.token)).body.conversations.find(
+      (c: { id: string }) => c.id === id,
+    );
     expect(done.unreadCount).toBe(0);
   });
 
@@ -159,12 +234,27 @@ describe('editing, removing and reading', () => {
 describe('history', () => {
   it('pages backwards from the newest message with `before`', async () => {
     const id = await group(ben);
-    for (let i = 1; i <= 7; i++) await svc.api.post(`/v1/conversations/${id}/messages`, ann.token, text(`h${i}`));
+    for (let i = 1; i <= 7; i++)
+      await svc.api.post(`/v1/conversations/${id}/messages`, ann.token, text(`h${i}`));
     const latest = await svc.api.get(`/v1/conversations/${id}/messages?limit=3`, ben.token);
-    expect(latest.body.messages.map((m: { parts: Array<{ body: string }> }) => m.parts[0]!.body)).toEqual(['h5', 'h6', 'h7']);
-    const older = await svc.api.get(`/v1/conversations/${id}/messages?limit=3&before=${latest.body.nextBefore}`, ben.token);
-    expect(older.body.messages.map((m: { parts: Array<{ body: string }> }) => m.parts[0]!.body)).toEqual(['h2', 'h3', 'h4']);
-    const oldest = await svc.api.get(`/v1/conversations/${id}/messages?limit=3&before=${older.body.nextBefore}`, ben.token);
+    expect(latest.body.messages.map((m: { parts: Array<{ body: string }> }) => m.parts[0]!.body)).toEqual([
+      'h5',
+      'h6',
+      'h7',
+    ]);
+    const older = await svc.api.get(
+      `/v1/conversations/${id}/messages?limit=3&before=${latest.body.nextBefore}`,
+      ben.token,
+    );
+    expect(older.body.messages.map((m: { parts: Array<{ body: string }> }) => m.parts[0]!.body)).toEqual([
+      'h2',
+      'h3',
+      'h4',
+    ]);
+    const oldest = await svc.api.get(
+      `/v1/conversations/${id}/messages?limit=3&before=${older.body.nextBefore}`,
+      ben.token,
+    );
     expect(oldest.body.messages).toHaveLength(1);
     expect(oldest.body.nextBefore).toBeNull();
   });

@@ -15,7 +15,10 @@ async function connect(user: TestUser, token = user.token): Promise<TestDevice> 
   return d;
 }
 
-const text = (body: string) => ({ clientMessageId: `r-${Math.random().toString(36).slice(2)}`, parts: [{ mimeType: 'text/plain', body }] });
+const text = (body: string) => ({
+  clientMessageId: `r-${Math.random().toString(36).slice(2)}`,
+  parts: [{ mimeType: 'text/plain', body }],
+});
 
 beforeAll(async () => {
   svc = await startMessagingUnderTest('realtime');
@@ -47,13 +50,33 @@ describe('device WebSocket', () => {
   });
 
   it('delivers each committed event to every device of every participant, sender included', async () => {
-    const [annPhone, annLaptop, benPhone, catPhone] = [await connect(ann), await connect(ann), await connect(ben), await connect(cat)];
-    const conv = await svc.api.post('/v1/conversations', ann.token, { type: 'group', participants: [ben.id] });
-    const sent = await svc.api.post(`/v1/conversations/${conv.body.id}/messages`, ben.token, text('hello all'));
+    const [annPhone, annLaptop, benPhone, catPhone] = [
+      await connect(ann),
+      await connect(ann),
+      await connect(ben),
+      await connect(cat),
+    ];
+    const conv = await svc.api.post('/v1/conversations', ann.token, {
+      type: 'group',
+      participants: [ben.id],
+    });
+    const sent = await svc.api.post(
+      `/v1/conversations/${conv.body.id}/messages`,
+      ben.token,
+      text('hello all'),
+    );
     for (const d of [annPhone, annLaptop, benPhone]) {
-      const msg = await d.waitFor((f) => f.type === 'event' && f.event.type === 'message.sent' && f.event.conversationId === conv.body.id);
+      const msg = await d.waitFor(
+        (f) =>
+          f.type === 'event' && f.event.type === 'message.sent' && f.event.conversationId === conv.body.id,
+      );
       expect(msg).toMatchObject({ event: { seq: 2, payload: { message: { id: sent.body.id } } } });
-      expect(d.events().filter((e) => e.conversationId === conv.body.id).map((e) => e.seq)).toEqual([1, 2]);
+      expect(
+        d
+          .events()
+          .filter((e) => e.conversationId === conv.body.id)
+          .map((e) => e.seq),
+      ).toEqual([1, 2]);
     }
     // Not a participant: sees nothing of it.
     await new Promise((r) => setTimeout(r, 200));
@@ -62,18 +85,31 @@ describe('device WebSocket', () => {
 
   it('tells a removed participant, then stops sending them the conversation', async () => {
     const benDevice = await connect(ben);
-    const conv = await svc.api.post('/v1/conversations', ann.token, { type: 'group', participants: [ben.id] });
+    const conv = await svc.api.post('/v1/conversations', ann.token, {
+      type: 'group',
+      participants: [ben.id],
+    });
     await svc.api.delete(`/v1/conversations/${conv.body.id}/participants/${ben.id}`, ann.token);
-    await benDevice.waitFor((f) => f.type === 'event' && f.event.type === 'participants.removed' && f.event.conversationId === conv.body.id);
+    await benDevice.waitFor(
+      (f) =>
+        f.type === 'event' &&
+        f.event.type === 'participants.removed' &&
+        f.event.conversationId === conv.body.id,
+    );
     await svc.api.post(`/v1/conversations/${conv.body.id}/messages`, ann.token, text('after removal'));
     await new Promise((r) => setTimeout(r, 200));
-    expect(benDevice.events().some((e) => e.conversationId === conv.body.id && e.type === 'message.sent')).toBe(false);
+    expect(
+      benDevice.events().some((e) => e.conversationId === conv.body.id && e.type === 'message.sent'),
+    ).toBe(false);
   });
 
   it('passes typing to the other participants only, without a seq', async () => {
     const annDevice = await connect(ann);
     const benDevice = await connect(ben);
-    const conv = await svc.api.post('/v1/conversations', ann.token, { type: 'direct', participants: [ben.id] });
+    const conv = await svc.api.post('/v1/conversations', ann.token, {
+      type: 'direct',
+      participants: [ben.id],
+    });
     annDevice.send({ type: 'typing', conversationId: conv.body.id, active: true });
     const typing = await benDevice.waitFor((f) => f.type === 'typing');
     expect(typing).toEqual({ type: 'typing', conversationId: conv.body.id, userId: ann.id, active: true });
@@ -93,7 +129,9 @@ describe('device WebSocket', () => {
     const invalid = await d.waitFor((f) => f.type === 'error' && f.code === 'invalid_request');
     expect(invalid).toMatchObject({ message: expect.stringContaining('frame.type') });
     d.send({ type: 'typing', conversationId: 'nope' });
-    expect(await d.waitFor((f) => f.type === 'error' && f.message.includes('frame.conversationId'))).toBeTruthy();
+    expect(
+      await d.waitFor((f) => f.type === 'error' && f.message.includes('frame.conversationId')),
+    ).toBeTruthy();
     d.send({ type: 'typing', conversationId: '00000000-0000-4000-8000-000000000000' });
     expect(await d.waitFor((f) => f.type === 'error' && f.code === 'not_found')).toBeTruthy();
     d.send({ type: 'ping', ref: 'still-open' });
@@ -107,13 +145,23 @@ describe('device WebSocket', () => {
   });
 
   it('closes the socket with 4001 when the access token expires', async () => {
-    const short = await svc.running.infra.issuer.issueAccessToken({ subject: ann.id, kind: 'user', scopes: ['messages.read'], ttlSeconds: 2 });
+    const short = await svc.running.infra.issuer.issueAccessToken({
+      subject: ann.id,
+      kind: 'user',
+      scopes: ['messages.read'],
+      ttlSeconds: 2,
+    });
     const d = await connect(ann, short.accessToken);
     expect(await d.waitForClose(5000)).toBe(CloseCodes.tokenExpired);
   });
 
   it('keeps the socket open when the device sends a fresh token in time', async () => {
-    const short = await svc.running.infra.issuer.issueAccessToken({ subject: ann.id, kind: 'user', scopes: ['messages.read'], ttlSeconds: 2 });
+    const short = await svc.running.infra.issuer.issueAccessToken({
+      subject: ann.id,
+      kind: 'user',
+      scopes: ['messages.read'],
+      ttlSeconds: 2,
+    });
     const d = await connect(ann, short.accessToken);
     d.send({ type: 'authenticate', accessToken: ann.token });
     await d.waitFor((f) => f.type === 'authenticated');

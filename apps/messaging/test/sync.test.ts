@@ -6,7 +6,10 @@ import { uniqueUsername, type TestUser } from './support/api-client.js';
 let svc: MessagingUnderTest;
 let ann: TestUser, ben: TestUser, eve: TestUser;
 
-const text = (body: string) => ({ clientMessageId: `s-${Math.random().toString(36).slice(2)}`, parts: [{ mimeType: 'text/plain', body }] });
+const text = (body: string) => ({
+  clientMessageId: `s-${Math.random().toString(36).slice(2)}`,
+  parts: [{ mimeType: 'text/plain', body }],
+});
 
 beforeAll(async () => {
   svc = await startMessagingUnderTest('sync');
@@ -16,14 +19,17 @@ afterAll(async () => svc?.stop());
 
 async function conversationWithMessages(n: number): Promise<string> {
   const conv = await svc.api.post('/v1/conversations', ann.token, { type: 'group', participants: [ben.id] });
-  for (let i = 0; i < n; i++) await svc.api.post(`/v1/conversations/${conv.body.id}/messages`, ann.token, text(`m${i}`));
+  for (let i = 0; i < n; i++)
+    await svc.api.post(`/v1/conversations/${conv.body.id}/messages`, ann.token, text(`m${i}`));
   return conv.body.id;
 }
 
 /** Appends events straight into the log (the same columns the service writes), to build long histories fast. */
 async function appendManyEvents(conversationId: string, count: number): Promise<number> {
   const db = svc.running.infra.db;
-  const { rows } = await db.query<{ last_seq: number }>(`SELECT last_seq FROM conversations WHERE id = $1`, [conversationId]);
+  const { rows } = await db.query<{ last_seq: number }>(`SELECT last_seq FROM conversations WHERE id = $1`, [
+    conversationId,
+  ]);
   const from = rows[0]!.last_seq + 1;
   const to = from + count - 1;
   await db.query(
@@ -52,10 +58,14 @@ describe('retransmitEvents', () => {
   it('keeps edits, removals, read marks and membership changes in the replayable log', async () => {
     const id = await conversationWithMessages(1);
     const msg = (await svc.api.get(`/v1/conversations/${id}/messages`, ann.token)).body.messages[0];
-    await svc.api.patch(`/v1/conversations/${id}/messages/${msg.id}`, ann.token, { parts: [{ mimeType: 'text/plain', body: 'edited' }] });
+    await svc.api.patch(`/v1/conversations/${id}/messages/${msg.id}`, ann.token, {
+      parts: [{ mimeType: 'text/plain', body: 'edited' }],
+    });
     await svc.api.delete(`/v1/conversations/${id}/messages/${msg.id}`, ann.token);
     await svc.api.post(`/v1/conversations/${id}/read`, ben.token, { seq: 4 });
-    await svc.api.post(`/v1/conversations/${id}/participants`, ann.token, { participants: [{ userId: eve.id }] });
+    await svc.api.post(`/v1/conversations/${id}/participants`, ann.token, {
+      participants: [{ userId: eve.id }],
+    });
     await svc.api.patch(`/v1/conversations/${id}`, ann.token, { title: 'renamed' });
     const res = await svc.api.get(`/v1/conversations/${id}/events?fromSeq=1`, ben.token);
     expect(res.body.events.map((e: { type: string }) => e.type)).toEqual([
@@ -67,7 +77,11 @@ describe('retransmitEvents', () => {
       'participants.added',
       'conversation.updated',
     ]);
-    expect(res.body.events[2].payload).toMatchObject({ messageId: msg.id, messageSeq: 2, parts: [{ body: 'edited' }] });
+    expect(res.body.events[2].payload).toMatchObject({
+      messageId: msg.id,
+      messageSeq: 2,
+      parts: [{ body: 'edited' }],
+    });
     expect(res.body.events[4].payload).toEqual({ userId: ben.id, seq: 4 });
   });
 
@@ -126,7 +140,11 @@ describe('catching up after being away', () => {
     const res = await svc.api.get(`/v1/conversations/${id}/sync?sinceSeq=1`, ben.token);
     expect(res.body.mode).toBe('reset');
     expect(res.body.gap).toBeGreaterThan(MessagingLimits.replayRecommendedMaxGap);
-    expect(res.body.messages.map((m: { parts: Array<{ body: string }> }) => m.parts[0]!.body)).toEqual(['m0', 'm1', 'm2']);
+    expect(res.body.messages.map((m: { parts: Array<{ body: string }> }) => m.parts[0]!.body)).toEqual([
+      'm0',
+      'm1',
+      'm2',
+    ]);
     expect(res.body.conversation.id).toBe(id);
   });
 

@@ -14,6 +14,9 @@ export function createLogger(options: LoggerOptions): Logger {
     level: options.level ?? process.env.LOG_LEVEL ?? 'info',
     base: { service: options.service, pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: ['req.headers.authorization', '*.password', '*.client_secret', '*.accessToken'], censor: '[redacted]' },
+    redact: {
+      paths: ['req.headers.authorization', '*.password', '*.client_secret', '*.accessToken'],
+      censor: '[redacted]',
+    },
   });
 }

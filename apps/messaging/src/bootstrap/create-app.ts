@@ -21,7 +21,10 @@ export interface RunningMessaging {
 }
 
 /** Builds, wires and starts the service; used by main.ts, the tests and the benchmarks alike. */
-export async function startMessaging(config: MessagingConfig, logger: Logger = createLogger({ service: 'messaging', level: config.logLevel })): Promise<RunningMessaging> {
+export async function startMessaging(
+  config: MessagingConfig,
+  logger: Logger = createLogger({ service: 'messaging', level: config.logLevel }),
+): Promise<RunningMessaging> {
   const infra = await buildInfrastructure(config, logger);
   let app: NestExpressApplication;
   try {

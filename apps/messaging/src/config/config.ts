@@ -23,7 +23,11 @@ const EnvSchema = z.object({
   JWT_PRIVATE_JWK: z.string().optional(),
   JWT_KEY_FILE: z.string().default('./data/keys/messaging-signing-key.json'),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
-  REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(30 * 86_400),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(30 * 86_400),
   /** Machine clients as JSON: [{"id":"voice-proxy","secret":"...","scopes":["voice.proxy"]}]. */
   OAUTH_CLIENTS: z.string().optional(),
   /** Demo users created at start-up when set to "true" (documented in the README). */

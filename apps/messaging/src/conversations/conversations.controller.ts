@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import { CurrentPrincipal, RequireScopes, Scopes, type Principal } from '@parley/auth';
 import {
   AddParticipantsRequest,
@@ -24,7 +36,11 @@ export class ConversationsController {
 
   @Post('conversations')
   @RequireScopes(Scopes.conversationsManage)
-  async create(@CurrentPrincipal() principal: Principal, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     const req = parseInput(CreateConversationRequest, body, 'body');
     const { conversation, created } = await this.conversations.create(requireUser(principal), req);
     res.status(created ? 201 : 200);
@@ -56,19 +72,35 @@ export class ConversationsController {
   @RequireScopes(Scopes.conversationsManage)
   async update(@CurrentPrincipal() principal: Principal, @Param() params: unknown, @Body() body: unknown) {
     const { conversationId } = parseInput(ConversationParams, params, 'params');
-    return this.conversations.update(requireUser(principal), conversationId, parseInput(UpdateConversationRequest, body, 'body'));
+    return this.conversations.update(
+      requireUser(principal),
+      conversationId,
+      parseInput(UpdateConversationRequest, body, 'body'),
+    );
   }
 
   @Post('conversations/:conversationId/participants')
   @RequireScopes(Scopes.conversationsManage)
-  async addParticipants(@CurrentPrincipal() principal: Principal, @Param() params: unknown, @Body() body: unknown) {
+  async addParticipants(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: unknown,
+    @Body() body: unknown,
+  ) {
     const { conversationId } = parseInput(ConversationParams, params, 'params');
-    return this.conversations.addParticipants(requireUser(principal), conversationId, parseInput(AddParticipantsRequest, body, 'body'));
+    return this.conversations.addParticipants(
+      requireUser(principal),
+      conversationId,
+      parseInput(AddParticipantsRequest, body, 'body'),
+    );
   }
 
   @Patch('conversations/:conversationId/participants/:userId')
   @RequireScopes(Scopes.conversationsManage)
-  async updateParticipant(@CurrentPrincipal() principal: Principal, @Param() params: unknown, @Body() body: unknown) {
+  async updateParticipant(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: unknown,
+    @Body() body: unknown,
+  ) {
     const { conversationId, userId } = parseInput(ParticipantParams, params, 'params');
     const { permissions } = parseInput(UpdateParticipantRequest, body, 'body');
     return this.conversations.updateParticipant(requireUser(principal), conversationId, userId, permissions);

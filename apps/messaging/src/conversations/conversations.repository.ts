@@ -14,28 +14,53 @@ export class ConversationsRepository {
 
   async insertConversation(
     tx: SqlExecutor,
-    c: { id: string; type: ConversationType; title: string | null; customData: object; distinctKey: string | null; joinPermissions: object | null; createdBy: string },
+    c: {
+      id: string;
+      type: ConversationType;
+      title: string | null;
+      customData: object;
+      distinctKey: string | null;
+      joinPermissions: object | null;
+      createdBy: string;
+    },
   ): Promise<void> {
     await tx.query(
       `INSERT INTO conversations (id, type, title, custom_data, distinct_key, join_permissions, created_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [c.id, c.type, c.title, JSON.stringify(c.customData), c.distinctKey, c.joinPermissions ? JSON.stringify(c.joinPermissions) : null, c.createdBy],
+      [
+        c.id,
+        c.type,
+        c.title,
+        JSON.stringify(c.customData),
+        c.distinctKey,
+        c.joinPermissions ? JSON.stringify(c.joinPermissions) : null,
+        c.createdBy,
+      ],
     );
   }
 
   async findByDistinctKey(key: string, exec: SqlExecutor = this.db): Promise<ConversationRow | undefined> {
-    const { rows } = await exec.query<ConversationRow>(`SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE distinct_key = $1`, [key]);
+    const { rows } = await exec.query<ConversationRow>(
+      `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE distinct_key = $1`,
+      [key],
+    );
     return rows[0];
   }
 
   async findById(id: string, exec: SqlExecutor = this.db): Promise<ConversationRow | undefined> {
-    const { rows } = await exec.query<ConversationRow>(`SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE id = $1`, [id]);
+    const { rows } = await exec.query<ConversationRow>(
+      `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE id = $1`,
+      [id],
+    );
     return rows[0];
   }
 
   /** Locks the conversation row for the rest of the transaction (writers to one conversation queue up). */
   async lockById(tx: SqlExecutor, id: string): Promise<ConversationRow | undefined> {
-    const { rows } = await tx.query<ConversationRow>(`SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE id = $1 FOR UPDATE`, [id]);
+    const { rows } = await tx.query<ConversationRow>(
+      `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE id = $1 FOR UPDATE`,
+      [id],
+    );
     return rows[0];
   }
 
@@ -50,11 +75,18 @@ export class ConversationsRepository {
   }
 
   async participantIds(conversationId: string, exec: SqlExecutor = this.db): Promise<string[]> {
-    const { rows } = await exec.query<{ user_id: string }>(`SELECT user_id FROM participants WHERE conversation_id = $1`, [conversationId]);
+    const { rows } = await exec.query<{ user_id: string }>(
+      `SELECT user_id FROM participants WHERE conversation_id = $1`,
+      [conversationId],
+    );
     return rows.map((r) => r.user_id);
   }
 
-  async findParticipant(conversationId: string, userId: string, exec: SqlExecutor = this.db): Promise<ParticipantRow | undefined> {
+  async findParticipant(
+    conversationId: string,
+    userId: string,
+    exec: SqlExecutor = this.db,
+  ): Promise<ParticipantRow | undefined> {
     const { rows } = await exec.query<ParticipantRow>(
       `SELECT ${PARTICIPANT_COLUMNS} FROM participants p JOIN users u ON u.id = p.user_id
        WHERE p.conversation_id = $1 AND p.user_id = $2`,
@@ -63,7 +95,11 @@ export class ConversationsRepository {
     return rows[0];
   }
 
-  async upsertParticipants(tx: SqlExecutor, conversationId: string, entries: Array<{ userId: string; permissions: Permissions }>): Promise<string[]> {
+  async upsertParticipants(
+    tx: SqlExecutor,
+    conversationId: string,
+    entries: Array<{ userId: string; permissions: Permissions }>,
+  ): Promise<string[]> {
     const added: string[] = [];
     for (const { userId, permissions: p } of entries) {
       const { rowCount } = await tx.query(
@@ -76,7 +112,12 @@ export class ConversationsRepository {
     return added;
   }
 
-  async updatePermissions(tx: SqlExecutor, conversationId: string, userId: string, p: Permissions): Promise<void> {
+  async updatePermissions(
+    tx: SqlExecutor,
+    conversationId: string,
+    userId: string,
+    p: Permissions,
+  ): Promise<void> {
     await tx.query(
       `UPDATE participants SET can_write = $3, can_edit_own = $4, can_edit_all = $5, can_manage_participants = $6, is_owner = $7
        WHERE conversation_id = $1 AND user_id = $2`,
@@ -85,12 +126,18 @@ export class ConversationsRepository {
   }
 
   async deleteParticipant(tx: SqlExecutor, conversationId: string, userId: string): Promise<boolean> {
-    const { rowCount } = await tx.query(`DELETE FROM participants WHERE conversation_id = $1 AND user_id = $2`, [conversationId, userId]);
+    const { rowCount } = await tx.query(
+      `DELETE FROM participants WHERE conversation_id = $1 AND user_id = $2`,
+      [conversationId, userId],
+    );
     return rowCount > 0;
   }
 
   async countOwners(tx: SqlExecutor, conversationId: string): Promise<number> {
-    const { rows } = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM participants WHERE conversation_id = $1 AND is_owner`, [conversationId]);
+    const { rows } = await tx.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM participants WHERE conversation_id = $1 AND is_owner`,
+      [conversationId],
+    );
     return rows[0]?.n ?? 0;
   }
 
@@ -99,20 +146,34 @@ export class ConversationsRepository {
     await tx.query(`UPDATE conversations SET distinct_key = NULL WHERE id = $1`, [conversationId]);
   }
 
-  async updateDetails(tx: SqlExecutor, id: string, patch: { title?: string | null; customData?: object }): Promise<void> {
-    if (patch.title !== undefined) await tx.query(`UPDATE conversations SET title = $2 WHERE id = $1`, [id, patch.title]);
+  async updateDetails(
+    tx: SqlExecutor,
+    id: string,
+    patch: { title?: string | null; customData?: object },
+  ): Promise<void> {
+    if (patch.title !== undefined)
+      await tx.query(`UPDATE conversations SET title = $2 WHERE id = $1`, [id, patch.title]);
     if (patch.customData !== undefined) {
-      await tx.query(`UPDATE conversations SET custom_data = $2 WHERE id = $1`, [id, JSON.stringify(patch.customData)]);
+      await tx.query(`UPDATE conversations SET custom_data = $2 WHERE id = $1`, [
+        id,
+        JSON.stringify(patch.customData),
+      ]);
     }
   }
 
   async setLastRead(tx: SqlExecutor, conversationId: string, userId: string, seq: number): Promise<void> {
-    await tx.query(`UPDATE participants SET last_read_seq = $3 WHERE conversation_id = $1 AND user_id = $2`, [conversationId, userId, seq]);
+    await tx.query(`UPDATE participants SET last_read_seq = $3 WHERE conversation_id = $1 AND user_id = $2`, [
+      conversationId,
+      userId,
+      seq,
+    ]);
   }
 
   async listForUser(userId: string, type?: ConversationType): Promise<ConversationRow[]> {
     const { rows } = await this.db.query<ConversationRow>(
-      `SELECT ${CONVERSATION_COLUMNS.split(', ').map((c) => `c.${c}`).join(', ')}
+      `SELECT ${CONVERSATION_COLUMNS.split(', ')
+        .map((c) => `c.${c}`)
+        .join(', ')}
        FROM conversations c JOIN participants p ON p.conversation_id = c.id
        WHERE p.user_id = $1 AND ($2::text IS NULL OR c.type = $2) ORDER BY c.updated_at DESC`,
       [userId, type ?? null],
@@ -121,7 +182,13 @@ export class ConversationsRepository {
   }
 
   async listChannels(userId: string, q: string | undefined, limit: number) {
-    const { rows } = await this.db.query<{ id: string; title: string | null; participant_count: number; last_seq: number; joined: boolean }>(
+    const { rows } = await this.db.query<{
+      id: string;
+      title: string | null;
+      participant_count: number;
+      last_seq: number;
+      joined: boolean;
+    }>(
       `SELECT c.id, c.title, c.last_seq,
          (SELECT count(*)::int FROM participants p WHERE p.conversation_id = c.id) AS participant_count,
          EXISTS (SELECT 1 FROM participants p WHERE p.conversation_id = c.id AND p.user_id = $1) AS joined
@@ -135,7 +202,9 @@ export class ConversationsRepository {
 
   async existingUserIds(ids: string[], exec: SqlExecutor = this.db): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const { rows } = await exec.query<{ id: string }>(`SELECT id FROM users WHERE id = ANY($1::uuid[])`, [ids]);
+    const { rows } = await exec.query<{ id: string }>(`SELECT id FROM users WHERE id = ANY($1::uuid[])`, [
+      ids,
+    ]);
     return new Set(rows.map((r) => r.id));
   }
 }

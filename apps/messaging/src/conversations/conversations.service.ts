@@ -14,7 +14,13 @@ import type {
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors/domain-errors.js';
 import { EventLogService } from '../event-log/event-log.service.js';
 import type { EventAppender } from '../event-log/event-appender.js';
-import { permissionsOf, toConversation, toParticipant, type ConversationRow, type ParticipantRow } from './conversation-views.js';
+import {
+  permissionsOf,
+  toConversation,
+  toParticipant,
+  type ConversationRow,
+  type ParticipantRow,
+} from './conversation-views.js';
 import { ConversationsRepository } from './conversations.repository.js';
 import {
   applyPermissionsPatch,
@@ -39,7 +45,10 @@ export class ConversationsService {
     @Inject(EventLogService) private readonly eventLog: EventLogService,
   ) {}
 
-  async create(actorId: string, req: CreateConversationRequest): Promise<{ conversation: Conversation; created: boolean }> {
+  async create(
+    actorId: string,
+    req: CreateConversationRequest,
+  ): Promise<{ conversation: Conversation; created: boolean }> {
     const others = [...new Set(req.participants)].filter((id) => id !== actorId);
     if (req.type === 'direct' && others.length !== 1) {
       throw new ValidationError('participants: a direct conversation needs one other participant', [
@@ -61,7 +70,8 @@ export class ConversationsService {
           title: req.title ?? null,
           customData: req.customData ?? {},
           distinctKey: key,
-          joinPermissions: req.type === 'channel' ? applyPermissionsPatch(MemberPermissions, req.joinPermissions) : null,
+          joinPermissions:
+            req.type === 'channel' ? applyPermissionsPatch(MemberPermissions, req.joinPermissions) : null,
           createdBy: actorId,
         });
         await this.repo.upsertParticipants(tx, id, [
@@ -94,7 +104,10 @@ export class ConversationsService {
   }
 
   /** Read access: participants, and anyone for a public channel. Others get 404, never 403. */
-  async getForReader(userId: string, conversationId: string): Promise<{ conversation: Conversation; row: ConversationRow; isParticipant: boolean }> {
+  async getForReader(
+    userId: string,
+    conversationId: string,
+  ): Promise<{ conversation: Conversation; row: ConversationRow; isParticipant: boolean }> {
     const row = await this.repo.findById(conversationId);
     if (!row) throw new NotFoundError('conversation not found');
     const participants = await this.repo.listParticipants([row.id]);
@@ -110,10 +123,20 @@ export class ConversationsService {
 
   async listChannels(userId: string, q: string | undefined, limit: number): Promise<ChannelListing[]> {
     const rows = await this.repo.listChannels(userId, q, limit);
-    return rows.map((r) => ({ id: r.id, title: r.title, participantCount: r.participant_count, lastSeq: r.last_seq, joined: r.joined }));
+    return rows.map((r) => ({
+      id: r.id,
+      title: r.title,
+      participantCount: r.participant_count,
+      lastSeq: r.last_seq,
+      joined: r.joined,
+    }));
   }
 
-  async update(actorId: string, conversationId: string, req: UpdateConversationRequest): Promise<Conversation> {
+  async update(
+    actorId: string,
+    conversationId: string,
+    req: UpdateConversationRequest,
+  ): Promise<Conversation> {
     return this.eventLog.commit(async (tx, log) => {
       const ctx = await this.requireParticipant(tx, conversationId, actorId, 'updateConversation');
       await this.repo.updateDetails(tx, conversationId, { title: req.title, customData: req.customData });
@@ -131,7 +154,11 @@ export class ConversationsService {
     });
   }
 
-  async addParticipants(actorId: string, conversationId: string, req: AddParticipantsRequest): Promise<Conversation> {
+  async addParticipants(
+    actorId: string,
+    conversationId: string,
+    req: AddParticipantsRequest,
+  ): Promise<Conversation> {
     const ids = req.participants.map((p) => p.userId);
     await this.requireUsersExist(ids, 'participants');
     return this.eventLog.commit(async (tx, log) => {
@@ -142,14 +169,23 @@ export class ConversationsService {
       const added = await this.repo.upsertParticipants(
         tx,
         conversationId,
-        req.participants.map((p) => ({ userId: p.userId, permissions: applyPermissionsPatch(MemberPermissions, p.permissions) })),
+        req.participants.map((p) => ({
+          userId: p.userId,
+          permissions: applyPermissionsPatch(MemberPermissions, p.permissions),
+        })),
       );
-      if (added.length > 0) await this.appendParticipantsAdded(tx, log, conversationId, actorId, added, false);
+      if (added.length > 0)
+        await this.appendParticipantsAdded(tx, log, conversationId, actorId, added, false);
       return this.view(await this.mustFind(conversationId, tx), tx);
     });
   }
 
-  async updateParticipant(actorId: string, conversationId: string, userId: string, patch: PermissionsPatch): Promise<Conversation> {
+  async updateParticipant(
+    actorId: string,
+    conversationId: string,
+    userId: string,
+    patch: PermissionsPatch,
+  ): Promise<Conversation> {
     return this.eventLog.commit(async (tx, log) => {
       const ctx = await this.requireParticipant(tx, conversationId, actorId, 'manageParticipants');
       const target = await this.repo.findParticipant(conversationId, userId, tx);
@@ -181,7 +217,8 @@ export class ConversationsService {
       const ctx = await this.requireParticipant(tx, conversationId, actorId, 'manageParticipants');
       const target = await this.repo.findParticipant(conversationId, userId, tx);
       if (!target) throw new NotFoundError('participant not found');
-      if (target.is_owner && !ctx.permissions.owner) throw new ForbiddenError('only an owner can remove an owner');
+      if (target.is_owner && !ctx.permissions.owner)
+        throw new ForbiddenError('only an owner can remove an owner');
       await this.repo.deleteParticipant(tx, conversationId, userId);
       await this.repo.clearDistinct(tx, conversationId);
       const remaining = await this.repo.participantIds(conversationId, tx);
@@ -233,7 +270,12 @@ export class ConversationsService {
    * Loads and locks the conversation for a write by `userId`. Someone outside a private conversation
    * gets 404 (its existence is not theirs to know); outside a public channel, 403 until they join.
    */
-  async requireParticipant(tx: SqlExecutor, conversationId: string, userId: string, action?: ConversationAction): Promise<ParticipantContext> {
+  async requireParticipant(
+    tx: SqlExecutor,
+    conversationId: string,
+    userId: string,
+    action?: ConversationAction,
+  ): Promise<ParticipantContext> {
     const conversation = await this.repo.lockById(tx, conversationId);
     if (!conversation) throw new NotFoundError('conversation not found');
     const participant = await this.repo.findParticipant(conversationId, userId, tx);
@@ -266,7 +308,12 @@ export class ConversationsService {
 
   async views(rows: ConversationRow[]): Promise<Conversation[]> {
     const participants = await this.repo.listParticipants(rows.map((r) => r.id));
-    return rows.map((row) => toConversation(row, participants.filter((p) => p.conversation_id === row.id)));
+    return rows.map((row) =>
+      toConversation(
+        row,
+        participants.filter((p) => p.conversation_id === row.id),
+      ),
+    );
   }
 
   private async appendParticipantsAdded(
@@ -278,7 +325,9 @@ export class ConversationsService {
     joined: boolean,
   ): Promise<void> {
     await this.repo.clearDistinct(tx, conversationId);
-    const rows = (await this.repo.listParticipants([conversationId], tx)).filter((p) => added.includes(p.user_id));
+    const rows = (await this.repo.listParticipants([conversationId], tx)).filter((p) =>
+      added.includes(p.user_id),
+    );
     await log.append({
       conversationId,
       type: 'participants.added',

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { applyPermissionsPatch, creatorPermissions, distinctKey, isAllowed, MemberPermissions } from './permissions.js';
+import {
+  applyPermissionsPatch,
+  creatorPermissions,
+  distinctKey,
+  isAllowed,
+  MemberPermissions,
+} from './permissions.js';
 
 describe('conversation permissions', () => {
   it('makes the creator of a group its owner but nobody the owner of a direct chat', () => {

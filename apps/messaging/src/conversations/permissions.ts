@@ -1,7 +1,19 @@
 import type { ConversationType, Permissions, PermissionsPatch } from '@parley/protocol';
 
-export const OwnerPermissions: Permissions = { write: true, editOwn: true, editAll: true, manageParticipants: true, owner: true };
-export const MemberPermissions: Permissions = { write: true, editOwn: true, editAll: false, manageParticipants: false, owner: false };
+export const OwnerPermissions: Permissions = {
+  write: true,
+  editOwn: true,
+  editAll: true,
+  manageParticipants: true,
+  owner: true,
+};
+export const MemberPermissions: Permissions = {
+  write: true,
+  editOwn: true,
+  editAll: false,
+  manageParticipants: false,
+  owner: false,
+};
 
 /** Owner implies every other right, so a stored row can never say "owner but may not write". */
 export function normalizePermissions(p: Permissions): Permissions {
@@ -17,7 +29,8 @@ export function creatorPermissions(type: ConversationType): Permissions {
   return type === 'direct' ? { ...MemberPermissions } : { ...OwnerPermissions };
 }
 
-export type ConversationAction = 'write' | 'editOwn' | 'editAll' | 'manageParticipants' | 'updateConversation' | 'grantOwner';
+export type ConversationAction =
+  'write' | 'editOwn' | 'editAll' | 'manageParticipants' | 'updateConversation' | 'grantOwner';
 
 export function isAllowed(p: Permissions, action: ConversationAction, type: ConversationType): boolean {
   switch (action) {

@@ -37,7 +37,13 @@ interface Mapped {
 export function mapErrorToHttp(err: unknown): Mapped | undefined {
   const make = (status: number, message: string, code?: string, extra: Partial<ErrorBody> = {}): Mapped => ({
     status,
-    body: { statusCode: status, error: StatusText[status] ?? 'Error', message, ...(code ? { code } : {}), ...extra },
+    body: {
+      statusCode: status,
+      error: StatusText[status] ?? 'Error',
+      message,
+      ...(code ? { code } : {}),
+      ...extra,
+    },
   });
   if (err instanceof ValidationError) return make(400, err.message, err.code, { issues: err.issues });
   if (err instanceof InvalidCredentialsError) return make(400, err.message, err.code);
@@ -58,8 +64,10 @@ export function mapErrorToHttp(err: unknown): Mapped | undefined {
   if (err instanceof DomainError) return make(400, err.message, err.code);
   // Errors raised by Express' body parser before any route runs (Nest wraps them, keeping the cause).
   const bodyParserType = bodyParserErrorType(err);
-  if (bodyParserType === 'entity.too.large') return make(413, 'request body is too large', 'payload_too_large');
-  if (bodyParserType === 'entity.parse.failed') return make(400, 'request body is not valid JSON', 'invalid_json');
+  if (bodyParserType === 'entity.too.large')
+    return make(413, 'request body is too large', 'payload_too_large');
+  if (bodyParserType === 'entity.parse.failed')
+    return make(400, 'request body is not valid JSON', 'invalid_json');
   if (bodyParserType === 'encoding.unsupported' || bodyParserType === 'charset.unsupported') {
     return make(415, 'unsupported body encoding', 'unsupported_media_type');
   }

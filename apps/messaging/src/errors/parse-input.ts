@@ -14,7 +14,11 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], where: strin
 }
 
 /** Parses untrusted input at the edge; throws a ValidationError naming every bad field. */
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' | 'params' | 'frame'): z.infer<S> {
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  where: 'body' | 'query' | 'params' | 'frame',
+): z.infer<S> {
   const result = schema.safeParse(value ?? (where === 'body' ? undefined : {}));
   if (result.success) return result.data;
   const issues = describeIssues(result.error.issues, where);

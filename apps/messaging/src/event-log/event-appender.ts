@@ -38,7 +38,10 @@ export class EventAppender {
     return row.last_seq;
   }
 
-  async append<T extends ConversationEventType>(req: AppendRequest<T>, seq?: number): Promise<ConversationEventOf<T>> {
+  async append<T extends ConversationEventType>(
+    req: AppendRequest<T>,
+    seq?: number,
+  ): Promise<ConversationEventOf<T>> {
     const assigned = seq ?? (await this.assignNextSeq(req.conversationId));
     const createdAt = new Date().toISOString();
     const event = {
@@ -52,7 +55,15 @@ export class EventAppender {
     } as unknown as ConversationEventOf<T>;
     await this.tx.query(
       `INSERT INTO events (conversation_id, seq, id, type, actor_id, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [event.conversationId, event.seq, event.id, event.type, event.actorId, JSON.stringify(event.payload), createdAt],
+      [
+        event.conversationId,
+        event.seq,
+        event.id,
+        event.type,
+        event.actorId,
+        JSON.stringify(event.payload),
+        createdAt,
+      ],
     );
     await this.tx.query(`INSERT INTO outbox (event_id, topic, payload) VALUES ($1, $2, $3)`, [
       event.id,

@@ -36,8 +36,18 @@ export class EventLogService {
   }
 
   /** retransmitEvents: the caller has already been authorised for the conversation. */
-  async retransmit(conversationId: string, lastSeq: number, fromSeq: number, toSeq?: number): Promise<RetransmitResponse> {
-    const page = planRetransmitPage({ lastSeq, fromSeq, toSeq, pageSize: MessagingLimits.retransmitPageSize });
+  async retransmit(
+    conversationId: string,
+    lastSeq: number,
+    fromSeq: number,
+    toSeq?: number,
+  ): Promise<RetransmitResponse> {
+    const page = planRetransmitPage({
+      lastSeq,
+      fromSeq,
+      toSeq,
+      pageSize: MessagingLimits.retransmitPageSize,
+    });
     const events = page.empty ? [] : await this.events.readRange(conversationId, page.fromSeq, page.toSeq);
     return {
       conversationId,

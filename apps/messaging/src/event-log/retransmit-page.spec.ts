@@ -21,14 +21,25 @@ describe('planRetransmitPage', () => {
   });
 
   it('clamps a range past the end of the log to lastSeq', () => {
-    expect(planRetransmitPage({ lastSeq: 5, fromSeq: 4, toSeq: 100, pageSize: 500 })).toMatchObject({ toSeq: 5, nextFromSeq: null });
+    expect(planRetransmitPage({ lastSeq: 5, fromSeq: 4, toSeq: 100, pageSize: 500 })).toMatchObject({
+      toSeq: 5,
+      nextFromSeq: null,
+    });
   });
 
   it('defaults toSeq to lastSeq', () => {
-    expect(planRetransmitPage({ lastSeq: 1200, fromSeq: 1001, pageSize: 500 })).toMatchObject({ toSeq: 1200, nextFromSeq: null });
+    expect(planRetransmitPage({ lastSeq: 1200, fromSeq: 1001, pageSize: 500 })).toMatchObject({
+      toSeq: 1200,
+      nextFromSeq: null,
+    });
   });
 
   it('is empty when the device is already up to date', () => {
-    expect(planRetransmitPage({ lastSeq: 5, fromSeq: 6, pageSize: 500 })).toEqual({ fromSeq: 6, toSeq: 5, nextFromSeq: null, empty: true });
+    expect(planRetransmitPage({ lastSeq: 5, fromSeq: 6, pageSize: 500 })).toEqual({
+      fromSeq: 6,
+      toSeq: 5,
+      nextFromSeq: null,
+      empty: true,
+    });
   });
 });

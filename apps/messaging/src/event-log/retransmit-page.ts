@@ -10,7 +10,12 @@ export interface RetransmitPagePlan {
  * Caps a requested range to one page: ranges past the end of the log are clamped to `lastSeq`, and a
  * wide range returns its first page plus where to continue.
  */
-export function planRetransmitPage(input: { lastSeq: number; fromSeq: number; toSeq?: number; pageSize: number }): RetransmitPagePlan {
+export function planRetransmitPage(input: {
+  lastSeq: number;
+  fromSeq: number;
+  toSeq?: number;
+  pageSize: number;
+}): RetransmitPagePlan {
   const { lastSeq, fromSeq, pageSize } = input;
   const wantedTo = Math.min(input.toSeq ?? lastSeq, lastSeq);
   if (fromSeq > wantedTo) return { fromSeq, toSeq: fromSeq - 1, nextFromSeq: null, empty: true };

@@ -8,7 +8,10 @@ import { DATABASE, EVENT_BUS } from '../infrastructure/tokens.js';
 
 async function check(probe: () => Promise<unknown>): Promise<'up' | 'down'> {
   try {
-    await Promise.race([probe(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref())]);
+    await Promise.race([
+      probe(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref()),
+    ]);
     return 'up';
   } catch {
     return 'down';
@@ -31,6 +34,11 @@ export class HealthController {
     const ok = postgres === 'up' && redis === 'up';
     res.status(ok ? 200 : 503);
     const pendingOutbox = postgres === 'up' ? await this.outbox.pendingCount() : null;
-    return { status: ok ? 'ok' : 'degraded', checks: { postgres, redis }, pendingOutbox, database: this.db.kind };
+    return {
+      status: ok ? 'ok' : 'degraded',
+      checks: { postgres, redis },
+      pendingOutbox,
+      database: this.db.kind,
+    };
   }
 }

@@ -1,5 +1,12 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
-import { CurrentPrincipal, Public, RequireScopes, Scopes, type Principal, type TokenIssuer } from '@parley/auth';
+import {
+  CurrentPrincipal,
+  Public,
+  RequireScopes,
+  Scopes,
+  type Principal,
+  type TokenIssuer,
+} from '@parley/auth';
 import { LoginRequest, SignUpRequest, TokenRequest, UserLookupQuery, Uuid } from '@parley/protocol';
 import type { Response } from 'express';
 import { z } from 'zod';

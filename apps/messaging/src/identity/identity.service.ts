@@ -5,7 +5,6 @@ import {
   FAST_TEST_SCRYPT_PARAMS,
   generateOpaqueToken,
   hashSecret,
-  parseScopeString,
   sha256Base64Url,
   verifySecret,
   type TokenIssuer,
@@ -14,10 +13,22 @@ import { isUniqueViolation } from '@parley/db';
 import type { Logger } from '@parley/logger';
 import type { AuthSession, SignUpRequest, TokenRequest, TokenResponse, User } from '@parley/protocol';
 import { MESSAGING_CONFIG, type MessagingConfig } from '../config/config.js';
-import { ConflictError, InvalidClientError, InvalidCredentialsError, InvalidScopeError, NotFoundError } from '../errors/domain-errors.js';
+import {
+  ConflictError,
+  InvalidClientError,
+  InvalidCredentialsError,
+  InvalidScopeError,
+  NotFoundError,
+} from '../errors/domain-errors.js';
 import { LOGGER, TOKEN_ISSUER } from '../infrastructure/tokens.js';
 import { grantScopes } from './scope-grant.js';
-import { OAuthClientsRepository, RefreshTokensRepository, toUser, UsersRepository, type UserRow } from './users.repository.js';
+import {
+  OAuthClientsRepository,
+  RefreshTokensRepository,
+  toUser,
+  UsersRepository,
+  type UserRow,
+} from './users.repository.js';
 
 // Compared against when a username does not exist, so a login takes as long either way.
 const DUMMY_HASH_PROMISE = hashSecret('parley-timing-equaliser');
@@ -36,9 +47,15 @@ export class IdentityService implements OnModuleInit {
   /** Machine clients are declared in the environment; their secrets are stored hashed. */
   async onModuleInit(): Promise<void> {
     for (const client of this.config.oauthClients) {
-      await this.clients.upsert({ id: client.id, name: client.name ?? client.id, secretHash: await hashSecret(client.secret), scopes: client.scopes });
+      await this.clients.upsert({
+        id: client.id,
+        name: client.name ?? client.id,
+        secretHash: await hashSecret(client.secret),
+        scopes: client.scopes,
+      });
     }
-    if (this.config.oauthClients.length > 0) this.logger.info({ clients: this.config.oauthClients.map((c) => c.id) }, 'oauth clients registered');
+    if (this.config.oauthClients.length > 0)
+      this.logger.info({ clients: this.config.oauthClients.map((c) => c.id) }, 'oauth clients registered');
   }
 
   async signUp(req: SignUpRequest): Promise<AuthSession> {
@@ -53,7 +70,11 @@ export class IdentityService implements OnModuleInit {
       });
     } catch (err) {
       if (isUniqueViolation(err)) {
-        throw new ConflictError(String((err as { constraint?: string }).constraint ?? '').includes('msisdn') ? 'msisdn is already registered' : 'username is taken');
+        throw new ConflictError(
+          String((err as { constraint?: string }).constraint ?? '').includes('msisdn')
+            ? 'msisdn is already registered'
+            : 'username is taken',
+        );
       }
       throw err;
     }
@@ -62,7 +83,10 @@ export class IdentityService implements OnModuleInit {
 
   async login(username: string, password: string, scope?: string): Promise<AuthSession> {
     const row = await this.checkPassword(username, password);
-    return { user: toUser(row), tokens: await this.issueUserTokens(row, grantScopes(DEFAULT_USER_SCOPES, scope)) };
+    return {
+      user: toUser(row),
+      tokens: await this.issueUserTokens(row, grantScopes(DEFAULT_USER_SCOPES, scope)),
+    };
   }
 
   /** POST /oauth/token */
@@ -78,7 +102,13 @@ export class IdentityService implements OnModuleInit {
         if (!client || !ok) throw new InvalidClientError('unknown client or wrong secret');
         const scopes = grantScopes(client.scopes, req.scope);
         const access = await this.issuer.issueAccessToken({ subject: client.id, kind: 'client', scopes });
-        return { access_token: access.accessToken, token_type: 'Bearer', expires_in: access.expiresIn, expires_at: access.expiresAt, scope: scopes.join(' ') };
+        return {
+          access_token: access.accessToken,
+          token_type: 'Bearer',
+          expires_in: access.expiresIn,
+          expires_at: access.expiresAt,
+          scope: scopes.join(' '),
+        };
       }
       case 'refresh_token': {
         const stored = await this.refreshTokens.consume(sha256Base64Url(req.refresh_token));
@@ -105,7 +135,9 @@ export class IdentityService implements OnModuleInit {
   }
 
   private hashPassword(password: string): Promise<string> {
-    return this.config.passwordHashProfile === 'fast-test' ? hashSecret(password, FAST_TEST_SCRYPT_PARAMS) : hashSecret(password);
+    return this.config.passwordHashProfile === 'fast-test'
+      ? hashSecret(password, FAST_TEST_SCRYPT_PARAMS)
+      : hashSecret(password);
   }
 
   private async checkPassword(username: string, password: string): Promise<UserRow> {
@@ -141,5 +173,3 @@ export class IdentityService implements OnModuleInit {
     };
   }
 }
-
-

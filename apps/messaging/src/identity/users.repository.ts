@@ -13,7 +13,13 @@ export interface UserRow {
 }
 
 export function toUser(row: UserRow): User {
-  return { id: row.id, username: row.username, displayName: row.display_name, msisdn: row.msisdn, createdAt: row.created_at.toISOString() };
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    msisdn: row.msisdn,
+    createdAt: row.created_at.toISOString(),
+  };
 }
 
 const COLUMNS = 'id, username, display_name, msisdn, password_hash, created_at';
@@ -22,7 +28,13 @@ const COLUMNS = 'id, username, display_name, msisdn, password_hash, created_at';
 export class UsersRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
-  async insert(u: { id: string; username: string; displayName: string; msisdn: string | null; passwordHash: string }): Promise<UserRow> {
+  async insert(u: {
+    id: string;
+    username: string;
+    displayName: string;
+    msisdn: string | null;
+    passwordHash: string;
+  }): Promise<UserRow> {
     const { rows } = await this.db.query<UserRow>(
       `INSERT INTO users (id, username, display_name, msisdn, password_hash) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
       [u.id, u.username, u.displayName, u.msisdn, u.passwordHash],
@@ -36,7 +48,9 @@ export class UsersRepository {
   }
 
   async findByUsername(username: string): Promise<UserRow | undefined> {
-    const { rows } = await this.db.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE username = $1`, [username.toLowerCase()]);
+    const { rows } = await this.db.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE username = $1`, [
+      username.toLowerCase(),
+    ]);
     return rows[0];
   }
 
@@ -69,7 +83,10 @@ export class OAuthClientsRepository {
   }
 
   async findById(id: string): Promise<ClientRow | undefined> {
-    const { rows } = await this.db.query<ClientRow>(`SELECT id, name, secret_hash, scopes FROM oauth_clients WHERE id = $1`, [id]);
+    const { rows } = await this.db.query<ClientRow>(
+      `SELECT id, name, secret_hash, scopes FROM oauth_clients WHERE id = $1`,
+      [id],
+    );
     return rows[0];
   }
 }
@@ -87,12 +104,10 @@ export class RefreshTokensRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
   async insert(t: { tokenHash: string; userId: string; scopes: string[]; expiresAt: Date }): Promise<void> {
-    await this.db.query(`INSERT INTO refresh_tokens (token_hash, user_id, scopes, expires_at) VALUES ($1, $2, $3, $4)`, [
-      t.tokenHash,
-      t.userId,
-      t.scopes,
-      t.expiresAt,
-    ]);
+    await this.db.query(
+      `INSERT INTO refresh_tokens (token_hash, user_id, scopes, expires_at) VALUES ($1, $2, $3, $4)`,
+      [t.tokenHash, t.userId, t.scopes, t.expiresAt],
+    );
   }
 
   /** Rotation: a refresh token works once; the UPDATE makes two racing uses see one winner. */

@@ -18,7 +18,10 @@ export interface MessagingInfrastructure {
   close(): Promise<void>;
 }
 
-export async function buildInfrastructure(config: MessagingConfig, logger: Logger): Promise<MessagingInfrastructure> {
+export async function buildInfrastructure(
+  config: MessagingConfig,
+  logger: Logger,
+): Promise<MessagingInfrastructure> {
   await checkRedisReachable(config.redis.url);
   const dbOptions = {
     url: config.database.url,

@@ -4,7 +4,13 @@ export class RedisUnreachableError extends Error {}
 
 /** Fails start-up with a message a newcomer can act on, instead of endless reconnect logs. */
 export async function checkRedisReachable(url: string, timeoutMs = 3000): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: timeoutMs, retryStrategy: () => null });
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    connectTimeout: timeoutMs,
+    retryStrategy: () => null,
+  });
   redis.on('error', () => undefined);
   try {
     await redis.connect();

@@ -10,7 +10,11 @@ import { ConfigError } from '../config/config.js';
  * keeps it in a file outside the repository so tokens survive restarts.
  */
 export async function loadTokenIssuer(tokens: MessagingConfig['tokens']): Promise<TokenIssuer> {
-  const base = { issuer: tokens.issuer, audience: tokens.audience, accessTokenTtlSeconds: tokens.accessTokenTtlSeconds };
+  const base = {
+    issuer: tokens.issuer,
+    audience: tokens.audience,
+    accessTokenTtlSeconds: tokens.accessTokenTtlSeconds,
+  };
   if (tokens.privateJwk) {
     let jwk: JWK;
     try {

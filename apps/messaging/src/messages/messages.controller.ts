@@ -1,6 +1,25 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import { CurrentPrincipal, RequireScopes, Scopes, type Principal } from '@parley/auth';
-import { EditMessageRequest, HistoryQuery, MarkAsReadRequest, SendMessageRequest, TypingRequest, Uuid } from '@parley/protocol';
+import {
+  EditMessageRequest,
+  HistoryQuery,
+  MarkAsReadRequest,
+  SendMessageRequest,
+  TypingRequest,
+  Uuid,
+} from '@parley/protocol';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { parseInput } from '../errors/parse-input.js';
@@ -16,7 +35,12 @@ export class MessagesController {
 
   @Post('messages')
   @RequireScopes(Scopes.messagesWrite)
-  async send(@CurrentPrincipal() principal: Principal, @Param() params: unknown, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+  async send(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: unknown,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     const { conversationId } = parseInput(ConversationParams, params, 'params');
     const req = parseInput(SendMessageRequest, body, 'body');
     const { message, created } = await this.messages.send(requireUser(principal), conversationId, req);
@@ -37,7 +61,12 @@ export class MessagesController {
   @RequireScopes(Scopes.messagesWrite)
   async edit(@CurrentPrincipal() principal: Principal, @Param() params: unknown, @Body() body: unknown) {
     const { conversationId, messageId } = parseInput(MessageParams, params, 'params');
-    return this.messages.edit(requireUser(principal), conversationId, messageId, parseInput(EditMessageRequest, body, 'body'));
+    return this.messages.edit(
+      requireUser(principal),
+      conversationId,
+      messageId,
+      parseInput(EditMessageRequest, body, 'body'),
+    );
   }
 
   @Delete('messages/:messageId')
@@ -51,7 +80,11 @@ export class MessagesController {
   @Post('read')
   @HttpCode(200)
   @RequireScopes(Scopes.messagesRead)
-  async markAsRead(@CurrentPrincipal() principal: Principal, @Param() params: unknown, @Body() body: unknown) {
+  async markAsRead(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: unknown,
+    @Body() body: unknown,
+  ) {
     const { conversationId } = parseInput(ConversationParams, params, 'params');
     const { seq } = parseInput(MarkAsReadRequest, body, 'body');
     return this.messages.markAsRead(requireUser(principal), conversationId, seq);

@@ -15,7 +15,8 @@ export interface MessageRow {
   removed_at: Date | null;
 }
 
-const COLUMNS = 'id, conversation_id, seq, sender_id, client_message_id, parts, created_at, edited_at, removed_at';
+const COLUMNS =
+  'id, conversation_id, seq, sender_id, client_message_id, parts, created_at, edited_at, removed_at';
 
 /** A removed message keeps its place in the conversation but shows no content. */
 export function toMessage(row: MessageRow): Message {
@@ -36,7 +37,12 @@ export function toMessage(row: MessageRow): Message {
 export class MessagesRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
-  async findByClientId(conversationId: string, senderId: string, clientMessageId: string, exec: SqlExecutor = this.db) {
+  async findByClientId(
+    conversationId: string,
+    senderId: string,
+    clientMessageId: string,
+    exec: SqlExecutor = this.db,
+  ) {
     const { rows } = await exec.query<MessageRow>(
       `SELECT ${COLUMNS} FROM messages WHERE conversation_id = $1 AND sender_id = $2 AND client_message_id = $3`,
       [conversationId, senderId, clientMessageId],
@@ -45,11 +51,25 @@ export class MessagesRepository {
   }
 
   async findById(conversationId: string, id: string, exec: SqlExecutor = this.db) {
-    const { rows } = await exec.query<MessageRow>(`SELECT ${COLUMNS} FROM messages WHERE conversation_id = $1 AND id = $2`, [conversationId, id]);
+    const { rows } = await exec.query<MessageRow>(
+      `SELECT ${COLUMNS} FROM messages WHERE conversation_id = $1 AND id = $2`,
+      [conversationId, id],
+    );
     return rows[0];
   }
 
-  async insert(tx: SqlExecutor, m: { id: string; conversationId: string; seq: number; senderId: string; clientMessageId: string; parts: MessagePart[]; createdAt: string }): Promise<MessageRow> {
+  async insert(
+    tx: SqlExecutor,
+    m: {
+      id: string;
+      conversationId: string;
+      seq: number;
+      senderId: string;
+      clientMessageId: string;
+      parts: MessagePart[];
+      createdAt: string;
+    },
+  ): Promise<MessageRow> {
     const { rows } = await tx.query<MessageRow>(
       `INSERT INTO messages (id, conversation_id, seq, sender_id, client_message_id, parts, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
@@ -59,7 +79,11 @@ export class MessagesRepository {
   }
 
   async updateParts(tx: SqlExecutor, id: string, parts: MessagePart[], editedAt: string): Promise<void> {
-    await tx.query(`UPDATE messages SET parts = $2, edited_at = $3 WHERE id = $1`, [id, JSON.stringify(parts), editedAt]);
+    await tx.query(`UPDATE messages SET parts = $2, edited_at = $3 WHERE id = $1`, [
+      id,
+      JSON.stringify(parts),
+      editedAt,
+    ]);
   }
 
   async markRemoved(tx: SqlExecutor, id: string, removedAt: string): Promise<void> {
@@ -76,7 +100,10 @@ export class MessagesRepository {
   }
 
   async hasAnyBefore(conversationId: string, seq: number): Promise<boolean> {
-    const { rows } = await this.db.query(`SELECT 1 FROM messages WHERE conversation_id = $1 AND seq < $2 LIMIT 1`, [conversationId, seq]);
+    const { rows } = await this.db.query(
+      `SELECT 1 FROM messages WHERE conversation_id = $1 AND seq < $2 LIMIT 1`,
+      [conversationId, seq],
+    );
     return rows.length > 0;
   }
 }

@@ -1,9 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { isUniqueViolation } from '@parley/db';
-import type { EditMessageRequest, HistoryResponse, Message, MessagePartInput, SendMessageRequest } from '@parley/protocol';
+import type {
+  EditMessageRequest,
+  HistoryResponse,
+  Message,
+  MessagePartInput,
+  SendMessageRequest,
+} from '@parley/protocol';
 import { ConversationsService } from '../conversations/conversations.service.js';
-import { ConflictError, ForbiddenError, NotFoundError, PayloadTooLargeError, ValidationError } from '../errors/domain-errors.js';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  PayloadTooLargeError,
+  ValidationError,
+} from '../errors/domain-errors.js';
 import { EventLogService } from '../event-log/event-log.service.js';
 import { EventDeliveryService } from '../realtime/event-delivery.service.js';
 import { MessageStatsRepository, MessagesRepository, toMessage } from './messages.repository.js';
@@ -21,8 +33,14 @@ export class MessagesService {
   ) {}
 
   /** Per conversation of the user: unread count and the last visible message. */
-  async summaries(userId: string, conversationIds: string[]): Promise<Map<string, { unreadCount: number; lastMessage: Message | null }>> {
-    const [unread, last] = await Promise.all([this.stats.unreadCounts(userId), this.stats.lastMessages(conversationIds)]);
+  async summaries(
+    userId: string,
+    conversationIds: string[],
+  ): Promise<Map<string, { unreadCount: number; lastMessage: Message | null }>> {
+    const [unread, last] = await Promise.all([
+      this.stats.unreadCounts(userId),
+      this.stats.lastMessages(conversationIds),
+    ]);
     const out = new Map<string, { unreadCount: number; lastMessage: Message | null }>();
     for (const id of conversationIds) {
       const row = last.get(id);
@@ -35,7 +53,11 @@ export class MessagesService {
    * Sends once per clientMessageId: a retry (even racing the first attempt) returns the first message and
    * appends nothing, so a flaky network never produces duplicates.
    */
-  async send(senderId: string, conversationId: string, req: SendMessageRequest): Promise<{ message: Message; created: boolean }> {
+  async send(
+    senderId: string,
+    conversationId: string,
+    req: SendMessageRequest,
+  ): Promise<{ message: Message; created: boolean }> {
     checkParts(req.parts);
     const existing = await this.repo.findByClientId(conversationId, senderId, req.clientMessageId);
     if (existing) {
@@ -79,7 +101,12 @@ export class MessagesService {
     }
   }
 
-  async edit(actorId: string, conversationId: string, messageId: string, req: EditMessageRequest): Promise<Message> {
+  async edit(
+    actorId: string,
+    conversationId: string,
+    messageId: string,
+    req: EditMessageRequest,
+  ): Promise<Message> {
     checkParts(req.parts);
     return this.eventLog.commit(async (tx, log) => {
       const ctx = await this.conversations.requireParticipant(tx, conversationId, actorId);
@@ -144,7 +171,12 @@ export class MessagesService {
     });
   }
 
-  async history(userId: string, conversationId: string, before: number | undefined, limit: number): Promise<HistoryResponse> {
+  async history(
+    userId: string,
+    conversationId: string,
+    before: number | undefined,
+    limit: number,
+  ): Promise<HistoryResponse> {
     const { conversation } = await this.conversations.getForReader(userId, conversationId);
     const beforeSeq = before ?? conversation.lastSeq + 1;
     const rows = await this.repo.pageBefore(conversationId, beforeSeq, limit);
@@ -179,5 +211,6 @@ function checkParts(parts: MessagePartInput[]): void {
     );
   }
   const issues = findPartContentIssues(parts);
-  if (issues.length > 0) throw new ValidationError(issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
+  if (issues.length > 0)
+    throw new ValidationError(issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
 }

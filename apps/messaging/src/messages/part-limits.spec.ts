@@ -10,7 +10,12 @@ describe('message part limits', () => {
 
   it('names the oversize part, counting UTF-8 bytes not characters', () => {
     const body = 'é'.repeat(MessagingLimits.maxPartBodyBytes / 2 + 1);
-    expect(findPartSizeViolation([{ mimeType: 'text/plain', body: 'ok' }, { mimeType: 'text/plain', body }])).toMatchObject({ part: 1 });
+    expect(
+      findPartSizeViolation([
+        { mimeType: 'text/plain', body: 'ok' },
+        { mimeType: 'text/plain', body },
+      ]),
+    ).toMatchObject({ part: 1 });
   });
 
   it('limits the message as a whole', () => {
@@ -31,6 +36,8 @@ describe('message part content', () => {
     const good = JSON.stringify({ provider: 'parley', callId: 'c-1', joinUrl: 'https://example.test/j/c-1' });
     expect(findPartContentIssues([{ mimeType: 'application/voip-link', body: good }])).toEqual([]);
     const bad = JSON.stringify({ provider: 'parley' });
-    expect(findPartContentIssues([{ mimeType: 'application/voip-link', body: bad }])[0]?.path).toBe('body.parts.0.body.callId');
+    expect(findPartContentIssues([{ mimeType: 'application/voip-link', body: bad }])[0]?.path).toBe(
+      'body.parts.0.body.callId',
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { MessagingLimits, type MessagePartInput } from '@parley/protocol';
 
-export type PartSizeViolation = { part: number; bytes: number; limit: number } | { total: number; limit: number };
+export type PartSizeViolation =
+  { part: number; bytes: number; limit: number } | { total: number; limit: number };
 
 /** Body size in bytes as stored: base64 bodies count their decoded size. */
 export function partBodyBytes(part: MessagePartInput): number {
@@ -14,7 +15,8 @@ export function findPartSizeViolation(parts: MessagePartInput[]): PartSizeViolat
   let total = 0;
   for (const [i, part] of parts.entries()) {
     const bytes = partBodyBytes(part);
-    if (bytes > MessagingLimits.maxPartBodyBytes) return { part: i, bytes, limit: MessagingLimits.maxPartBodyBytes };
+    if (bytes > MessagingLimits.maxPartBodyBytes)
+      return { part: i, bytes, limit: MessagingLimits.maxPartBodyBytes };
     total += bytes;
   }
   if (total > MessagingLimits.maxMessageBytes) return { total, limit: MessagingLimits.maxMessageBytes };

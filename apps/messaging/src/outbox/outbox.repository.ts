@@ -31,18 +31,23 @@ export class OutboxRepository {
   }
 
   async markPublished(ids: number[]): Promise<void> {
-    await this.db.query(`UPDATE outbox SET published_at = now(), claimed_until = NULL WHERE id = ANY($1::bigint[])`, [ids]);
+    await this.db.query(
+      `UPDATE outbox SET published_at = now(), claimed_until = NULL WHERE id = ANY($1::bigint[])`,
+      [ids],
+    );
   }
 
   async releaseClaim(ids: number[], error: string): Promise<void> {
-    await this.db.query(`UPDATE outbox SET claimed_until = NULL, last_error = $2 WHERE id = ANY($1::bigint[])`, [
-      ids,
-      error.slice(0, 1000),
-    ]);
+    await this.db.query(
+      `UPDATE outbox SET claimed_until = NULL, last_error = $2 WHERE id = ANY($1::bigint[])`,
+      [ids, error.slice(0, 1000)],
+    );
   }
 
   async pendingCount(): Promise<number> {
-    const { rows } = await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`);
+    const { rows } = await this.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`,
+    );
     return rows[0]?.n ?? 0;
   }
 

@@ -27,7 +27,10 @@ export class EventDeliveryService {
     try {
       await this.fanout.publishMany(items);
     } catch (err) {
-      this.logger.warn({ err, events: committed.map((c) => c.event.id) }, 'live delivery failed; devices will catch up by seq');
+      this.logger.warn(
+        { err, events: committed.map((c) => c.event.id) },
+        'live delivery failed; devices will catch up by seq',
+      );
     }
   }
 

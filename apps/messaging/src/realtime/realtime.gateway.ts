@@ -3,7 +3,13 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { AuthenticationError, extractBearerToken, TOKEN_VERIFIER, type Principal, type TokenVerifier } from '@parley/auth';
+import {
+  AuthenticationError,
+  extractBearerToken,
+  TOKEN_VERIFIER,
+  type Principal,
+  type TokenVerifier,
+} from '@parley/auth';
 import type { RealtimeFanout } from '@parley/event-bus';
 import type { Logger } from '@parley/logger';
 import { ClientFrame, CloseCodes } from '@parley/protocol';
@@ -30,7 +36,8 @@ export class RealtimeGateway implements OnApplicationBootstrap, OnApplicationShu
   private readonly sessions = new Set<DeviceSession>();
   private heartbeat: NodeJS.Timeout | undefined;
   private server: Server | undefined;
-  private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.upgrade(req, socket, head);
+  private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+    void this.upgrade(req, socket, head);
 
   constructor(
     @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
@@ -72,7 +79,12 @@ export class RealtimeGateway implements OnApplicationBootstrap, OnApplicationShu
       if (!token) throw new AuthenticationError('missing_token');
       principal = await this.verifier.verify(token);
     } catch (err) {
-      rejectUpgrade(socket, 401, 'Unauthorized', err instanceof AuthenticationError ? err.reason : 'invalid_token');
+      rejectUpgrade(
+        socket,
+        401,
+        'Unauthorized',
+        err instanceof AuthenticationError ? err.reason : 'invalid_token',
+      );
       return;
     }
     if (principal.kind !== 'user') {
@@ -90,7 +102,9 @@ export class RealtimeGateway implements OnApplicationBootstrap, OnApplicationShu
     ws.on('close', () => void this.endSession(session));
     ws.on('error', (err) => this.logger.debug({ err, session: session.id }, 'device socket error'));
     try {
-      const unsubscribe = await this.fanout.subscribe(userChannel(session.userId), (message) => session.sendRaw(message));
+      const unsubscribe = await this.fanout.subscribe(userChannel(session.userId), (message) =>
+        session.sendRaw(message),
+      );
       if (session.closed) {
         await unsubscribe();
         return;
@@ -102,7 +116,12 @@ export class RealtimeGateway implements OnApplicationBootstrap, OnApplicationShu
       return;
     }
     this.armExpiry(session);
-    session.send({ type: 'ready', sessionId: session.id, userId: session.userId, tokenExpiresAt: session.tokenExpiresAt });
+    session.send({
+      type: 'ready',
+      sessionId: session.id,
+      userId: session.userId,
+      tokenExpiresAt: session.tokenExpiresAt,
+    });
     this.logger.debug({ userId: session.userId, session: session.id }, 'device connected');
   }
 
@@ -133,7 +152,11 @@ export class RealtimeGateway implements OnApplicationBootstrap, OnApplicationShu
       }
     } catch (err) {
       if (err instanceof DomainError || err instanceof AuthenticationError) {
-        session.send({ type: 'error', code: err instanceof AuthenticationError ? err.reason : err.code, message: err.message });
+        session.send({
+          type: 'error',
+          code: err instanceof AuthenticationError ? err.reason : err.code,
+          message: err.message,
+        });
         return;
       }
       this.logger.error({ err, session: session.id }, 'device frame failed');
@@ -155,7 +178,10 @@ export class RealtimeGateway implements OnApplicationBootstrap, OnApplicationShu
   private armExpiry(session: DeviceSession): void {
     if (session.expiryTimer) clearTimeout(session.expiryTimer);
     const ms = Math.max(0, session.tokenExpiresAt * 1000 - Date.now());
-    session.expiryTimer = setTimeout(() => session.socket.close(CloseCodes.tokenExpired, 'access token expired'), ms);
+    session.expiryTimer = setTimeout(
+      () => session.socket.close(CloseCodes.tokenExpired, 'access token expired'),
+      ms,
+    );
     session.expiryTimer.unref();
   }
 

@@ -1,4 +1,5 @@
-export type CatchUpDecision = { mode: 'replay'; gap: number } | { mode: 'reset'; gap: number; reason: string };
+export type CatchUpDecision =
+  { mode: 'replay'; gap: number } | { mode: 'reset'; gap: number; reason: string };
 
 /**
  * A device that was away for a long time should not replay thousands of events one by one: past the
@@ -6,7 +7,11 @@ export type CatchUpDecision = { mode: 'replay'; gap: number } | { mode: 'reset';
  */
 export function chooseCatchUpMode(lastSeq: number, sinceSeq: number, maxReplayGap: number): CatchUpDecision {
   if (sinceSeq > lastSeq) {
-    return { mode: 'reset', gap: 0, reason: `sinceSeq ${sinceSeq} is ahead of the conversation (lastSeq ${lastSeq}); the local copy is not from this server` };
+    return {
+      mode: 'reset',
+      gap: 0,
+      reason: `sinceSeq ${sinceSeq} is ahead of the conversation (lastSeq ${lastSeq}); the local copy is not from this server`,
+    };
   }
   const gap = lastSeq - sinceSeq;
   if (gap > maxReplayGap) {

@@ -15,7 +15,11 @@ export class SyncController {
   /** retransmitEvents(conversationId, fromSeq, toSeq) */
   @Get('events')
   @RequireScopes(Scopes.messagesRead)
-  async retransmitEvents(@CurrentPrincipal() principal: Principal, @Param() params: unknown, @Query() query: unknown) {
+  async retransmitEvents(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: unknown,
+    @Query() query: unknown,
+  ) {
     const { conversationId } = parseInput(ConversationParams, params, 'params');
     const { fromSeq, toSeq } = parseInput(RetransmitQuery, query, 'query');
     return this.sync.retransmitEvents(requireUser(principal), conversationId, fromSeq, toSeq);

@@ -1,5 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { MessagingLimits, type CatchUpResponse, type MeResponse, type RetransmitResponse } from '@parley/protocol';
+import {
+  MessagingLimits,
+  type CatchUpResponse,
+  type MeResponse,
+  type RetransmitResponse,
+} from '@parley/protocol';
 import { ConversationsService } from '../conversations/conversations.service.js';
 import { EventLogService } from '../event-log/event-log.service.js';
 import { IdentityService } from '../identity/identity.service.js';
@@ -19,7 +24,10 @@ export class SyncService {
   async getUser(userId: string): Promise<MeResponse> {
     const user = await this.identity.getUser(userId);
     const conversations = await this.conversations.listForUser(userId);
-    const summaries = await this.messages.summaries(userId, conversations.map((c) => c.id));
+    const summaries = await this.messages.summaries(
+      userId,
+      conversations.map((c) => c.id),
+    );
     return {
       user,
       conversations: conversations.map((c) => ({
@@ -31,19 +39,37 @@ export class SyncService {
     };
   }
 
-  async retransmitEvents(userId: string, conversationId: string, fromSeq: number, toSeq?: number): Promise<RetransmitResponse> {
+  async retransmitEvents(
+    userId: string,
+    conversationId: string,
+    fromSeq: number,
+    toSeq?: number,
+  ): Promise<RetransmitResponse> {
     const { conversation } = await this.conversations.getForReader(userId, conversationId);
     return this.eventLog.retransmit(conversationId, conversation.lastSeq, fromSeq, toSeq);
   }
 
   async catchUp(userId: string, conversationId: string, sinceSeq: number): Promise<CatchUpResponse> {
     const { conversation } = await this.conversations.getForReader(userId, conversationId);
-    const decision = chooseCatchUpMode(conversation.lastSeq, sinceSeq, MessagingLimits.replayRecommendedMaxGap);
+    const decision = chooseCatchUpMode(
+      conversation.lastSeq,
+      sinceSeq,
+      MessagingLimits.replayRecommendedMaxGap,
+    );
     if (decision.mode === 'replay') {
-      const page = await this.eventLog.retransmit(conversationId, conversation.lastSeq, Math.min(sinceSeq, conversation.lastSeq) + 1);
+      const page = await this.eventLog.retransmit(
+        conversationId,
+        conversation.lastSeq,
+        Math.min(sinceSeq, conversation.lastSeq) + 1,
+      );
       return { mode: 'replay', lastSeq: conversation.lastSeq, gap: decision.gap, page };
     }
-    const history = await this.messages.history(userId, conversationId, undefined, MessagingLimits.historyPageSize);
+    const history = await this.messages.history(
+      userId,
+      conversationId,
+      undefined,
+      MessagingLimits.historyPageSize,
+    );
     return {
       mode: 'reset',
       lastSeq: conversation.lastSeq,

@@ -51,9 +51,19 @@ export class ApiClient {
 
   /** Signs up a user and returns its id and access token. */
   async signUp(username: string, extra: { msisdn?: string; displayName?: string } = {}): Promise<TestUser> {
-    const res = await this.post<AuthSession>('/v1/auth/signup', undefined, { username, password: 'correct horse battery', ...extra });
-    if (res.status !== 201) throw new Error(`sign-up of ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
-    return { id: res.body.user.id, username, token: res.body.tokens.access_token, refreshToken: res.body.tokens.refresh_token! };
+    const res = await this.post<AuthSession>('/v1/auth/signup', undefined, {
+      username,
+      password: 'correct horse battery',
+      ...extra,
+    });
+    if (res.status !== 201)
+      throw new Error(`sign-up of ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return {
+      id: res.body.user.id,
+      username,
+      token: res.body.tokens.access_token,
+      refreshToken: res.body.tokens.refresh_token!,
+    };
   }
 }
 

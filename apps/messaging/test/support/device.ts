@@ -20,12 +20,16 @@ export class TestDevice {
 
   /** Opens the socket and resolves once the server says `ready`. */
   static async connect(baseUrl: string, token: string): Promise<TestDevice> {
-    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/v1/realtime?access_token=${encodeURIComponent(token)}`);
+    const socket = new WebSocket(
+      `${baseUrl.replace(/^http/, 'ws')}/v1/realtime?access_token=${encodeURIComponent(token)}`,
+    );
     const device = new TestDevice(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);
-      socket.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+      socket.once('unexpected-response', (_req, res) =>
+        reject(new Error(`upgrade refused: ${res.statusCode}`)),
+      );
     });
     await device.waitFor((f) => f.type === 'ready');
     return device;

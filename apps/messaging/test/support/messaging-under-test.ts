@@ -14,7 +14,10 @@ export interface MessagingUnderTest {
 }
 
 /** Starts a real messaging service (HTTP + WebSocket on a free port) in its own schema and Redis prefix. */
-export async function startMessagingUnderTest(label: string, overrides: Record<string, string> = {}): Promise<MessagingUnderTest> {
+export async function startMessagingUnderTest(
+  label: string,
+  overrides: Record<string, string> = {},
+): Promise<MessagingUnderTest> {
   const ns = uniqueNamespace(label);
   const running = await startMessaging(loadConfig(messagingEnv(ns, overrides)));
   return {

@@ -14,7 +14,10 @@ export function uniqueNamespace(label: string): { schema: string; redisPrefix: s
   return { schema, redisPrefix: `ptest:${schema}` };
 }
 
-export function messagingEnv(ns: { schema: string; redisPrefix: string }, overrides: Record<string, string> = {}): Record<string, string> {
+export function messagingEnv(
+  ns: { schema: string; redisPrefix: string },
+  overrides: Record<string, string> = {},
+): Record<string, string> {
   return {
     PORT: '0',
     HOST: '127.0.0.1',

@@ -66,7 +66,11 @@ export const CreateConversationRequest = z
   })
   .superRefine((req, ctx) => {
     if (req.type === 'direct' && req.participants.length !== 1) {
-      ctx.addIssue({ code: 'custom', path: ['participants'], message: 'a direct conversation has exactly one other participant' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['participants'],
+        message: 'a direct conversation has exactly one other participant',
+      });
     }
     if (req.type === 'channel' && req.distinct) {
       ctx.addIssue({ code: 'custom', path: ['distinct'], message: 'channels cannot be distinct' });

@@ -39,7 +39,12 @@ export const MessageSentEvent = EventBase.extend({
 });
 export const MessageEditedEvent = EventBase.extend({
   type: z.literal('message.edited'),
-  payload: z.object({ messageId: z.uuid(), messageSeq: z.number().int(), parts: z.array(MessagePart), editedAt: z.string() }),
+  payload: z.object({
+    messageId: z.uuid(),
+    messageSeq: z.number().int(),
+    parts: z.array(MessagePart),
+    editedAt: z.string(),
+  }),
 });
 export const MessageRemovedEvent = EventBase.extend({
   type: z.literal('message.removed'),

@@ -4,7 +4,10 @@ export const Username = z
   .string()
   .min(3)
   .max(32)
-  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'lowercase letters, digits, dot, dash and underscore; starts with a letter or digit');
+  .regex(
+    /^[a-z0-9][a-z0-9._-]*$/,
+    'lowercase letters, digits, dot, dash and underscore; starts with a letter or digit',
+  );
 
 /** E.164 phone number, e.g. +4790000001. */
 export const Msisdn = z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'must be an E.164 number like +4790000001');

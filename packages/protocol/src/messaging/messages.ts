@@ -17,7 +17,11 @@ export const Message = z.object({
 export type Message = z.infer<typeof Message>;
 
 /** Idempotency key chosen by the sender; a retried send with the same key returns the first result. */
-export const ClientMessageId = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : -');
+export const ClientMessageId = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : -');
 
 export const SendMessageRequest = z.strictObject({
   clientMessageId: ClientMessageId,

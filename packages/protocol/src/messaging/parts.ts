@@ -4,7 +4,10 @@ import { z } from 'zod';
 export const MimeType = z
   .string()
   .max(255)
-  .regex(/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*(\s*;.*)?$/i, 'must be a MIME type like text/plain');
+  .regex(
+    /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*(\s*;.*)?$/i,
+    'must be a MIME type like text/plain',
+  );
 
 /**
  * One ordered part of a message. Inline parts carry `body` (text, JSON as text, or base64 for binary with
@@ -36,15 +39,14 @@ export const MessagePart = z.object({
 export type MessagePart = z.infer<typeof MessagePart>;
 
 /** Body of an `application/voip-link` part: a join link or a provider call id, plus the call's status. */
-export const VoipLinkBody = z
-  .strictObject({
-    provider: z.string().min(1).max(64),
-    callId: z.string().min(1).max(256),
-    joinUrl: z.url().optional(),
-    status: z.enum(['created', 'ringing', 'started', 'ended', 'missed']).default('created'),
-    media: z.enum(['audio', 'video']).default('video'),
-    participants: z.array(z.string()).optional(),
-  });
+export const VoipLinkBody = z.strictObject({
+  provider: z.string().min(1).max(64),
+  callId: z.string().min(1).max(256),
+  joinUrl: z.url().optional(),
+  status: z.enum(['created', 'ringing', 'started', 'ended', 'missed']).default('created'),
+  media: z.enum(['audio', 'video']).default('video'),
+  participants: z.array(z.string()).optional(),
+});
 export type VoipLinkBody = z.infer<typeof VoipLinkBody>;
 
 export const KnownMimeTypes = {

@@ -17,7 +17,12 @@ export type ClientFrame = z.infer<typeof ClientFrame>;
 /** Frames the server sends. */
 export const ServerFrame = z.discriminatedUnion('type', [
   /** Sent once the live subscription is confirmed: catch-up may start now without losing events. */
-  z.object({ type: z.literal('ready'), sessionId: z.string(), userId: z.uuid(), tokenExpiresAt: z.number().int() }),
+  z.object({
+    type: z.literal('ready'),
+    sessionId: z.string(),
+    userId: z.uuid(),
+    tokenExpiresAt: z.number().int(),
+  }),
   z.object({ type: z.literal('event'), event: ConversationEvent }),
   z.object({ type: z.literal('typing'), conversationId: z.uuid(), userId: z.uuid(), active: z.boolean() }),
   z.object({ type: z.literal('pong'), ref: z.string().optional() }),

@@ -1,0 +1,49 @@
+import http from 'node:http';
+
+/**
+ * A minimal JSON client over node:http with a keep-alive agent. Lighter than fetch, which matters when
+ * the load generator shares two cores with the service, PostgreSQL and Redis.
+ * Never throws on HTTP errors: returns { status, body, bytes }.
+ */
+export function createJsonClient(baseUrl, { maxSockets = 32, timeoutMs = 30_000 } = {}) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets });
+  const { hostname, port } = new URL(baseUrl);
+
+  function request(method, path, { token, body } = {}) {
+    return new Promise((resolve, reject) => {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const headers = { accept: 'application/json' };
+      if (token) headers.authorization = `Bearer ${token}`;
+      if (payload !== undefined) {
+        headers['content-type'] = 'application/json';
+        headers['content-length'] = Buffer.byteLength(payload);
+      }
+      const req = http.request({ agent, hostname, port, method, path, headers }, (res) => {
+        const chunks = [];
+        res.on('data', (chunk) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          const raw = Buffer.concat(chunks);
+          let parsed;
+          try {
+            parsed = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
+          } catch {
+            parsed = raw.toString('utf8');
+          }
+          resolve({ status: res.statusCode, body: parsed, bytes: raw.length });
+        });
+      });
+      req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${path} timed out after ${timeoutMs} ms`)));
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+
+  return {
+    baseUrl,
+    request,
+    get: (path, token) => request('GET', path, { token }),
+    post: (path, token, body) => request('POST', path, { token, body }),
+    close: () => agent.destroy(),
+  };
+}

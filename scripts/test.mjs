@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// The one test command: every workspace's tests (one at a time, they share PostgreSQL and Redis), then a
+// single closing total read from the per-run JSON reports.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const reports = join(root, '.test-results');
+rmSync(reports, { recursive: true, force: true });
+
+const turbo = spawnSync(
+  'npx',
+  ['turbo', 'run', 'test', '--concurrency=1', '--output-logs=full', ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const lines = [];
+if (existsSync(reports)) {
+  for (const file of readdirSync(reports)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
+    const report = JSON.parse(readFileSync(join(reports, file), 'utf8'));
+    passed += report.numPassedTests ?? 0;
+    failed += report.numFailedTests ?? 0;
+    skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+    lines.push(
+      `  ${file.replace(/\.json$/, '').padEnd(28)} ${report.numPassedTests} passed, ${report.numFailedTests} failed`,
+    );
+  }
+}
+process.stdout.write(`\nTest runs:\n${lines.join('\n')}\n\n`);
+if (turbo.status !== 0 && failed === 0) failed = 1; // a workspace failed before its tests reported
+process.stdout.write(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+process.exit(turbo.status === 0 && failed === 0 ? 0 : 1);
