@@ -1,4 +1,4 @@
-import { MessagingLimits } from '@parley/protocol';
+import { MessagingLimits, RetransmitResponse } from '@parley/protocol';
 import { round } from '../lib/stats.mjs';
 import { progress } from '../lib/report.mjs';
 import { seedMessageEvents } from './seed-events.mjs';
@@ -38,12 +38,16 @@ export async function measureRetransmit(api, service, { seedCount, databaseUrl }
     if (pages > maxPages) throw new Error(`more than ${maxPages} pages: nextFromSeq never became null`);
   }
   const seconds = (performance.now() - started) / 1000;
+  // Outside the timing: the seeded rows must read back as valid protocol events, or the figure is moot.
+  const sample = await api.eventsPage(other, conversation.id, 1);
+  const schemaValid = RetransmitResponse.safeParse(sample.body).success;
 
   return {
     eventsExpected: lastSeq,
     eventsReceived: received,
     inOrder,
     complete: inOrder && received === lastSeq,
+    schemaValid,
     pages,
     pageSize: MessagingLimits.retransmitPageSize,
     seconds: round(seconds, 3),

@@ -15,20 +15,17 @@ import { CurrentPrincipal, RequireScopes, Scopes, type Principal } from '@parley
 import {
   AddParticipantsRequest,
   ChannelDirectoryQuery,
+  ConversationParams,
   CreateConversationRequest,
   ListConversationsQuery,
+  ParticipantParams,
   UpdateConversationRequest,
   UpdateParticipantRequest,
-  Uuid,
 } from '@parley/protocol';
 import type { Response } from 'express';
-import { z } from 'zod';
 import { parseInput } from '../errors/parse-input.js';
 import { requireUser } from '../identity/principal.js';
 import { ConversationsService } from './conversations.service.js';
-
-const ConversationParams = z.object({ conversationId: Uuid });
-const ParticipantParams = z.object({ conversationId: Uuid, userId: Uuid });
 
 @Controller('v1')
 export class ConversationsController {

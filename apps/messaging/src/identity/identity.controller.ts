@@ -7,9 +7,8 @@ import {
   type Principal,
   type TokenIssuer,
 } from '@parley/auth';
-import { LoginRequest, SignUpRequest, TokenRequest, UserLookupQuery, Uuid } from '@parley/protocol';
+import { LoginRequest, SignUpRequest, TokenRequest, UserLookupQuery, UserParams } from '@parley/protocol';
 import type { Response } from 'express';
-import { z } from 'zod';
 import { parseInput } from '../errors/parse-input.js';
 import { TOKEN_ISSUER } from '../infrastructure/tokens.js';
 import { IdentityService } from './identity.service.js';
@@ -61,7 +60,7 @@ export class IdentityController {
   @Get('v1/users/:userId')
   @RequireScopes(Scopes.messagesRead)
   async getUser(@Param() params: unknown, @CurrentPrincipal() _principal: Principal) {
-    const { userId } = parseInput(z.object({ userId: Uuid }), params, 'params');
+    const { userId } = parseInput(UserParams, params, 'params');
     return this.identity.getUser(userId);
   }
 }

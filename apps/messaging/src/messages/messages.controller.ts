@@ -13,21 +13,18 @@ import {
 } from '@nestjs/common';
 import { CurrentPrincipal, RequireScopes, Scopes, type Principal } from '@parley/auth';
 import {
+  ConversationParams,
   EditMessageRequest,
   HistoryQuery,
   MarkAsReadRequest,
+  MessageParams,
   SendMessageRequest,
   TypingRequest,
-  Uuid,
 } from '@parley/protocol';
 import type { Response } from 'express';
-import { z } from 'zod';
 import { parseInput } from '../errors/parse-input.js';
 import { requireUser } from '../identity/principal.js';
 import { MessagesService } from './messages.service.js';
-
-const ConversationParams = z.object({ conversationId: Uuid });
-const MessageParams = z.object({ conversationId: Uuid, messageId: Uuid });
 
 @Controller('v1/conversations/:conversationId')
 export class MessagesController {

@@ -1,12 +1,9 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { CurrentPrincipal, RequireScopes, Scopes, type Principal } from '@parley/auth';
-import { CatchUpQuery, RetransmitQuery, Uuid } from '@parley/protocol';
-import { z } from 'zod';
+import { CatchUpQuery, ConversationParams, RetransmitQuery } from '@parley/protocol';
 import { parseInput } from '../errors/parse-input.js';
 import { requireUser } from '../identity/principal.js';
 import { SyncService } from './sync.service.js';
-
-const ConversationParams = z.object({ conversationId: Uuid });
 
 @Controller('v1/conversations/:conversationId')
 export class SyncController {

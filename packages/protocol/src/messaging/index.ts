@@ -6,3 +6,4 @@ export * from './conversations.js';
 export * from './events.js';
 export * from './realtime.js';
 export * from './me.js';
+export * from './route-params.js';
