@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // Entry point: `npm run bench -w bench -- <scenario> [--quick]`. Dispatches one scenario by name.
 const scenarios = {
   messaging: async (opts) => (await import('./messaging/index.mjs')).runMessagingBench(opts),

@@ -44,9 +44,17 @@ export function spawnLoggingProcess(script, { env, onLine = () => {} }) {
           fn(value);
         };
         const listener = (line) => match(line) && done(resolve, line);
-        const timer = setTimeout(() => done(reject, new Error(`no matching log line within ${timeoutMs} ms:\n${recent.join('\n')}`)), timeoutMs);
+        const timer = setTimeout(
+          () => done(reject, new Error(`no matching log line within ${timeoutMs} ms:\n${recent.join('\n')}`)),
+          timeoutMs,
+        );
         listeners.add(listener);
-        exited.then(({ code, signal }) => done(reject, new Error(`process exited (${code ?? signal}) before it was ready:\n${recent.join('\n')}`)));
+        exited.then(({ code, signal }) =>
+          done(
+            reject,
+            new Error(`process exited (${code ?? signal}) before it was ready:\n${recent.join('\n')}`),
+          ),
+        );
       });
     },
     /** SIGTERM for a graceful shutdown, SIGKILL if it has not exited after `graceMs`. */

@@ -8,8 +8,10 @@ import http from 'node:http';
 export function createJsonClient(baseUrl, { maxSockets = 32, timeoutMs = 30_000 } = {}) {
   const agent = new http.Agent({ keepAlive: true, maxSockets });
   const { hostname, port } = new URL(baseUrl);
+  let closed = false;
 
   function request(method, path, { token, body } = {}) {
+    if (closed) return Promise.reject(new Error('client closed'));
     return new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : JSON.stringify(body);
       const headers = { accept: 'application/json' };
@@ -33,7 +35,9 @@ export function createJsonClient(baseUrl, { maxSockets = 32, timeoutMs = 30_000 
           resolve({ status: res.statusCode, body: parsed, bytes: raw.length });
         });
       });
-      req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${path} timed out after ${timeoutMs} ms`)));
+      req.setTimeout(timeoutMs, () =>
+        req.destroy(new Error(`${method} ${path} timed out after ${timeoutMs} ms`)),
+      );
       req.on('error', reject);
       req.end(payload);
     });
@@ -44,6 +48,13 @@ export function createJsonClient(baseUrl, { maxSockets = 32, timeoutMs = 30_000 
     request,
     get: (path, token) => request('GET', path, { token }),
     post: (path, token, body) => request('POST', path, { token, body }),
-    close: () => agent.destroy(),
+    get closed() {
+      return closed;
+    },
+    /** Stops all traffic: open sockets are destroyed and later requests fail at once. */
+    close() {
+      closed = true;
+      agent.destroy();
+    },
   };
 }

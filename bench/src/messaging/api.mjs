@@ -8,12 +8,17 @@ export function messagingApi(baseUrl, opts) {
   const run = randomBytes(3).toString('hex');
 
   function expect(res, status, what) {
-    if (res.status !== status) throw new Error(`${what}: HTTP ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+    if (res.status !== status)
+      throw new Error(`${what}: HTTP ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
     return res.body;
   }
 
   async function signUp(username) {
-    const body = expect(await http.post('/v1/auth/signup', undefined, { username, password: 'bench password 1234' }), 201, `sign-up ${username}`);
+    const body = expect(
+      await http.post('/v1/auth/signup', undefined, { username, password: 'bench password 1234' }),
+      201,
+      `sign-up ${username}`,
+    );
     return { id: body.user.id, username, token: body.tokens.access_token };
   }
 
@@ -21,16 +26,31 @@ export function messagingApi(baseUrl, opts) {
     http,
     signUp,
     /** `count` users named <label><n>; sign-ups are cheap with PASSWORD_HASH_PROFILE=fast-test. */
-    signUpMany: (label, count) => mapLimit(Array.from({ length: count }, (_, i) => `${label}${run}u${i}`), 8, signUp),
+    signUpMany: (label, count) =>
+      mapLimit(
+        Array.from({ length: count }, (_, i) => `${label}${run}u${i}`),
+        8,
+        signUp,
+      ),
     async createGroup(creator, others) {
-      const res = await http.post('/v1/conversations', creator.token, { type: 'group', participants: others.map((u) => u.id) });
+      const res = await http.post('/v1/conversations', creator.token, {
+        type: 'group',
+        participants: others.map((u) => u.id),
+      });
       return expect(res, 201, 'create conversation');
     },
     /** Returns the raw response: the callers count statuses rather than stop at the first error. */
     sendText: (user, conversationId, clientMessageId, body) =>
-      http.post(`/v1/conversations/${conversationId}/messages`, user.token, { clientMessageId, parts: [{ mimeType: 'text/plain', body }] }),
-    eventsPage: (user, conversationId, fromSeq) => http.get(`/v1/conversations/${conversationId}/events?fromSeq=${fromSeq}`, user.token),
+      http.post(`/v1/conversations/${conversationId}/messages`, user.token, {
+        clientMessageId,
+        parts: [{ mimeType: 'text/plain', body }],
+      }),
+    eventsPage: (user, conversationId, fromSeq) =>
+      http.get(`/v1/conversations/${conversationId}/events?fromSeq=${fromSeq}`, user.token),
     health: () => http.get('/health'),
+    get closed() {
+      return http.closed;
+    },
     close: () => http.close(),
   };
 }

@@ -2,6 +2,7 @@ import { summarize, round } from '../lib/stats.mjs';
 import { mapLimit } from '../lib/pool.mjs';
 import { progress } from '../lib/report.mjs';
 import { sleep, withTimeout } from '../lib/time.mjs';
+import { watchEventLoop } from '../lib/event-loop.mjs';
 import { connectDevice } from './device.mjs';
 
 /**
@@ -10,7 +11,10 @@ import { connectDevice } from './device.mjs';
  * `ratePerSecond`. The schedule is open-loop (a send starts on time even if the previous one is still in
  * flight), so a slow answer shows up as latency rather than silently lowering the rate.
  */
-export async function measureDelivery(api, { users: userCount, devicesPerUser, messages, ratePerSecond, settleMs }) {
+export async function measureDelivery(
+  api,
+  { users: userCount, devicesPerUser, messages, ratePerSecond, settleMs },
+) {
   const users = await api.signUpMany('dlv', userCount);
   const [sender] = users;
   const conversation = await api.createGroup(sender, users.slice(1));
@@ -29,7 +33,12 @@ export async function measureDelivery(api, { users: userCount, devicesPerUser, m
     const seen = new Set();
     let lastSeq = 0;
     return (frame, receivedAt) => {
-      if (frame.type !== 'event' || frame.event.type !== 'message.sent' || frame.event.conversationId !== conversation.id) return;
+      if (
+        frame.type !== 'event' ||
+        frame.event.type !== 'message.sent' ||
+        frame.event.conversationId !== conversation.id
+      )
+        return;
       const id = frame.event.payload.message.clientMessageId;
       const start = sentAt.get(id);
       if (start === undefined) return void unknown++;
@@ -43,14 +52,19 @@ export async function measureDelivery(api, { users: userCount, devicesPerUser, m
   }
 
   const pairs = users.flatMap((user) => Array.from({ length: devicesPerUser }, () => user));
-  const devices = await mapLimit(pairs, 10, (user) => connectDevice(api.http.baseUrl, user.token, deviceHandler()));
-  progress(`delivery: ${deviceCount} devices ready (${userCount} users x ${devicesPerUser}); sending ${messages} messages at ${ratePerSecond}/s`);
+  const devices = await mapLimit(pairs, 10, (user) =>
+    connectDevice(api.http.baseUrl, user.token, deviceHandler()),
+  );
+  progress(
+    `delivery: ${deviceCount} devices ready (${userCount} users x ${devicesPerUser}); sending ${messages} messages at ${ratePerSecond}/s`,
+  );
 
   try {
     const intervalMs = 1000 / ratePerSecond;
     const sends = [];
+    const stopWatching = watchEventLoop();
     const t0 = performance.now();
-    for (let i = 0; i < messages; i++) {
+    for (let i = 0; i < messages && !api.closed; i++) {
       const wait = t0 + i * intervalMs - performance.now();
       if (wait > 1) await sleep(wait);
       const id = `lat-${i}`;
@@ -67,6 +81,7 @@ export async function measureDelivery(api, { users: userCount, devicesPerUser, m
     const sendSeconds = (performance.now() - t0) / 1000;
     // Whatever has not arrived `settleMs` after the last answer counts as lost.
     await withTimeout(delivered, settleMs, 'waiting for deliveries').catch(() => undefined);
+    const clientEventLoopDelayMs = stopWatching();
 
     const accepted = results.filter((r) => r.status === 201);
     return {
@@ -84,6 +99,7 @@ export async function measureDelivery(api, { users: userCount, devicesPerUser, m
       unknown,
       deliveryLatencyMs: summarize(latencies),
       sendHttpLatencyMs: summarize(accepted.map((r) => r.ms)),
+      clientEventLoopDelayMs,
     };
   } finally {
     for (const device of devices) device.close();

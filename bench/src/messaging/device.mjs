@@ -27,7 +27,9 @@ export function connectDevice(baseUrl, token, onFrame, timeoutMs = 10_000) {
       onFrame(frame, receivedAt);
     });
     socket.once('error', (err) => !ready && fail(err));
-    socket.once('unexpected-response', (_req, res) => fail(new Error(`WebSocket upgrade refused: HTTP ${res.statusCode}`)));
+    socket.once('unexpected-response', (_req, res) =>
+      fail(new Error(`WebSocket upgrade refused: HTTP ${res.statusCode}`)),
+    );
     socket.once('close', (code) => !ready && fail(new Error(`WebSocket closed (${code}) before ready`)));
   });
 }

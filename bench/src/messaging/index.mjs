@@ -10,45 +10,80 @@ import { fullSettings, quickSettings } from './settings.mjs';
 
 /** Waits until the outbox relay has published everything, so one scenario's backlog does not tax the next. */
 async function waitForQuietOutbox(api) {
-  await waitUntil(async () => ((await api.health()).body?.pendingOutbox === 0 ? true : undefined), 30_000, 'outbox drain', 200);
+  await waitUntil(
+    async () => ((await api.health()).body?.pendingOutbox === 0 ? true : undefined),
+    30_000,
+    'outbox drain',
+    200,
+  );
 }
 
-async function runScenarios(service, settings) {
-  const api = messagingApi(service.url, { maxSockets: 64 });
-  try {
-    const sends = await measureSends(api, settings.sends);
-    await waitForQuietOutbox(api);
-    const delivery = await measureDelivery(api, settings.delivery);
-    await waitForQuietOutbox(api);
-    const retransmit = await measureRetransmit(api, service, { ...settings.retransmit, databaseUrl });
-    return { sends, delivery, retransmit };
-  } finally {
-    api.close();
-  }
+async function runScenarios(api, service, settings) {
+  const sends = await measureSends(api, settings.sends);
+  await waitForQuietOutbox(api);
+  const delivery = await measureDelivery(api, settings.delivery);
+  await waitForQuietOutbox(api);
+  const retransmit = await measureRetransmit(api, service, { ...settings.retransmit, databaseUrl });
+  return { sends, delivery, retransmit };
 }
 
 function print(results, quick) {
   const { sends: s, delivery: d, retransmit: r } = results;
-  printTable(`Parley messaging benchmark${quick ? ' (--quick)' : ''}: ${cpus().length} CPUs, Node ${process.version}`, [
-    ['1. Sends persisted', `${s.sendsPerSecond}/s`, `${s.persisted} x 201 in ${s.durationSeconds} s; ${s.senders} keep-alive senders, ${s.conversations} groups; ${s.failed} failed`],
-    ['   HTTP latency p50 / p99', `${s.httpLatencyMs.p50} / ${s.httpLatencyMs.p99} ms`, `max ${s.httpLatencyMs.max} ms`],
-    [`2. Send->delivered, ${d.devices} devices p50`, `${d.deliveryLatencyMs.p50} ms`, `${d.messages} messages at ${d.achievedRatePerSecond}/s (${d.users} users x ${d.devicesPerUser} devices)`],
-    ['   p99 / max', `${d.deliveryLatencyMs.p99} / ${d.deliveryLatencyMs.max} ms`, `send HTTP p50 ${d.sendHttpLatencyMs.p50} ms, p99 ${d.sendHttpLatencyMs.p99} ms`],
-    ['   deliveries received / expected', `${d.deliveriesReceived} / ${d.deliveriesExpected}`, `duplicates ${d.duplicates}, out of order ${d.outOfOrder}`],
-    [`3. Retransmit ${r.eventsExpected} events`, `${r.seconds} s`, `${r.pages} pages of <= ${r.pageSize}, ${r.megabytes} MB`],
-    ['   events/s', r.eventsPerSecond, `received ${r.eventsReceived}, in seq order: ${r.inOrder}`],
-  ]);
+  printTable(
+    `Parley messaging benchmark${quick ? ' (--quick)' : ''}: ${cpus().length} CPUs, Node ${process.version}`,
+    [
+      [
+        '1. Sends persisted',
+        `${s.sendsPerSecond}/s`,
+        `${s.persisted} x 201 in ${s.durationSeconds} s; ${s.senders} keep-alive senders, ${s.conversations} groups; ${s.failed} failed`,
+      ],
+      [
+        '   HTTP latency p50 / p99',
+        `${s.httpLatencyMs.p50} / ${s.httpLatencyMs.p99} ms`,
+        `max ${s.httpLatencyMs.max} ms`,
+      ],
+      [
+        `2. Send->delivered, ${d.devices} devices p50`,
+        `${d.deliveryLatencyMs.p50} ms`,
+        `${d.messages} messages at ${d.achievedRatePerSecond}/s (${d.users} users x ${d.devicesPerUser} devices)`,
+      ],
+      [
+        '   p99 / max',
+        `${d.deliveryLatencyMs.p99} / ${d.deliveryLatencyMs.max} ms`,
+        `send HTTP p50 ${d.sendHttpLatencyMs.p50} ms, p99 ${d.sendHttpLatencyMs.p99} ms`,
+      ],
+      [
+        '   deliveries received / expected',
+        `${d.deliveriesReceived} / ${d.deliveriesExpected}`,
+        `duplicates ${d.duplicates}, out of order ${d.outOfOrder}; bench event-loop delay p99 ${d.clientEventLoopDelayMs.p99} ms`,
+      ],
+      [
+        `3. Retransmit ${r.eventsExpected} events`,
+        `${r.seconds} s`,
+        `${r.pages} pages of <= ${r.pageSize}, ${r.megabytes} MB`,
+      ],
+      ['   events/s', r.eventsPerSecond, `received ${r.eventsReceived}, in seq order: ${r.inOrder}`],
+    ],
+  );
 }
 
 /** Every check a figure depends on; a failed one makes the run exit non-zero. */
 function problems({ sends, delivery, retransmit }) {
   const out = [];
-  if (sends.persisted === 0 || sends.failed > 0) out.push(`sends: ${sends.failed} failed ${JSON.stringify(sends.failures)}`);
-  if (delivery.sendsAccepted !== delivery.messages) out.push(`delivery: only ${delivery.sendsAccepted}/${delivery.messages} sends accepted`);
-  if (delivery.deliveriesReceived !== delivery.deliveriesExpected) out.push(`delivery: ${delivery.deliveriesReceived}/${delivery.deliveriesExpected} deliveries`);
-  if (delivery.duplicates > 0 || delivery.outOfOrder > 0) out.push(`delivery: ${delivery.duplicates} duplicates, ${delivery.outOfOrder} out of order`);
-  if (!retransmit.complete) out.push(`retransmit: ${retransmit.eventsReceived}/${retransmit.eventsExpected} events, in order: ${retransmit.inOrder}`);
-  if (!retransmit.schemaValid) out.push('retransmit: a page of seeded events does not match the protocol schema');
+  if (sends.persisted === 0 || sends.failed > 0)
+    out.push(`sends: ${sends.failed} failed ${JSON.stringify(sends.failures)}`);
+  if (delivery.sendsAccepted !== delivery.messages)
+    out.push(`delivery: only ${delivery.sendsAccepted}/${delivery.messages} sends accepted`);
+  if (delivery.deliveriesReceived !== delivery.deliveriesExpected)
+    out.push(`delivery: ${delivery.deliveriesReceived}/${delivery.deliveriesExpected} deliveries`);
+  if (delivery.duplicates > 0 || delivery.outOfOrder > 0)
+    out.push(`delivery: ${delivery.duplicates} duplicates, ${delivery.outOfOrder} out of order`);
+  if (!retransmit.complete)
+    out.push(
+      `retransmit: ${retransmit.eventsReceived}/${retransmit.eventsExpected} events, in order: ${retransmit.inOrder}`,
+    );
+  if (!retransmit.schemaValid)
+    out.push('retransmit: a page of seeded events does not match the protocol schema');
   return out;
 }
 
@@ -56,20 +91,42 @@ function problems({ sends, delivery, retransmit }) {
 export async function runMessagingBench({ quick }) {
   const settings = quick ? quickSettings : fullSettings;
   const service = await startMessagingService();
-  // Ctrl-C still stops the child and drops the schema and keys.
-  const onSigint = () => void service.stop().finally(() => process.exit(130));
+  const api = messagingApi(service.url, { maxSockets: 64 });
+  // Ctrl-C still stops the child and drops the schema and keys; the load stops first so shutdown is quick.
+  const onSigint = () => {
+    api.close();
+    void service.stop().then(() => process.exit(130));
+  };
   process.once('SIGINT', onSigint);
   let results;
+  let cleaned;
   try {
-    const crashed = service.exited.then(({ code, signal }) => Promise.reject(new Error(`messaging exited during the run (${code ?? signal})`)));
-    results = await withTimeout(Promise.race([runScenarios(service, settings), crashed]), settings.budgetMs, 'messaging benchmark');
+    const crashed = service.exited.then(({ code, signal }) =>
+      Promise.reject(new Error(`messaging exited during the run (${code ?? signal})`)),
+    );
+    results = await withTimeout(
+      Promise.race([runScenarios(api, service, settings), crashed]),
+      settings.budgetMs,
+      'messaging benchmark',
+    );
   } finally {
-    await service.stop();
+    api.close();
+    cleaned = await service.stop();
     process.off('SIGINT', onSigint);
   }
   print(results, quick);
   const failed = problems(results);
+  if (!cleaned) failed.push('clean-up: schema or Redis keys may be left behind (see above)');
   for (const p of failed) progress(`CHECK FAILED ${p}`);
-  console.log(JSON.stringify({ scenario: 'messaging', quick, cpus: cpus().length, node: process.version, ok: failed.length === 0, ...results }));
+  console.log(
+    JSON.stringify({
+      scenario: 'messaging',
+      quick,
+      cpus: cpus().length,
+      node: process.version,
+      ok: failed.length === 0,
+      ...results,
+    }),
+  );
   return failed.length === 0 ? 0 : 1;
 }

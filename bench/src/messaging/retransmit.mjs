@@ -12,9 +12,17 @@ export async function measureRetransmit(api, service, { seedCount, databaseUrl }
   const [owner, other] = await api.signUpMany('rtx', 2);
   const conversation = await api.createGroup(owner, [other]);
   const seedStarted = performance.now();
-  const lastSeq = await seedMessageEvents({ databaseUrl, schema: service.schema, conversationId: conversation.id, senderId: owner.id, count: seedCount });
+  const lastSeq = await seedMessageEvents({
+    databaseUrl,
+    schema: service.schema,
+    conversationId: conversation.id,
+    senderId: owner.id,
+    count: seedCount,
+  });
   const seedSeconds = (performance.now() - seedStarted) / 1000;
-  progress(`retransmit: seeded ${seedCount} events in ${seedSeconds.toFixed(1)} s; paging from seq 1 to ${lastSeq}`);
+  progress(
+    `retransmit: seeded ${seedCount} events in ${seedSeconds.toFixed(1)} s; paging from seq 1 to ${lastSeq}`,
+  );
 
   const maxPages = Math.ceil(lastSeq / MessagingLimits.retransmitPageSize) + 1;
   let received = 0;
@@ -26,7 +34,10 @@ export async function measureRetransmit(api, service, { seedCount, databaseUrl }
   const started = performance.now();
   while (from !== null) {
     const res = await api.eventsPage(other, conversation.id, from);
-    if (res.status !== 200) throw new Error(`GET events fromSeq=${from}: HTTP ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+    if (res.status !== 200)
+      throw new Error(
+        `GET events fromSeq=${from}: HTTP ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`,
+      );
     pages++;
     bytes += res.bytes;
     for (const event of res.body.events) {

@@ -15,7 +15,9 @@ export async function measureSends(api, { senders, conversations, warmupMs, dura
     const members = users.filter((_, i) => i % conversations === c);
     convIds.push((await api.createGroup(members[0], members.slice(1))).id);
   }
-  progress(`sends: ${senders} senders in ${conversations} conversations, ${warmupMs} ms warm-up + ${durationMs} ms`);
+  progress(
+    `sends: ${senders} senders in ${conversations} conversations, ${warmupMs} ms warm-up + ${durationMs} ms`,
+  );
 
   const latencies = [];
   const errors = new Map();
@@ -23,11 +25,19 @@ export async function measureSends(api, { senders, conversations, warmupMs, dura
   const measureUntil = measureFrom + durationMs;
 
   async function sender(user, i) {
-    for (let n = 0; performance.now() < measureUntil; n++) {
+    // Stops early if the run is aborted (api closed), rather than spinning on failed requests.
+    for (let n = 0; performance.now() < measureUntil && !api.closed; n++) {
       const started = performance.now();
       let status;
       try {
-        status = (await api.sendText(user, convIds[i % conversations], `s${i}-${n}`, `load message ${n} from sender ${i}`)).status;
+        status = (
+          await api.sendText(
+            user,
+            convIds[i % conversations],
+            `s${i}-${n}`,
+            `load message ${n} from sender ${i}`,
+          )
+        ).status;
       } catch (err) {
         status = err.code ?? err.message;
       }

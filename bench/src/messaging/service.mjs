@@ -55,13 +55,19 @@ export async function startMessagingService() {
     },
   });
 
+  // Never throws, so a failed clean-up cannot hide the error that ended the run; resolves to true when clean.
   let stopped;
   const stop = () =>
     (stopped ??= (async () => {
       const result = await proc.stop();
-      await cleanUp({ schema, redisPrefix });
       rmSync(keyDir, { recursive: true, force: true });
-      progress(`stopped the service (${result.signal ?? `exit ${result.code}`}), dropped schema ${schema} and keys ${redisPrefix}*`);
+      const failures = await cleanUp({ schema, redisPrefix });
+      for (const err of failures) progress(`CLEAN-UP FAILED: ${err.message}`);
+      if (failures.length === 0)
+        progress(
+          `stopped the service (${result.signal ?? `exit ${result.code}`}), dropped schema ${schema} and keys ${redisPrefix}*`,
+        );
+      return failures.length === 0;
     })());
 
   try {
@@ -74,20 +80,32 @@ export async function startMessagingService() {
   return { url: `http://127.0.0.1:${port}`, port, schema, redisPrefix, exited: proc.exited, stop };
 }
 
-/** Drops the schema and deletes every Redis key under the prefix. */
+/** Drops the schema and deletes every Redis key under the prefix; tries both and returns what failed. */
 async function cleanUp({ schema, redisPrefix }) {
+  const results = await Promise.allSettled([dropBenchSchema(schema), deleteKeys(redisPrefix)]);
+  return results.filter((r) => r.status === 'rejected').map((r) => r.reason);
+}
+
+async function dropBenchSchema(schema) {
   const db = await openDatabase({ url: databaseUrl, schema });
   try {
     await dropSchema(db);
   } finally {
     await db.close();
   }
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+}
+
+async function deleteKeys(prefix) {
+  const redis = new Redis(redisUrl, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 2,
+    retryStrategy: () => null,
+  });
   try {
     await redis.connect();
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
       cursor = next;
       if (keys.length > 0) await redis.del(...keys);
     } while (cursor !== '0');

@@ -1,0 +1,143 @@
+#!/usr/bin/env node
+// Parley web: a tiny dependency-free static server for the built app (dist/).
+//   GET /config.json  -> { "messagingUrl": MESSAGING_PUBLIC_URL ?? "http://localhost:3001" }
+//   GET /<file>       -> the file from dist/ with its content type
+//   GET /<anything>   -> dist/index.html (SPA fallback) unless it looks like a missing asset
+// Env: WEB_PORT (default 3000), WEB_HOST (default 0.0.0.0), MESSAGING_PUBLIC_URL.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), 'dist');
+const port = Number(process.env.WEB_PORT ?? 3000);
+const host = process.env.WEB_HOST ?? '0.0.0.0';
+const config = JSON.stringify({ messagingUrl: process.env.MESSAGING_PUBLIC_URL ?? 'http://localhost:3001' });
+
+const types = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.avif': 'image/avif',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.txt': 'text/plain; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
+  '.wasm': 'application/wasm',
+};
+
+const securityHeaders = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'strict-origin-when-cross-origin',
+};
+
+/** Resolves a URL path inside dist/, or undefined when it would escape it. */
+function fileFor(pathname) {
+  let decoded;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return undefined;
+  }
+  if (decoded.includes('\0')) return undefined;
+  const file = normalize(join(root, decoded));
+  return file === root || file.startsWith(root + sep) ? file : undefined;
+}
+
+async function regularFile(file) {
+  try {
+    const info = await stat(file);
+    return info.isFile() ? info : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function send(req, res, status, headers, body) {
+  res.writeHead(status, { ...securityHeaders, ...headers });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+function sendFile(req, res, file, info, cacheControl) {
+  res.writeHead(200, {
+    ...securityHeaders,
+    'content-type': types[extname(file).toLowerCase()] ?? 'application/octet-stream',
+    'content-length': info.size,
+    'last-modified': info.mtime.toUTCString(),
+    'cache-control': cacheControl,
+  });
+  if (req.method === 'HEAD') return res.end();
+  createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
+}
+
+const server = createServer(async (req, res) => {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    return send(req, res, 405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }, 'Method Not Allowed\n');
+  }
+  const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+
+  if (pathname === '/config.json') {
+    return send(req, res, 200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, config);
+  }
+  if (pathname === '/healthz') {
+    return send(req, res, 200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, 'ok\n');
+  }
+
+  const file = fileFor(pathname);
+  if (!file) return send(req, res, 400, { 'content-type': 'text/plain; charset=utf-8' }, 'Bad Request\n');
+
+  const info = pathname.endsWith('/') ? undefined : await regularFile(file);
+  if (info) {
+    // Vite fingerprints everything under /assets/, so those can be cached for good.
+    const immutable = pathname.startsWith('/assets/');
+    return sendFile(req, res, file, info, immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+  }
+
+  // A missing file with an extension (a stale chunk, a typo) is a real 404; everything else is a client route.
+  if (extname(pathname) && extname(pathname) !== '.html') {
+    return send(req, res, 404, { 'content-type': 'text/plain; charset=utf-8' }, 'Not Found\n');
+  }
+  const index = join(root, 'index.html');
+  const indexInfo = await regularFile(index);
+  if (!indexInfo) {
+    return send(
+      req,
+      res,
+      503,
+      { 'content-type': 'text/plain; charset=utf-8' },
+      'apps/web is not built yet: run `npm run build -w @parley/web` first.\n',
+    );
+  }
+  return sendFile(req, res, index, indexInfo, 'no-cache');
+});
+
+server.on('error', (err) => {
+  process.stderr.write(`parley web: cannot listen on ${host}:${port}: ${err.message}\n`);
+  process.exit(1);
+});
+
+server.listen(port, host, () => {
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  process.stdout.write(`parley web: http://${shown}:${port} (messaging API ${JSON.parse(config).messagingUrl})\n`);
+});
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    server.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 2000).unref();
+  });
+}

@@ -1,0 +1,38 @@
+/** Where the messaging API lives. Served by server.mjs as /config.json; `vite dev` has none. */
+export interface WebConfig {
+  messagingUrl: string;
+}
+
+export const DEFAULT_MESSAGING_URL = 'http://localhost:3001';
+const CACHE_KEY = 'parley.config';
+
+/**
+ * Fetches /config.json. Offline (or in `vite dev`) it falls back to the last config seen, then to
+ * http://localhost:3001, so a reload without network still opens the app from its cache.
+ */
+export async function loadConfig(): Promise<WebConfig> {
+  try {
+    const res = await fetch('/config.json', { cache: 'no-store', headers: { accept: 'application/json' } });
+    if (res.ok && (res.headers.get('content-type') ?? '').includes('json')) {
+      const body = (await res.json()) as Partial<WebConfig>;
+      if (typeof body.messagingUrl === 'string' && body.messagingUrl) {
+        const config = { messagingUrl: body.messagingUrl.replace(/\/+$/, '') };
+        try {
+          localStorage.setItem(CACHE_KEY, JSON.stringify(config));
+        } catch {
+          // Storage full or disabled: nothing to remember then.
+        }
+        return config;
+      }
+    }
+  } catch {
+    // No config server or offline: fall through.
+  }
+  try {
+    const cached = JSON.parse(localStorage.getItem(CACHE_KEY) ?? 'null') as Partial<WebConfig> | null;
+    if (cached && typeof cached.messagingUrl === 'string') return { messagingUrl: cached.messagingUrl };
+  } catch {
+    // Unreadable cache: ignore it.
+  }
+  return { messagingUrl: DEFAULT_MESSAGING_URL };
+}

@@ -1,0 +1,88 @@
+import type { Conversation, Message } from '@parley/sdk';
+import type { MessagePart, VoipLinkBody } from '@parley/protocol';
+import { joinNames } from '../ui/format';
+
+/** Title as the user sees it: direct chats are named after the other person. */
+export function conversationTitle(conversation: Conversation, myId: string): string {
+  if (conversation.type === 'direct') {
+    const other = conversation.participants.find((p) => p.userId !== myId);
+    return other?.displayName || other?.username || conversation.title || 'Direct message';
+  }
+  if (conversation.title) return conversation.title;
+  if (conversation.type === 'channel') return 'Untitled channel';
+  const others = conversation.participants.filter((p) => p.userId !== myId).map((p) => firstName(p.displayName || p.username));
+  if (others.length === 0) return 'Just you';
+  if (others.length <= 3) return joinNames(others);
+  return `${others.slice(0, 2).join(', ')} and ${others.length - 2} others`;
+}
+
+export function conversationSubtitle(conversation: Conversation, myId: string): string {
+  const count = conversation.participants.length;
+  if (conversation.type === 'direct') {
+    const other = conversation.participants.find((p) => p.userId !== myId);
+    return other ? `@${other.username}` : 'Direct message';
+  }
+  const members = `${count} ${count === 1 ? 'member' : 'members'}`;
+  return conversation.type === 'channel' ? `Channel · ${members}` : members;
+}
+
+export function firstName(name: string): string {
+  return name.trim().split(/\s+/)[0] ?? name;
+}
+
+/** Display name of a participant, or a neutral label once they have left. */
+export function participantName(conversation: Conversation, userId: string, myId?: string): string {
+  if (myId && userId === myId) return 'You';
+  const p = conversation.participants.find((x) => x.userId === userId);
+  return p ? p.displayName || p.username : 'Former member';
+}
+
+export function senderName(conversation: Conversation, userId: string): string {
+  const p = conversation.participants.find((x) => x.userId === userId);
+  return p ? p.displayName || p.username : 'Former member';
+}
+
+export function parseVoipLink(part: MessagePart): Partial<VoipLinkBody> | undefined {
+  if (!part.body) return undefined;
+  try {
+    const body = JSON.parse(part.body) as Partial<VoipLinkBody>;
+    return typeof body === 'object' && body ? body : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One line describing a message for the conversation list. */
+export function messagePreview(message: Message): string {
+  if (message.removedAt) return 'Message removed';
+  const text = message.text.replace(/\s+/g, ' ').trim();
+  if (text) return text;
+  const part = message.parts[0];
+  if (!part) return 'Empty message';
+  const type = part.mimeType.toLowerCase();
+  if (type.startsWith('application/voip-link')) {
+    const body = parseVoipLink(part);
+    return body?.media === 'audio' ? 'Voice call' : 'Video call';
+  }
+  if (type.startsWith('image/')) return part.name ? `Photo · ${part.name}` : 'Photo';
+  return part.name ? `Attachment · ${part.name}` : `Attachment (${part.mimeType})`;
+}
+
+/** Last activity, for sorting and the list's time stamp. */
+export function lastActivity(conversation: Conversation): string {
+  return conversation.lastMessage?.createdAt ?? conversation.updatedAt;
+}
+
+/** Highest lastReadSeq among the other participants (0 when nobody else has read anything). */
+export function othersReadSeq(conversation: Conversation, myId: string): number {
+  let max = 0;
+  for (const p of conversation.participants) if (p.userId !== myId && p.lastReadSeq > max) max = p.lastReadSeq;
+  return max;
+}
+
+/** Names of the others who have read up to at least `seq`. */
+export function readersOf(conversation: Conversation, myId: string, seq: number): string[] {
+  return conversation.participants
+    .filter((p) => p.userId !== myId && p.lastReadSeq >= seq)
+    .map((p) => firstName(p.displayName || p.username));
+}

@@ -1,0 +1,44 @@
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { CachedConversation } from '../model/conversation.js';
+import type { CacheStore } from './cache-store.js';
+
+interface ParleyCacheSchema extends DBSchema {
+  conversations: { key: string; value: CachedConversation };
+}
+
+/** Browser cache in IndexedDB, one database per name (use one per user). */
+export class IndexedDbStore implements CacheStore {
+  private db: Promise<IDBPDatabase<ParleyCacheSchema>> | undefined;
+
+  constructor(
+    private readonly name: string,
+    private readonly factory?: IDBFactory,
+  ) {}
+
+  private open(): Promise<IDBPDatabase<ParleyCacheSchema>> {
+    if (this.factory) (globalThis as { indexedDB?: IDBFactory }).indexedDB ??= this.factory;
+    this.db ??= openDB<ParleyCacheSchema>(this.name, 1, {
+      upgrade(db) {
+        db.createObjectStore('conversations', { keyPath: 'conversation.id' });
+      },
+    });
+    return this.db;
+  }
+
+  async loadConversations(): Promise<CachedConversation[]> {
+    return (await this.open()).getAll('conversations');
+  }
+
+  async saveConversations(conversations: CachedConversation[]): Promise<void> {
+    const tx = (await this.open()).transaction('conversations', 'readwrite');
+    await Promise.all([...conversations.map((c) => tx.store.put(c)), tx.done]);
+  }
+
+  async removeConversation(id: string): Promise<void> {
+    await (await this.open()).delete('conversations', id);
+  }
+
+  async clear(): Promise<void> {
+    await (await this.open()).clear('conversations');
+  }
+}

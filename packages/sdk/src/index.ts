@@ -1,0 +1,11 @@
+export { Messenger, type MessengerOptions } from './messenger.js';
+export type { MessengerEvents } from './messenger-events.js';
+export { Conversation, type CachedConversation, CACHED_MESSAGES_PER_CONVERSATION } from './model/conversation.js';
+export { Message, type CachedMessage } from './model/message.js';
+export { ParleyApiError } from './http/api-error.js';
+export type { Session } from './http/session.js';
+export type { CacheStore } from './cache/cache-store.js';
+export { MemoryStore } from './cache/memory-store.js';
+export { IndexedDbStore } from './cache/indexeddb-store.js';
+export { EventSequencer, type SeqGap } from './sync/event-sequencer.js';
+export type { ConnectionState, WebSocketFactory, WebSocketLike } from './realtime/realtime-connection.js';

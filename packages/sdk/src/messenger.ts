@@ -1,0 +1,533 @@
+import {
+  MessagingLimits,
+  type CatchUpResponse,
+  type ChannelListing,
+  type Conversation as ConversationData,
+  type ConversationEvent,
+  type ConversationType,
+  type CustomData,
+  type HistoryResponse,
+  type MeResponse,
+  type Message as MessageData,
+  type MessagePartInput,
+  type RetransmitResponse,
+  type ServerFrame,
+  type User,
+} from '@parley/protocol';
+import type { CacheStore } from './cache/cache-store.js';
+import { TypedEmitter } from './events.js';
+import { ApiClient, Auth, type FetchLike } from './http/api-client.js';
+import { ParleyApiError } from './http/api-error.js';
+import type { Session } from './http/session.js';
+import type { MessengerEvents } from './messenger-events.js';
+import { Conversation, type CachedConversation, type ConversationBackend } from './model/conversation.js';
+import { Message, type CachedMessage } from './model/message.js';
+import { RealtimeConnection, type ConnectionState, type WebSocketFactory } from './realtime/realtime-connection.js';
+import { EventSequencer } from './sync/event-sequencer.js';
+
+export interface MessengerOptions {
+  /** Base URL of the messaging service, e.g. http://localhost:3001 */
+  baseUrl: string;
+  session: Session;
+  /** Called whenever tokens are renewed, so the app can persist the new session. */
+  onSessionChange?: (session: Session) => void;
+  store?: CacheStore;
+  /** Defaults to the global WebSocket (browsers); in Node pass one built on the `ws` package. */
+  createWebSocket?: WebSocketFactory;
+  fetch?: FetchLike;
+  /** Retries of a send that failed for network reasons, with the same clientMessageId. */
+  sendRetries?: number;
+}
+
+interface Entry {
+  conversation: Conversation;
+  sequencer: EventSequencer<ConversationEvent>;
+  repairing?: Promise<void>;
+}
+
+const TYPING_THROTTLE_MS = 2500;
+
+/**
+ * The client's view of Parley messaging: conversations, their messages and every change to them, kept
+ * complete and in order across disconnects. Live events are applied in seq order; a missed seq is fetched
+ * with retransmitEvents before later events are emitted; after every reconnect the device compares its
+ * seqs with getUser and replays (or, after a long absence, resets) what it missed.
+ */
+export class Messenger extends TypedEmitter<MessengerEvents> implements ConversationBackend {
+  static signUp = Auth.signUp;
+  static login = Auth.login;
+
+  private readonly api: ApiClient;
+  private readonly entries = new Map<string, Entry>();
+  private readonly unknownConversations = new Map<string, Promise<Entry | undefined>>();
+  private readonly connection: RealtimeConnection;
+  private readonly typingSentAt = new Map<string, number>();
+  private readonly dirty = new Set<string>();
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private firstSync: { promise: Promise<void>; resolve: () => void };
+  private closed = false;
+
+  private constructor(private readonly options: MessengerOptions) {
+    super();
+    this.api = new ApiClient({ baseUrl: options.baseUrl, session: options.session, fetch: options.fetch, onSessionChange: options.onSessionChange });
+    let resolve!: () => void;
+    this.firstSync = { promise: new Promise<void>((r) => (resolve = r)), resolve };
+    const createWebSocket =
+      options.createWebSocket ??
+      ((url: string) => {
+        const Ctor = (globalThis as { WebSocket?: new (url: string) => unknown }).WebSocket;
+        if (!Ctor) throw new Error('no global WebSocket: pass createWebSocket (see @parley/sdk/node)');
+        return new Ctor(url) as ReturnType<WebSocketFactory>;
+      });
+    this.connection = new RealtimeConnection({
+      url: `${this.api.baseUrl.replace(/^http/, 'ws')}/v1/realtime`,
+      createWebSocket,
+      accessToken: () => this.api.accessToken,
+      accessTokenExpiresAt: () => this.api.session.tokens.expires_at,
+      refreshToken: () => this.api.refreshSession(),
+      onFrame: (frame) => this.receiveFrame(frame),
+      onStateChange: (state) => this.emit('stateChanged', state),
+    });
+  }
+
+  /** Loads the cache (conversations are available at once), then connects and syncs in the background. */
+  static async connect(options: MessengerOptions): Promise<Messenger> {
+    const messenger = new Messenger(options);
+    await messenger.loadCache();
+    messenger.connection.start();
+    return messenger;
+  }
+
+  get user(): User {
+    return this.api.session.user;
+  }
+  get userId(): string {
+    return this.api.session.user.id;
+  }
+  get session(): Session {
+    return this.api.session;
+  }
+  get state(): ConnectionState {
+    return this.connection.currentState;
+  }
+
+  /** Resolves after the first complete sync with the server. */
+  synced(): Promise<void> {
+    return this.firstSync.promise;
+  }
+
+  /** Conversations, most recently active first. */
+  conversations(): Conversation[] {
+    return [...this.entries.values()].map((e) => e.conversation).sort((a, b) => activityOf(b).localeCompare(activityOf(a)));
+  }
+
+  conversation(id: string): Conversation | undefined {
+    return this.entries.get(id)?.conversation;
+  }
+
+  /** The seed's getUser: the user and each conversation's lastSeq, lastReadSeq and unread count. */
+  getUser(): Promise<MeResponse> {
+    return this.api.get<MeResponse>('/v1/me');
+  }
+
+  async createConversation(req: {
+    type?: ConversationType;
+    participants?: string[];
+    distinct?: boolean;
+    title?: string;
+    customData?: CustomData;
+  }): Promise<Conversation> {
+    const data = await this.api.post<ConversationData>('/v1/conversations', { type: 'group', participants: [], ...req });
+    return this.adopt(data);
+  }
+
+  async joinConversation(id: string): Promise<Conversation> {
+    return this.adopt(await this.api.post<ConversationData>(`/v1/conversations/${id}/join`));
+  }
+
+  async leaveConversation(id: string): Promise<void> {
+    await this.api.post(`/v1/conversations/${id}/leave`);
+    this.forget(id);
+  }
+
+  async findUsers(query: string): Promise<User[]> {
+    return (await this.api.get<{ users: User[] }>(`/v1/users?q=${encodeURIComponent(query)}`)).users;
+  }
+
+  async listChannels(query?: string): Promise<ChannelListing[]> {
+    const q = query ? `?q=${encodeURIComponent(query)}` : '';
+    return (await this.api.get<{ channels: ChannelListing[] }>(`/v1/channels${q}`)).channels;
+  }
+
+  /** Restores a conversation saved with `toCache()` (used at start-up with the cache store). */
+  createConversationFromCache(cached: CachedConversation): Conversation {
+    const existing = this.entries.get(cached.conversation.id);
+    if (existing) return existing.conversation;
+    const conversation = new Conversation(cached.conversation, this, cached.lastReadSeq, cached.unreadCount);
+    for (const m of cached.messages) conversation.upsertMessage(m);
+    conversation.hasOlder = cached.hasOlder;
+    this.entries.set(conversation.id, { conversation, sequencer: new EventSequencer(cached.appliedSeq) });
+    return conversation;
+  }
+
+  createMessageFromCache(cached: CachedMessage): Message {
+    return new Message(cached);
+  }
+
+  /** Stops the socket and writes the cache. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.connection.stop();
+    await this.flushCache();
+  }
+
+  // ---- ConversationBackend: what Conversation methods call ----
+
+  async sendMessage(conversation: Conversation, parts: MessagePartInput[], clientMessageId: string): Promise<Message> {
+    const tooLarge = parts.find((p) => p.body !== undefined && utf8Bytes(p.body) > MessagingLimits.maxPartBodyBytes);
+    if (tooLarge) {
+      throw new ParleyApiError(413, `message is too long: ${utf8Bytes(tooLarge.body!)} bytes, the limit is ${MessagingLimits.maxPartBodyBytes}`, 'payload_too_large');
+    }
+    const retries = this.options.sendRetries ?? 3;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const data = await this.api.post<MessageData>(`/v1/conversations/${conversation.id}/messages`, { clientMessageId, parts });
+        const message = conversation.upsertMessage(data);
+        this.changed(conversation.id);
+        return message;
+      } catch (err) {
+        // Same clientMessageId on every attempt: the server returns the first result, never a duplicate.
+        if (!(err instanceof ParleyApiError) || !err.retryable || attempt >= retries) throw err;
+        await sleep(300 * 2 ** attempt);
+      }
+    }
+  }
+
+  async editMessage(conversation: Conversation, messageId: string, parts: MessagePartInput[]): Promise<void> {
+    const data = await this.api.request<MessageData>('PATCH', `/v1/conversations/${conversation.id}/messages/${messageId}`, { parts });
+    conversation.upsertMessage(data);
+    this.changed(conversation.id);
+  }
+
+  async removeMessage(conversation: Conversation, messageId: string): Promise<void> {
+    await this.api.request('DELETE', `/v1/conversations/${conversation.id}/messages/${messageId}`);
+  }
+
+  async markAsRead(conversation: Conversation, seq: number): Promise<void> {
+    const target = Math.min(seq, conversation.lastSeq);
+    if (target <= conversation.lastReadSeq) return;
+    this.applyOwnReadMark(conversation, target);
+    await this.api.post(`/v1/conversations/${conversation.id}/read`, { seq: target });
+  }
+
+  typing(conversation: Conversation, active: boolean): void {
+    const last = this.typingSentAt.get(conversation.id) ?? 0;
+    if (active && Date.now() - last < TYPING_THROTTLE_MS) return;
+    this.typingSentAt.set(conversation.id, active ? Date.now() : 0);
+    this.connection.send({ type: 'typing', conversationId: conversation.id, active });
+  }
+
+  async loadOlder(conversation: Conversation, limit: number): Promise<number> {
+    const oldest = conversation.messages()[0];
+    const before = oldest ? `&before=${oldest.seq}` : '';
+    const page = await this.api.get<HistoryResponse>(`/v1/conversations/${conversation.id}/messages?limit=${limit}${before}`);
+    for (const m of page.messages) conversation.upsertMessage(m);
+    conversation.hasOlder = page.nextBefore !== null;
+    this.changed(conversation.id);
+    return page.messages.length;
+  }
+
+  retransmitEvents(conversation: Conversation, fromSeq: number, toSeq: number): Promise<RetransmitResponse> {
+    return this.api.get<RetransmitResponse>(`/v1/conversations/${conversation.id}/events?fromSeq=${fromSeq}&toSeq=${toSeq}`);
+  }
+
+  async update(conversation: Conversation, patch: { title?: string | null; customData?: CustomData }): Promise<void> {
+    await this.api.request('PATCH', `/v1/conversations/${conversation.id}`, patch);
+  }
+
+  async addParticipants(conversation: Conversation, userIds: string[]): Promise<void> {
+    await this.api.post(`/v1/conversations/${conversation.id}/participants`, { participants: userIds.map((userId) => ({ userId })) });
+  }
+
+  async removeParticipant(conversation: Conversation, userId: string): Promise<void> {
+    await this.api.request('DELETE', `/v1/conversations/${conversation.id}/participants/${userId}`);
+    if (userId === this.userId) this.forget(conversation.id);
+  }
+
+  // ---- sync ----
+
+  private receiveFrame(frame: ServerFrame): void {
+    switch (frame.type) {
+      case 'ready':
+        // The live subscription is confirmed before `ready`: catching up now cannot miss anything.
+        void this.syncAll().catch((err) => this.emit('error', err as Error));
+        return;
+      case 'event':
+        void this.receiveLive(frame.event).catch((err) => this.emit('error', err as Error));
+        return;
+      case 'typing':
+        this.emit('typing', { conversationId: frame.conversationId, userId: frame.userId, active: frame.active });
+        return;
+      case 'error':
+        this.emit('error', new ParleyApiError(400, frame.message, frame.code));
+        return;
+      default:
+        return;
+    }
+  }
+
+  private async syncAll(): Promise<void> {
+    const me = await this.getUser();
+    const seen = new Set<string>();
+    await Promise.all(
+      me.conversations.map(async (summary) => {
+        seen.add(summary.id);
+        let entry = this.entries.get(summary.id);
+        if (!entry) {
+          // New to this device: start from the current state rather than replaying all of history.
+          const { lastReadSeq, unreadCount, lastMessage, ...data } = summary;
+          const conversation = new Conversation(data, this, lastReadSeq, unreadCount);
+          if (lastMessage) conversation.upsertMessage(lastMessage);
+          entry = { conversation, sequencer: new EventSequencer(summary.lastSeq) };
+          this.entries.set(summary.id, entry);
+          this.changed(summary.id);
+          return;
+        }
+        await this.repair(entry, summary.lastSeq);
+        entry.conversation.lastReadSeq = summary.lastReadSeq;
+        entry.conversation.unreadCount = summary.unreadCount;
+        this.changed(summary.id);
+      }),
+    );
+    for (const id of [...this.entries.keys()]) if (!seen.has(id)) this.forget(id);
+    this.emit('synced');
+    this.firstSync.resolve();
+  }
+
+  private async receiveLive(event: ConversationEvent): Promise<void> {
+    const entry = this.entries.get(event.conversationId) ?? (await this.adoptUnknown(event));
+    if (!entry) return;
+    this.applyInOrder(entry, entry.sequencer.offer([event]));
+    if (entry.sequencer.gap()) await this.repair(entry);
+  }
+
+  /** Fetches what is missing (single flight per conversation) until the sequencer has no gap. */
+  private repair(entry: Entry, lastSeq?: number): Promise<void> {
+    entry.repairing ??= (async () => {
+      try {
+        for (;;) {
+          const gap = lastSeq === undefined ? entry.sequencer.gap() : entry.sequencer.gapUpTo(lastSeq);
+          if (!gap) return;
+          if (gap.toSeq - gap.fromSeq + 1 > MessagingLimits.replayRecommendedMaxGap) {
+            await this.catchUp(entry);
+            continue;
+          }
+          const page = await this.retransmitEvents(entry.conversation, gap.fromSeq, gap.toSeq);
+          this.applyInOrder(entry, entry.sequencer.offer(page.events));
+          if (page.events.length === 0 && page.nextFromSeq === null) {
+            // The server has nothing in that range (it never will): do not loop on it.
+            this.applyInOrder(entry, entry.sequencer.resetTo(gap.toSeq));
+          }
+        }
+      } finally {
+        entry.repairing = undefined;
+      }
+    })();
+    return entry.repairing;
+  }
+
+  /** A gap too large to replay: the server's catch-up answer decides, usually a reset to the latest page. */
+  private async catchUp(entry: Entry): Promise<void> {
+    const res = await this.api.get<CatchUpResponse>(`/v1/conversations/${entry.conversation.id}/sync?sinceSeq=${entry.sequencer.appliedSeq}`);
+    if (res.mode === 'replay') {
+      this.applyInOrder(entry, entry.sequencer.offer(res.page.events));
+      return;
+    }
+    const conversation = entry.conversation;
+    conversation.clearMessages();
+    conversation.setData(res.conversation);
+    for (const m of res.messages) conversation.upsertMessage(m);
+    conversation.hasOlder = res.nextBefore !== null;
+    const buffered = entry.sequencer.resetTo(res.lastSeq);
+    this.emit('conversationReset', { conversation, reason: res.reason });
+    this.applyInOrder(entry, buffered);
+    this.changed(conversation.id);
+  }
+
+  /** An event for a conversation this device does not know: someone added us, or it was just created. */
+  private adoptUnknown(event: ConversationEvent): Promise<Entry | undefined> {
+    const id = event.conversationId;
+    let pending = this.unknownConversations.get(id);
+    if (!pending) {
+      pending = (async () => {
+        try {
+          if (event.type === 'conversation.created') {
+            const conversation = new Conversation(event.payload.conversation, this);
+            const entry = { conversation, sequencer: new EventSequencer<ConversationEvent>(event.seq - 1) };
+            this.entries.set(id, entry);
+            return entry;
+          }
+          const data = await this.api.get<ConversationData>(`/v1/conversations/${id}`);
+          const conversation = new Conversation(data, this);
+          const entry = { conversation, sequencer: new EventSequencer<ConversationEvent>(event.seq - 1) };
+          this.entries.set(id, entry);
+          return entry;
+        } catch (err) {
+          if (err instanceof ParleyApiError && err.status === 404) return undefined;
+          throw err;
+        } finally {
+          this.unknownConversations.delete(id);
+        }
+      })();
+      this.unknownConversations.set(id, pending);
+    }
+    return pending;
+  }
+
+  /** A conversation the server just returned to us (created, joined): known from now on. */
+  private adopt(data: ConversationData): Conversation {
+    const existing = this.entries.get(data.id);
+    if (existing) return existing.conversation;
+    const conversation = new Conversation(data, this);
+    this.entries.set(data.id, { conversation, sequencer: new EventSequencer(data.lastSeq) });
+    this.changed(data.id);
+    return conversation;
+  }
+
+  private forget(id: string): void {
+    if (!this.entries.delete(id)) return;
+    this.emit('conversationLeft', { conversationId: id });
+    this.emit('conversationsChanged');
+    void this.options.store?.removeConversation(id).catch(() => undefined);
+  }
+
+  private applyInOrder(entry: Entry, events: ConversationEvent[]): void {
+    for (const event of events) this.apply(entry, event);
+  }
+
+  private apply(entry: Entry, event: ConversationEvent): void {
+    const c = entry.conversation;
+    c.setData({ lastSeq: Math.max(c.lastSeq, event.seq), updatedAt: event.createdAt });
+    switch (event.type) {
+      case 'conversation.created':
+        c.setData({ ...event.payload.conversation, lastSeq: Math.max(c.lastSeq, event.seq) });
+        this.emit('conversationCreated', { conversation: c, event });
+        break;
+      case 'conversation.updated': {
+        const { title, customData } = event.payload;
+        c.setData({ ...(title !== undefined ? { title } : {}), ...(customData !== undefined ? { customData } : {}) });
+        this.emit('conversationUpdated', { conversation: c, event });
+        break;
+      }
+      case 'participants.added': {
+        const ids = new Set(event.payload.participants.map((p) => p.userId));
+        c.setData({ participants: [...c.participants.filter((p) => !ids.has(p.userId)), ...event.payload.participants] });
+        this.emit('participantsAdded', { conversation: c, event });
+        break;
+      }
+      case 'participants.removed': {
+        const ids = new Set(event.payload.userIds);
+        c.setData({ participants: c.participants.filter((p) => !ids.has(p.userId)) });
+        this.emit('participantsRemoved', { conversation: c, event });
+        if (ids.has(this.userId)) {
+          this.emit('event', { conversation: c, event });
+          this.forget(c.id);
+          return;
+        }
+        break;
+      }
+      case 'participants.updated':
+        c.setData({ participants: c.participants.map((p) => (p.userId === event.payload.participant.userId ? event.payload.participant : p)) });
+        this.emit('participantUpdated', { conversation: c, event });
+        break;
+      case 'message.sent': {
+        const message = c.upsertMessage(event.payload.message);
+        if (message.senderId !== this.userId && message.seq > c.lastReadSeq) c.unreadCount += 1;
+        this.emit('messageSent', { conversation: c, event, message });
+        break;
+      }
+      case 'message.edited': {
+        const message = c.message(event.payload.messageId);
+        message?.apply({ parts: event.payload.parts, editedAt: event.payload.editedAt });
+        this.emit('messageEdited', { conversation: c, event, message });
+        break;
+      }
+      case 'message.removed': {
+        const message = c.message(event.payload.messageId);
+        if (message && !message.removedAt && message.senderId !== this.userId && message.seq > c.lastReadSeq) {
+          c.unreadCount = Math.max(0, c.unreadCount - 1);
+        }
+        message?.apply({ parts: [], removedAt: event.payload.removedAt });
+        this.emit('messageRemoved', { conversation: c, event, message });
+        break;
+      }
+      case 'conversation.read': {
+        const { userId, seq } = event.payload;
+        c.setData({ participants: c.participants.map((p) => (p.userId === userId ? { ...p, lastReadSeq: seq } : p)) });
+        if (userId === this.userId) this.applyOwnReadMark(c, seq);
+        this.emit('conversationRead', { conversation: c, event });
+        break;
+      }
+    }
+    this.emit('event', { conversation: c, event });
+    this.changed(c.id);
+  }
+
+  /** One lastReadSeq per user: a read on any device clears the badge on all of them. */
+  private applyOwnReadMark(c: Conversation, seq: number): void {
+    if (seq <= c.lastReadSeq) return;
+    const cleared = c.countLoadedUnread(c.lastReadSeq, seq);
+    c.lastReadSeq = seq;
+    c.unreadCount = seq >= c.lastSeq ? 0 : Math.max(0, c.unreadCount - cleared);
+    this.changed(c.id);
+  }
+
+  // ---- cache ----
+
+  private async loadCache(): Promise<void> {
+    if (!this.options.store) return;
+    try {
+      for (const cached of await this.options.store.loadConversations()) this.createConversationFromCache(cached);
+    } catch (err) {
+      this.emit('error', err as Error);
+    }
+    if (this.entries.size > 0) this.emit('conversationsChanged');
+  }
+
+  private changed(id: string): void {
+    this.dirty.add(id);
+    this.emit('conversationsChanged');
+    if (!this.options.store || this.closed) return;
+    this.saveTimer ??= setTimeout(() => void this.flushCache(), 250);
+  }
+
+  private async flushCache(): Promise<void> {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    const store = this.options.store;
+    if (!store || this.dirty.size === 0) return;
+    const ids = [...this.dirty];
+    this.dirty.clear();
+    const snapshot = ids.flatMap((id) => {
+      const e = this.entries.get(id);
+      return e ? [e.conversation.toCache(e.sequencer.appliedSeq)] : [];
+    });
+    try {
+      await store.saveConversations(snapshot);
+    } catch (err) {
+      this.emit('error', err as Error);
+    }
+  }
+}
+
+function activityOf(c: Conversation): string {
+  return c.lastMessage?.createdAt ?? c.updatedAt;
+}
+
+function utf8Bytes(s: string): number {
+  return new TextEncoder().encode(s).byteLength;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
