@@ -22,6 +22,16 @@ const services = [
     },
     url: (env) => `http://localhost:${env.PORT}`,
   },
+  {
+    name: 'web (demo client)',
+    cwd: join(root, 'apps/web'),
+    entry: 'server.mjs',
+    env: {
+      WEB_PORT: process.env.WEB_PORT ?? '3000',
+      MESSAGING_PUBLIC_URL: process.env.MESSAGING_PUBLIC_URL ?? `http://localhost:${process.env.MESSAGING_PORT ?? '3001'}`,
+    },
+    url: (env) => `http://localhost:${env.WEB_PORT}  <- open this`,
+  },
 ];
 
 function redisReachable(url) {

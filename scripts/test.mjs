@@ -19,6 +19,18 @@ const turbo = spawnSync(
   },
 );
 
+/** Vitest's JSON report and Playwright's name their totals differently. */
+function countsOf(report) {
+  if (report.stats && 'expected' in report.stats) {
+    return { passed: report.stats.expected + (report.stats.flaky ?? 0), failed: report.stats.unexpected, skipped: report.stats.skipped };
+  }
+  return {
+    passed: report.numPassedTests ?? 0,
+    failed: report.numFailedTests ?? 0,
+    skipped: (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0),
+  };
+}
+
 let passed = 0;
 let failed = 0;
 let skipped = 0;
@@ -27,13 +39,12 @@ if (existsSync(reports)) {
   for (const file of readdirSync(reports)
     .filter((f) => f.endsWith('.json'))
     .sort()) {
-    const report = JSON.parse(readFileSync(join(reports, file), 'utf8'));
-    passed += report.numPassedTests ?? 0;
-    failed += report.numFailedTests ?? 0;
-    skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-    lines.push(
-      `  ${file.replace(/\.json$/, '').padEnd(28)} ${report.numPassedTests} passed, ${report.numFailedTests} failed`,
-    );
+    const counts = countsOf(JSON.parse(readFileSync(join(reports, file), 'utf8')));
+    passed += counts.passed;
+    failed += counts.failed;
+    skipped += counts.skipped;
+    const label = file.replace(/(\.playwright)?\.json$/, '');
+    lines.push(`  ${label.padEnd(28)} ${counts.passed} passed, ${counts.failed} failed`);
   }
 }
 process.stdout.write(`\nTest runs:\n${lines.join('\n')}\n\n`);
