@@ -28,7 +28,8 @@ const services = [
     entry: 'server.mjs',
     env: {
       WEB_PORT: process.env.WEB_PORT ?? '3000',
-      MESSAGING_PUBLIC_URL: process.env.MESSAGING_PUBLIC_URL ?? `http://localhost:${process.env.MESSAGING_PORT ?? '3001'}`,
+      MESSAGING_PUBLIC_URL:
+        process.env.MESSAGING_PUBLIC_URL ?? `http://localhost:${process.env.MESSAGING_PORT ?? '3001'}`,
     },
     url: (env) => `http://localhost:${env.WEB_PORT}  <- open this`,
   },

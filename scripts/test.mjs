@@ -22,7 +22,11 @@ const turbo = spawnSync(
 /** Vitest's JSON report and Playwright's name their totals differently. */
 function countsOf(report) {
   if (report.stats && 'expected' in report.stats) {
-    return { passed: report.stats.expected + (report.stats.flaky ?? 0), failed: report.stats.unexpected, skipped: report.stats.skipped };
+    return {
+      passed: report.stats.expected + (report.stats.flaky ?? 0),
+      failed: report.stats.unexpected,
+      skipped: report.stats.skipped,
+    };
   }
   return {
     passed: report.numPassedTests ?? 0,

@@ -86,15 +86,33 @@ function sendFile(req, res, file, info, cacheControl) {
 
 const server = createServer(async (req, res) => {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
-    return send(req, res, 405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }, 'Method Not Allowed\n');
+    return send(
+      req,
+      res,
+      405,
+      { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' },
+      'Method Not Allowed\n',
+    );
   }
   const { pathname } = new URL(req.url ?? '/', 'http://localhost');
 
   if (pathname === '/config.json') {
-    return send(req, res, 200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, config);
+    return send(
+      req,
+      res,
+      200,
+      { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+      config,
+    );
   }
   if (pathname === '/healthz') {
-    return send(req, res, 200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, 'ok\n');
+    return send(
+      req,
+      res,
+      200,
+      { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+      'ok\n',
+    );
   }
 
   const file = fileFor(pathname);
@@ -132,7 +150,9 @@ server.on('error', (err) => {
 
 server.listen(port, host, () => {
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-  process.stdout.write(`parley web: http://${shown}:${port} (messaging API ${JSON.parse(config).messagingUrl})\n`);
+  process.stdout.write(
+    `parley web: http://${shown}:${port} (messaging API ${JSON.parse(config).messagingUrl})\n`,
+  );
 });
 
 for (const signal of ['SIGINT', 'SIGTERM']) {

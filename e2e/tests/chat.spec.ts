@@ -1,5 +1,13 @@
 import { expect, test } from '@playwright/test';
-import { api, conversationItem, createUser, logIn, openConversation, openDevice, sendFromComposer } from './support.js';
+import {
+  api,
+  conversationItem,
+  createUser,
+  logIn,
+  openConversation,
+  openDevice,
+  sendFromComposer,
+} from './support.js';
 
 test('direct chat both ways, with typing and read state', async ({ browser }) => {
   const [ann, ben] = await Promise.all([createUser('Ann'), createUser('Ben')]);
@@ -38,8 +46,16 @@ test('direct chat both ways, with typing and read state', async ({ browser }) =>
 
 test('a group of three sees every message', async ({ browser }) => {
   const [ann, ben, cat] = await Promise.all([createUser('Ann'), createUser('Ben'), createUser('Cat')]);
-  const devices = await Promise.all([openDevice(browser, ann), openDevice(browser, ben), openDevice(browser, cat)]);
-  const [a, b, c] = devices.map((d) => d.page) as [typeof devices[0]['page'], typeof devices[0]['page'], typeof devices[0]['page']];
+  const devices = await Promise.all([
+    openDevice(browser, ann),
+    openDevice(browser, ben),
+    openDevice(browser, cat),
+  ]);
+  const [a, b, c] = devices.map((d) => d.page) as [
+    (typeof devices)[0]['page'],
+    (typeof devices)[0]['page'],
+    (typeof devices)[0]['page'],
+  ];
 
   await a.getByTestId('new-group-button').click();
   await a.getByTestId('group-title-input').fill('Trio');
@@ -65,13 +81,21 @@ test('a group of three sees every message', async ({ browser }) => {
 
 test('the same user on two devices: reading on one clears the unread count on both', async ({ browser }) => {
   const [ann, ben] = await Promise.all([createUser('Ann'), createUser('Ben')]);
-  const conv = await api<{ id: string }>(ann, 'POST', '/v1/conversations', { type: 'direct', participants: [ben.id], distinct: true });
+  const conv = await api<{ id: string }>(ann, 'POST', '/v1/conversations', {
+    type: 'direct',
+    participants: [ben.id],
+    distinct: true,
+  });
   const phone = await openDevice(browser, ben);
   const laptop = await openDevice(browser, ben);
   for (let i = 1; i <= 3; i++) {
-    await api(ann, 'POST', `/v1/conversations/${conv.id}/messages`, { clientMessageId: `u${i}`, parts: [{ mimeType: 'text/plain', body: `unread ${i}` }] });
+    await api(ann, 'POST', `/v1/conversations/${conv.id}/messages`, {
+      clientMessageId: `u${i}`,
+      parts: [{ mimeType: 'text/plain', body: `unread ${i}` }],
+    });
   }
-  for (const d of [phone, laptop]) await expect(conversationItem(d.page, conv.id).getByTestId('unread-badge')).toHaveText('3');
+  for (const d of [phone, laptop])
+    await expect(conversationItem(d.page, conv.id).getByTestId('unread-badge')).toHaveText('3');
   await openConversation(phone.page, conv.id);
   await expect(phone.page.getByTestId('message-text').last()).toHaveText('unread 3');
   await expect(conversationItem(laptop.page, conv.id).getByTestId('unread-badge')).toHaveCount(0);
@@ -82,7 +106,11 @@ test('the same user on two devices: reading on one clears the unread count on bo
 
 test('a message over the size limit shows a clear error and nothing breaks', async ({ browser }) => {
   const [ann, ben] = await Promise.all([createUser('Ann'), createUser('Ben')]);
-  const conv = await api<{ id: string }>(ann, 'POST', '/v1/conversations', { type: 'direct', participants: [ben.id], distinct: true });
+  const conv = await api<{ id: string }>(ann, 'POST', '/v1/conversations', {
+    type: 'direct',
+    participants: [ben.id],
+    distinct: true,
+  });
   const { context, page } = await openDevice(browser, ann);
   await openConversation(page, conv.id);
   const huge = 'x'.repeat(70 * 1024);

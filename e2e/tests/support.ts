@@ -24,17 +24,29 @@ export async function createUser(name: string): Promise<E2eUser> {
   return { id: body.user.id, username, displayName: name, token: body.tokens.access_token };
 }
 
-export async function api<T = unknown>(user: E2eUser, method: string, path: string, body?: unknown): Promise<T> {
+export async function api<T = unknown>(
+  user: E2eUser,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const res = await fetch(`${messagingUrl}${path}`, {
     method,
-    headers: { authorization: `Bearer ${user.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      authorization: `Bearer ${user.token}`,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
   return (res.status === 204 ? undefined : await res.json()) as T;
 }
 
-export async function sendAs(user: E2eUser, conversationId: string, text: string): Promise<{ id: string; seq: number }> {
+export async function sendAs(
+  user: E2eUser,
+  conversationId: string,
+  text: string,
+): Promise<{ id: string; seq: number }> {
   return api(user, 'POST', `/v1/conversations/${conversationId}/messages`, {
     clientMessageId: `e2e-${randomBytes(6).toString('hex')}`,
     parts: [{ mimeType: 'text/plain', body: text }],
@@ -42,7 +54,10 @@ export async function sendAs(user: E2eUser, conversationId: string, text: string
 }
 
 /** A fresh browser context (a device) logged in as `user` through the UI. */
-export async function openDevice(browser: Browser, user: E2eUser): Promise<{ context: BrowserContext; page: Page }> {
+export async function openDevice(
+  browser: Browser,
+  user: E2eUser,
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext();
   const page = await context.newPage();
   await logIn(page, user);
@@ -84,9 +99,14 @@ export async function readAllMessages(page: Page): Promise<Array<{ seq: number; 
   await list.evaluate((el) => (el.scrollTop = 0));
   for (let guard = 0; guard < 400; guard++) {
     await page.waitForTimeout(30);
-    const visible = await page.getByTestId('message').evaluateAll((els) =>
-      els.map((e) => ({ seq: Number(e.getAttribute('data-seq')), text: e.querySelector('[data-testid="message-text"]')?.textContent ?? '' })),
-    );
+    const visible = await page
+      .getByTestId('message')
+      .evaluateAll((els) =>
+        els.map((e) => ({
+          seq: Number(e.getAttribute('data-seq')),
+          text: e.querySelector('[data-testid="message-text"]')?.textContent ?? '',
+        })),
+      );
     for (const m of visible.sort((a, b) => a.seq - b.seq)) {
       if (!seen.has(m.seq)) order.push(m.seq);
       seen.set(m.seq, m.text);

@@ -1,10 +1,16 @@
 import { expect, test } from '@playwright/test';
 import { api, createUser, openConversation, openDevice, readAllMessages, sendAs } from './support.js';
 
-test('a device that was offline while 200 messages arrived shows all of them, in order, once', async ({ browser }) => {
+test('a device that was offline while 200 messages arrived shows all of them, in order, once', async ({
+  browser,
+}) => {
   test.setTimeout(180_000);
   const [ann, ben] = await Promise.all([createUser('Ann'), createUser('Ben')]);
-  const conv = await api<{ id: string }>(ann, 'POST', '/v1/conversations', { type: 'direct', participants: [ben.id], distinct: true });
+  const conv = await api<{ id: string }>(ann, 'POST', '/v1/conversations', {
+    type: 'direct',
+    participants: [ben.id],
+    distinct: true,
+  });
   await sendAs(ann, conv.id, 'before the outage');
   const { context, page } = await openDevice(browser, ben);
   await openConversation(page, conv.id);
@@ -22,7 +28,10 @@ test('a device that was offline while 200 messages arrived shows all of them, in
 
   const all = await readAllMessages(page);
   const texts = all.map((m) => m.text);
-  expect(texts).toEqual(['before the outage', ...Array.from({ length: 200 }, (_, i) => `while away ${i + 1}`)]);
+  expect(texts).toEqual([
+    'before the outage',
+    ...Array.from({ length: 200 }, (_, i) => `while away ${i + 1}`),
+  ]);
   const seqs = all.map((m) => m.seq);
   expect(new Set(seqs).size).toBe(seqs.length);
   expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
@@ -31,7 +40,11 @@ test('a device that was offline while 200 messages arrived shows all of them, in
 
 test('a reload shows the history from the cache before the network answers', async ({ browser }) => {
   const [ann, ben] = await Promise.all([createUser('Ann'), createUser('Ben')]);
-  const conv = await api<{ id: string }>(ann, 'POST', '/v1/conversations', { type: 'direct', participants: [ben.id], distinct: true });
+  const conv = await api<{ id: string }>(ann, 'POST', '/v1/conversations', {
+    type: 'direct',
+    participants: [ben.id],
+    distinct: true,
+  });
   for (let i = 1; i <= 5; i++) await sendAs(ann, conv.id, `cached ${i}`);
   const { context, page } = await openDevice(browser, ben);
   await openConversation(page, conv.id);
@@ -49,7 +62,13 @@ test('a reload shows the history from the cache before the network answers', asy
   await page.reload();
   await expect(page.getByTestId('app-shell')).toBeVisible();
   await page.locator(`[data-testid="conversation-item"][data-conversation-id="${conv.id}"]`).click();
-  await expect(page.getByTestId('message-text')).toHaveText(['cached 1', 'cached 2', 'cached 3', 'cached 4', 'cached 5']);
+  await expect(page.getByTestId('message-text')).toHaveText([
+    'cached 1',
+    'cached 2',
+    'cached 3',
+    'cached 4',
+    'cached 5',
+  ]);
   await expect(page.getByTestId('connection-status')).not.toHaveAttribute('data-state', 'online');
   expect(held).toBeGreaterThan(0);
   await context.close();

@@ -6,5 +6,10 @@ export default defineConfig({
   // (experimentalDecorators) semantics. Decorator metadata stays off on purpose: the guards inject
   // explicitly with @Inject, and the tests prove that works without emitted types.
   oxc: { decorator: { legacy: true, emitDecoratorMetadata: false } },
-  test: { include: ['src/**/*.spec.ts', 'test/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000, fileParallelism: false },
+  test: {
+    include: ['src/**/*.spec.ts', 'test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    fileParallelism: false,
+  },
 });

@@ -1,6 +1,10 @@
 export { Messenger, type MessengerOptions } from './messenger.js';
-export type { MessengerEvents } from './messenger-events.js';
-export { Conversation, type CachedConversation, CACHED_MESSAGES_PER_CONVERSATION } from './model/conversation.js';
+export type { MessengerEvents, ChannelListing, User } from './messenger-events.js';
+export {
+  Conversation,
+  type CachedConversation,
+  CACHED_MESSAGES_PER_CONVERSATION,
+} from './model/conversation.js';
 export { Message, type CachedMessage } from './model/message.js';
 export { ParleyApiError } from './http/api-error.js';
 export type { Session } from './http/session.js';

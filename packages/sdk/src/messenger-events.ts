@@ -26,6 +26,8 @@ export interface MessengerEvents {
   conversationLeft: (e: { conversationId: string }) => void;
   typing: (e: { conversationId: string; userId: string; active: boolean }) => void;
   stateChanged: (state: ConnectionState) => void;
+  /** The refresh token was refused: the user must log in again. The messenger has stopped. */
+  sessionExpired: (error: Error) => void;
   /** The first sync after a (re)connect finished. */
   synced: () => void;
   error: (error: Error) => void;

@@ -22,7 +22,11 @@ import type { Session } from './http/session.js';
 import type { MessengerEvents } from './messenger-events.js';
 import { Conversation, type CachedConversation, type ConversationBackend } from './model/conversation.js';
 import { Message, type CachedMessage } from './model/message.js';
-import { RealtimeConnection, type ConnectionState, type WebSocketFactory } from './realtime/realtime-connection.js';
+import {
+  RealtimeConnection,
+  type ConnectionState,
+  type WebSocketFactory,
+} from './realtime/realtime-connection.js';
 import { EventSequencer } from './sync/event-sequencer.js';
 
 export interface MessengerOptions {
@@ -69,7 +73,17 @@ export class Messenger extends TypedEmitter<MessengerEvents> implements Conversa
 
   private constructor(private readonly options: MessengerOptions) {
     super();
-    this.api = new ApiClient({ baseUrl: options.baseUrl, session: options.session, fetch: options.fetch, onSessionChange: options.onSessionChange });
+    this.api = new ApiClient({
+      baseUrl: options.baseUrl,
+      session: options.session,
+      fetch: options.fetch,
+      onSessionChange: options.onSessionChange,
+      onSessionExpired: (err) => {
+        if (this.closed) return;
+        this.connection.stop();
+        this.emit('sessionExpired', err);
+      },
+    });
     let resolve!: () => void;
     this.firstSync = { promise: new Promise<void>((r) => (resolve = r)), resolve };
     const createWebSocket =
@@ -111,6 +125,17 @@ export class Messenger extends TypedEmitter<MessengerEvents> implements Conversa
     return this.connection.currentState;
   }
 
+  /** Swaps in a newer session for the same user (another tab refreshed the tokens) and reconnects. */
+  updateSession(session: Session): void {
+    if (session.user.id !== this.userId)
+      throw new Error('updateSession: the session belongs to another user');
+    this.api.replaceSession(session);
+    if (!this.closed) {
+      if (this.connection.currentState === 'closed') this.connection.start();
+      else this.connection.reconnectNow();
+    }
+  }
+
   /** Resolves after the first complete sync with the server. */
   synced(): Promise<void> {
     return this.firstSync.promise;
@@ -118,7 +143,9 @@ export class Messenger extends TypedEmitter<MessengerEvents> implements Conversa
 
   /** Conversations, most recently active first. */
   conversations(): Conversation[] {
-    return [...this.entries.values()].map((e) => e.conversation).sort((a, b) => activityOf(b).localeCompare(activityOf(a)));
+    return [...this.entries.values()]
+      .map((e) => e.conversation)
+      .sort((a, b) => activityOf(b).localeCompare(activityOf(a)));
   }
 
   conversation(id: string): Conversation | undefined {
@@ -137,7 +164,11 @@ export class Messenger extends TypedEmitter<MessengerEvents> implements Conversa
     title?: string;
     customData?: CustomData;
   }): Promise<Conversation> {
-    const data = await this.api.post<ConversationData>('/v1/conversations', { type: 'group', participants: [], ...req });
+    const data = await this.api.post<ConversationData>('/v1/conversations', {
+      type: 'group',
+      participants: [],
+      ...req,
+    });
     return this.adopt(data);
   }
 
@@ -183,15 +214,28 @@ export class Messenger extends TypedEmitter<MessengerEvents> implements Conversa
 
   // ---- ConversationBackend: what Conversation methods call ----
 
-  async sendMessage(conversation: Conversation, parts: MessagePartInput[], clientMessageId: string): Promise<Message> {
-    const tooLarge = parts.find((p) => p.body !== undefined && utf8Bytes(p.body) > MessagingLimits.maxPartBodyBytes);
+  async sendMessage(
+    conversation: Conversation,
+    parts: MessagePartInput[],
+    clientMessageId: string,
+  ): Promise<Message> {
+    const tooLarge = parts.find(
+      (p) => p.body !== undefined && utf8Bytes(p.body) > MessagingLimits.maxPartBodyBytes,
+    );
     if (tooLarge) {
-      throw new ParleyApiError(413, `message is too long: ${utf8Bytes(tooLarge.body!)} bytes, the limit is ${MessagingLimits.maxPartBodyBytes}`, 'payload_too_large');
+      throw new ParleyApiError(
+        413,
+        `message is too long: ${utf8Bytes(tooLarge.body!)} bytes, the limit is ${MessagingLimits.maxPartBodyBytes}`,
+        'payload_too_large',
+      );
     }
     const retries = this.options.sendRetries ?? 3;
     for (let attempt = 0; ; attempt++) {
       try {
-        const data = await this.api.post<MessageData>(`/v1/conversations/${conversation.id}/messages`, { clientMessageId, parts });
+        const data = await this.api.post<MessageData>(`/v1/conversations/${conversation.id}/messages`, {
+          clientMessageId,
+          parts,
+        });
         const message = conversation.upsertMessage(data);
         this.changed(conversation.id);
         return message;
@@ -204,7 +248,11 @@ export class Messenger extends TypedEmitter<MessengerEvents> implements Conversa
   }
 
   async editMessage(conversation: Conversation, messageId: string, parts: MessagePartInput[]): Promise<void> {
-    const data = await this.api.request<MessageData>('PATCH', `/v1/conversations/${conversation.id}/messages/${messageId}`, { parts });
+    const data = await this.api.request<MessageData>(
+      'PATCH',
+      `/v1/conversations/${conversation.id}/messages/${messageId}`,
+      { parts },
+    );
     conversation.upsertMessage(data);
     this.changed(conversation.id);
   }
@@ -230,7 +278,9 @@ export class Messenger extends TypedEmitter<MessengerEvents> implements Conversa
   async loadOlder(conversation: Conversation, limit: number): Promise<number> {
     const oldest = conversation.messages()[0];
     const before = oldest ? `&before=${oldest.seq}` : '';
-    const page = await this.api.get<HistoryResponse>(`/v1/conversations/${conversation.id}/messages?limit=${limit}${before}`);
+    const page = await this.api.get<HistoryResponse>(
+      `/v1/conversations/${conversation.id}/messages?limit=${limit}${before}`,
+    );
     for (const m of page.messages) conversation.upsertMessage(m);
     conversation.hasOlder = page.nextBefore !== null;
     this.changed(conversation.id);
@@ -238,15 +288,22 @@ export class Messenger extends TypedEmitter<MessengerEvents> implements Conversa
   }
 
   retransmitEvents(conversation: Conversation, fromSeq: number, toSeq: number): Promise<RetransmitResponse> {
-    return this.api.get<RetransmitResponse>(`/v1/conversations/${conversation.id}/events?fromSeq=${fromSeq}&toSeq=${toSeq}`);
+    return this.api.get<RetransmitResponse>(
+      `/v1/conversations/${conversation.id}/events?fromSeq=${fromSeq}&toSeq=${toSeq}`,
+    );
   }
 
-  async update(conversation: Conversation, patch: { title?: string | null; customData?: CustomData }): Promise<void> {
+  async update(
+    conversation: Conversation,
+    patch: { title?: string | null; customData?: CustomData },
+  ): Promise<void> {
     await this.api.request('PATCH', `/v1/conversations/${conversation.id}`, patch);
   }
 
   async addParticipants(conversation: Conversation, userIds: string[]): Promise<void> {
-    await this.api.post(`/v1/conversations/${conversation.id}/participants`, { participants: userIds.map((userId) => ({ userId })) });
+    await this.api.post(`/v1/conversations/${conversation.id}/participants`, {
+      participants: userIds.map((userId) => ({ userId })),
+    });
   }
 
   async removeParticipant(conversation: Conversation, userId: string): Promise<void> {
@@ -266,7 +323,11 @@ export class Messenger extends TypedEmitter<MessengerEvents> implements Conversa
         void this.receiveLive(frame.event).catch((err) => this.emit('error', err as Error));
         return;
       case 'typing':
-        this.emit('typing', { conversationId: frame.conversationId, userId: frame.userId, active: frame.active });
+        this.emit('typing', {
+          conversationId: frame.conversationId,
+          userId: frame.userId,
+          active: frame.active,
+        });
         return;
       case 'error':
         this.emit('error', new ParleyApiError(400, frame.message, frame.code));
@@ -338,7 +399,9 @@ export class Messenger extends TypedEmitter<MessengerEvents> implements Conversa
 
   /** A gap too large to replay: the server's catch-up answer decides, usually a reset to the latest page. */
   private async catchUp(entry: Entry): Promise<void> {
-    const res = await this.api.get<CatchUpResponse>(`/v1/conversations/${entry.conversation.id}/sync?sinceSeq=${entry.sequencer.appliedSeq}`);
+    const res = await this.api.get<CatchUpResponse>(
+      `/v1/conversations/${entry.conversation.id}/sync?sinceSeq=${entry.sequencer.appliedSeq}`,
+    );
     if (res.mode === 'replay') {
       this.applyInOrder(entry, entry.sequencer.offer(res.page.events));
       return;
@@ -415,13 +478,18 @@ export class Messenger extends TypedEmitter<MessengerEvents> implements Conversa
         break;
       case 'conversation.updated': {
         const { title, customData } = event.payload;
-        c.setData({ ...(title !== undefined ? { title } : {}), ...(customData !== undefined ? { customData } : {}) });
+        c.setData({
+          ...(title !== undefined ? { title } : {}),
+          ...(customData !== undefined ? { customData } : {}),
+        });
         this.emit('conversationUpdated', { conversation: c, event });
         break;
       }
       case 'participants.added': {
         const ids = new Set(event.payload.participants.map((p) => p.userId));
-        c.setData({ participants: [...c.participants.filter((p) => !ids.has(p.userId)), ...event.payload.participants] });
+        c.setData({
+          participants: [...c.participants.filter((p) => !ids.has(p.userId)), ...event.payload.participants],
+        });
         this.emit('participantsAdded', { conversation: c, event });
         break;
       }
@@ -437,7 +505,11 @@ export class Messenger extends TypedEmitter<MessengerEvents> implements Conversa
         break;
       }
       case 'participants.updated':
-        c.setData({ participants: c.participants.map((p) => (p.userId === event.payload.participant.userId ? event.payload.participant : p)) });
+        c.setData({
+          participants: c.participants.map((p) =>
+            p.userId === event.payload.participant.userId ? event.payload.participant : p,
+          ),
+        });
         this.emit('participantUpdated', { conversation: c, event });
         break;
       case 'message.sent': {
@@ -454,7 +526,12 @@ export class Messenger extends TypedEmitter<MessengerEvents> implements Conversa
       }
       case 'message.removed': {
         const message = c.message(event.payload.messageId);
-        if (message && !message.removedAt && message.senderId !== this.userId && message.seq > c.lastReadSeq) {
+        if (
+          message &&
+          !message.removedAt &&
+          message.senderId !== this.userId &&
+          message.seq > c.lastReadSeq
+        ) {
           c.unreadCount = Math.max(0, c.unreadCount - 1);
         }
         message?.apply({ parts: [], removedAt: event.payload.removedAt });
@@ -463,7 +540,9 @@ export class Messenger extends TypedEmitter<MessengerEvents> implements Conversa
       }
       case 'conversation.read': {
         const { userId, seq } = event.payload;
-        c.setData({ participants: c.participants.map((p) => (p.userId === userId ? { ...p, lastReadSeq: seq } : p)) });
+        c.setData({
+          participants: c.participants.map((p) => (p.userId === userId ? { ...p, lastReadSeq: seq } : p)),
+        });
         if (userId === this.userId) this.applyOwnReadMark(c, seq);
         this.emit('conversationRead', { conversation: c, event });
         break;
@@ -487,7 +566,8 @@ export class Messenger extends TypedEmitter<MessengerEvents> implements Conversa
   private async loadCache(): Promise<void> {
     if (!this.options.store) return;
     try {
-      for (const cached of await this.options.store.loadConversations()) this.createConversationFromCache(cached);
+      for (const cached of await this.options.store.loadConversations())
+        this.createConversationFromCache(cached);
     } catch (err) {
       this.emit('error', err as Error);
     }

@@ -5,4 +5,5 @@ import type { WebSocketFactory, WebSocketLike } from './realtime/realtime-connec
 export { FileStore } from './cache/file-store.js';
 
 /** A WebSocket factory for Node 20 (which has no global WebSocket), built on the `ws` package. */
-export const nodeWebSocket: WebSocketFactory = (url: string) => new WebSocket(url) as unknown as WebSocketLike;
+export const nodeWebSocket: WebSocketFactory = (url: string) =>
+  new WebSocket(url) as unknown as WebSocketLike;

@@ -75,7 +75,11 @@ export class MessagingServer {
   }
 
   async signUp(name: string): Promise<AuthSession> {
-    return Messenger.signUp(this.baseUrl, { username: `${name}${randomBytes(3).toString('hex')}`, password: 'correct horse battery', displayName: name });
+    return Messenger.signUp(this.baseUrl, {
+      username: `${name}${randomBytes(3).toString('hex')}`,
+      password: 'correct horse battery',
+      displayName: name,
+    });
   }
 }
 

@@ -3,15 +3,29 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthSession, ConversationEvent } from '@parley/protocol';
-import { MemoryStore, Messenger, ParleyApiError, type CacheStore, type WebSocketFactory } from '../src/index.js';
+import {
+  MemoryStore,
+  Messenger,
+  ParleyApiError,
+  type CacheStore,
+  type WebSocketFactory,
+} from '../src/index.js';
 import { FileStore, nodeWebSocket } from '../src/node.js';
 import { eventually, MessagingServer } from './messaging-server.js';
 
 const server = new MessagingServer();
 const open: Messenger[] = [];
 
-async function connect(session: AuthSession, extra: { store?: CacheStore; createWebSocket?: WebSocketFactory } = {}): Promise<Messenger> {
-  const m = await Messenger.connect({ baseUrl: server.baseUrl, session, createWebSocket: nodeWebSocket, ...extra });
+async function connect(
+  session: AuthSession,
+  extra: { store?: CacheStore; createWebSocket?: WebSocketFactory } = {},
+): Promise<Messenger> {
+  const m = await Messenger.connect({
+    baseUrl: server.baseUrl,
+    session,
+    createWebSocket: nodeWebSocket,
+    ...extra,
+  });
   open.push(m);
   return m;
 }
@@ -37,8 +51,16 @@ describe('Messenger against the real service', () => {
     await Promise.all([ann.synced(), ben.synced()]);
     const benEvents = record(ben);
 
-    const conv = await ann.createConversation({ type: 'direct', participants: [benS.user.id], distinct: true });
-    const again = await ann.createConversation({ type: 'direct', participants: [benS.user.id], distinct: true });
+    const conv = await ann.createConversation({
+      type: 'direct',
+      participants: [benS.user.id],
+      distinct: true,
+    });
+    const again = await ann.createConversation({
+      type: 'direct',
+      participants: [benS.user.id],
+      distinct: true,
+    });
     expect(again.id).toBe(conv.id);
     await conv.sendMessage('hi ben');
     await eventually(() => ben.conversation(conv.id)?.messages().length === 1, 'ben receives the message');
@@ -62,11 +84,19 @@ describe('Messenger against the real service', () => {
     await Promise.all([ann.synced(), benPhone.synced(), benLaptop.synced()]);
     const conv = await ann.createConversation({ type: 'group', participants: [benS.user.id] });
     for (let i = 0; i < 3; i++) await conv.sendMessage(`m${i}`);
-    await eventually(() => benLaptop.conversation(conv.id)?.unreadCount === 3 && benPhone.conversation(conv.id)?.unreadCount === 3, 'three unread on both');
+    await eventually(
+      () =>
+        benLaptop.conversation(conv.id)?.unreadCount === 3 &&
+        benPhone.conversation(conv.id)?.unreadCount === 3,
+      'three unread on both',
+    );
     await benPhone.conversation(conv.id)!.markAsRead();
     await eventually(() => benLaptop.conversation(conv.id)!.unreadCount === 0, 'laptop badge cleared');
     expect(benPhone.conversation(conv.id)!.unreadCount).toBe(0);
-    await eventually(() => conv.participants.find((p) => p.userId === benS.user.id)?.lastReadSeq === 4, 'ann sees ben read');
+    await eventually(
+      () => conv.participants.find((p) => p.userId === benS.user.id)?.lastReadSeq === 4,
+      'ann sees ben read',
+    );
   });
 
   it('repairs a missed live event before emitting the later ones', async () => {
@@ -86,7 +116,9 @@ describe('Messenger against the real service', () => {
         get: () => current,
         set: (h) => {
           current = h;
-          (ws as unknown as { addEventListener: (n: string, f: (e: { data: unknown }) => void) => void }).addEventListener('message', deliver(h));
+          (
+            ws as unknown as { addEventListener: (n: string, f: (e: { data: unknown }) => void) => void }
+          ).addEventListener('message', deliver(h));
         },
       });
       return ws;
@@ -99,7 +131,12 @@ describe('Messenger against the real service', () => {
     await eventually(() => ben.conversation(conv.id)?.messages().length === 6, 'all six messages');
     expect(sentFrames).toBeGreaterThanOrEqual(6);
     expect(benEvents.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    expect(ben.conversation(conv.id)!.messages().map((m) => m.text)).toEqual(['n1', 'n2', 'n3', 'n4', 'n5', 'n6']);
+    expect(
+      ben
+        .conversation(conv.id)!
+        .messages()
+        .map((m) => m.text),
+    ).toEqual(['n1', 'n2', 'n3', 'n4', 'n5', 'n6']);
   });
 
   it('catches up after being offline: every missed event once, in order, and nothing twice', async () => {
@@ -120,7 +157,12 @@ describe('Messenger against the real service', () => {
 
     const again = await connect(benS, { store });
     // From the cache at once, before the network answers.
-    expect(again.conversation(conv.id)?.messages().map((m) => m.text)).toEqual(['before']);
+    expect(
+      again
+        .conversation(conv.id)
+        ?.messages()
+        .map((m) => m.text),
+    ).toEqual(['before']);
     const events = record(again);
     await again.synced();
     await eventually(() => events.length === 41, 'forty-one missed events');
@@ -135,7 +177,11 @@ describe('Messenger against the real service', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'parley-sdk-')), 'cache.json');
     const ann = await connect(annS, { store: new FileStore(path) });
     await ann.synced();
-    const conv = await ann.createConversation({ type: 'group', participants: [benS.user.id], title: 'cached' });
+    const conv = await ann.createConversation({
+      type: 'group',
+      participants: [benS.user.id],
+      title: 'cached',
+    });
     await conv.sendMessage('kept on disk');
     await ann.close();
     open.splice(open.indexOf(ann), 1);
@@ -172,6 +218,22 @@ describe('Messenger against the real service', () => {
     expect(err).toBeInstanceOf(ParleyApiError);
     expect((err as ParleyApiError).status).toBe(413);
     await expect(conv.sendMessage('small')).resolves.toMatchObject({ text: 'small' });
+  });
+
+  it('says the session expired when the refresh token is refused, and stops', async () => {
+    const annS = await server.signUp('ann');
+    // Use the refresh token once elsewhere: rotation makes this copy worthless.
+    await fetch(`${server.baseUrl}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'refresh_token', refresh_token: annS.tokens.refresh_token }),
+    });
+    const stale = { ...annS, tokens: { ...annS.tokens, access_token: 'expired.or.bogus' } };
+    const ann = await connect(stale);
+    const expired = new Promise<Error>((resolve) => ann.on('sessionExpired', resolve));
+    await expect(ann.getUser()).rejects.toBeInstanceOf(ParleyApiError);
+    expect(await expired).toBeInstanceOf(ParleyApiError);
+    await eventually(() => ann.state === 'closed', 'connection stopped');
   });
 
   it('renews a short-lived access token on the open socket and over REST', async () => {

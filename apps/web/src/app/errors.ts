@@ -17,15 +17,12 @@ export function describeError(err: unknown, fallback = 'Something went wrong. Pl
     if (err.status === 429) return 'Too many requests. Wait a moment and try again.';
     if (err.status >= 500) return 'The server had a problem. Please try again in a moment.';
     if (err.issues && err.issues.length > 0) {
-      return err.issues.map((i) => (i.path ? `${sentence(i.path)}: ${i.message}` : sentence(i.message))).join('. ');
+      return err.issues
+        .map((i) => (i.path ? `${sentence(i.path)}: ${i.message}` : sentence(i.message)))
+        .join('. ');
     }
     return sentence(err.message) || fallback;
   }
   if (err instanceof Error && err.message) return sentence(err.message);
   return fallback;
-}
-
-/** The refresh token is gone or refused: only a new log-in helps. */
-export function isSessionExpired(err: unknown): boolean {
-  return err instanceof ParleyApiError && (err.status === 401 || err.code === 'invalid_grant');
 }

@@ -4,8 +4,6 @@ import type { ConnectionState, Messenger, MessengerEvents } from '@parley/sdk';
 export interface MessengerContextValue {
   messenger: Messenger;
   logout: () => void;
-  /** Reports an error from any SDK call; an expired session logs out with a notice. */
-  reportError: (err: unknown) => void;
 }
 
 export const MessengerContext = createContext<MessengerContextValue | null>(null);
@@ -27,7 +25,10 @@ type EventName = keyof MessengerEvents;
  * SDK objects are mutable (a Conversation or Message changes in place), so components read them freshly on
  * every render and use this number as the memo key. Bursts of events collapse into one render (React batches).
  */
-export function useMessengerRevision(messenger: Messenger, events: readonly EventName[] = ['conversationsChanged']): number {
+export function useMessengerRevision(
+  messenger: Messenger,
+  events: readonly EventName[] = ['conversationsChanged'],
+): number {
   const [revision, bump] = useReducer((n: number) => n + 1, 0);
   const key = events.join(',');
   useEffect(() => {

@@ -31,7 +31,7 @@ export function clearSession(): void {
   }
 }
 
-/** Another tab logged out (or in as someone else): follow it. */
+/** Another tab logged out, in as someone else, or renewed the tokens: follow it. */
 export function onSessionStorageChange(listener: (session: Session | undefined) => void): () => void {
   const handler = (e: StorageEvent) => {
     if (e.key === KEY || e.key === null) listener(loadSession());

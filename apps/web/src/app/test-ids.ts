@@ -10,7 +10,8 @@
  *   auth-password          password input
  *   auth-display-name      display name input (sign-up only)
  *   auth-submit            submit button ("Log in" / "Create account")
- *   auth-error             error text after a failed log-in / sign-up (also: session expired)
+ *   auth-error             error text after a failed log-in / sign-up
+ *   auth-notice            notice above the form, e.g. "Your session has expired. Please log in again."
  *   demo-banner            banner listing the demo users
  *   demo-login             one-click "log in as" button; attribute data-username="alice" | "bob" | "carol"
  *
@@ -74,6 +75,9 @@
  *   composer-input         message textarea (Enter sends, Shift+Enter newline)
  *   send-button            send
  *   composer-error         error after a failed send (e.g. "Message is too long (… KB, limit 64 KB)")
+ *
+ * Notices
+ *   toast                  a corner notice (e.g. "Could not remove the message: …")
  */
 export const TestIds = {
   authScreen: 'auth-screen',
@@ -84,6 +88,7 @@ export const TestIds = {
   authDisplayName: 'auth-display-name',
   authSubmit: 'auth-submit',
   authError: 'auth-error',
+  authNotice: 'auth-notice',
   demoBanner: 'demo-banner',
   demoLogin: 'demo-login',
 
@@ -144,6 +149,8 @@ export const TestIds = {
   composerInput: 'composer-input',
   sendButton: 'send-button',
   composerError: 'composer-error',
+
+  toast: 'toast',
 } as const;
 
 export type TestId = (typeof TestIds)[keyof typeof TestIds];

@@ -19,10 +19,10 @@ export function DemoBanner({ busyUsername, disabled, onLogin }: DemoBannerProps)
   return (
     <section className="demo-banner" data-testid={TestIds.demoBanner} aria-labelledby="demo-banner-title">
       <div className="demo-banner-text">
-        <h2 id="demo-banner-title">Try it with a demo user</h2>
+        <h2 id="demo-banner-title">Log in as a demo user</h2>
         <p>
-          <strong>alice</strong>, <strong>bob</strong> and <strong>carol</strong> share the password <code>{DEMO_PASSWORD}</code>. Open a
-          second window as someone else to see messages arrive live.
+          <strong>alice</strong>, <strong>bob</strong> and <strong>carol</strong> share the password{' '}
+          <code>{DEMO_PASSWORD}</code>. Open a second window as someone else to see messages arrive live.
         </p>
       </div>
       <div className="demo-banner-users">
@@ -35,12 +35,16 @@ export function DemoBanner({ busyUsername, disabled, onLogin }: DemoBannerProps)
             data-username={u.username}
             disabled={disabled}
             aria-busy={busyUsername === u.username}
+            aria-label={`Log in as ${u.displayName.split(' ')[0]}`}
+            title={`Log in as ${u.username}`}
             onClick={() => onLogin(u.username)}
           >
-            <Avatar seed={u.username} name={u.displayName} size="sm" />
-            <span>
-              {busyUsername === u.username ? 'Logging in…' : <>Log in as <strong>{u.displayName.split(' ')[0]}</strong></>}
-            </span>
+            {busyUsername === u.username ? (
+              <span className="spinner spinner-sm" aria-hidden="true" />
+            ) : (
+              <Avatar seed={u.username} name={u.displayName} size="sm" />
+            )}
+            <span className="demo-user-name">{u.displayName.split(' ')[0]}</span>
           </button>
         ))}
       </div>

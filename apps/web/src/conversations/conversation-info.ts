@@ -10,7 +10,9 @@ export function conversationTitle(conversation: Conversation, myId: string): str
   }
   if (conversation.title) return conversation.title;
   if (conversation.type === 'channel') return 'Untitled channel';
-  const others = conversation.participants.filter((p) => p.userId !== myId).map((p) => firstName(p.displayName || p.username));
+  const others = conversation.participants
+    .filter((p) => p.userId !== myId)
+    .map((p) => firstName(p.displayName || p.username));
   if (others.length === 0) return 'Just you';
   if (others.length <= 3) return joinNames(others);
   return `${others.slice(0, 2).join(', ')} and ${others.length - 2} others`;
@@ -76,7 +78,8 @@ export function lastActivity(conversation: Conversation): string {
 /** Highest lastReadSeq among the other participants (0 when nobody else has read anything). */
 export function othersReadSeq(conversation: Conversation, myId: string): number {
   let max = 0;
-  for (const p of conversation.participants) if (p.userId !== myId && p.lastReadSeq > max) max = p.lastReadSeq;
+  for (const p of conversation.participants)
+    if (p.userId !== myId && p.lastReadSeq > max) max = p.lastReadSeq;
   return max;
 }
 

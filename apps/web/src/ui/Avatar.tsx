@@ -1,6 +1,17 @@
 import type { CSSProperties } from 'react';
 
-const PALETTE = ['#6366f1', '#0ea5e9', '#14b8a6', '#22c55e', '#eab308', '#f97316', '#ef4444', '#ec4899', '#a855f7', '#64748b'];
+const PALETTE = [
+  '#6366f1',
+  '#0ea5e9',
+  '#14b8a6',
+  '#22c55e',
+  '#eab308',
+  '#f97316',
+  '#ef4444',
+  '#ec4899',
+  '#a855f7',
+  '#64748b',
+];
 
 function hash(text: string): number {
   let h = 0;
@@ -27,7 +38,11 @@ interface AvatarProps {
 export function Avatar({ seed, name, size = 'md', kind = 'user' }: AvatarProps) {
   const color = PALETTE[hash(seed) % PALETTE.length];
   return (
-    <span className={`avatar avatar-${size} avatar-${kind}`} style={{ '--avatar-color': color } as CSSProperties} aria-hidden="true">
+    <span
+      className={`avatar avatar-${size} avatar-${kind}`}
+      style={{ '--avatar-color': color } as CSSProperties}
+      aria-hidden="true"
+    >
       {kind === 'channel' ? '#' : initials(name)}
     </span>
   );

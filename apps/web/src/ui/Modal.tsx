@@ -12,7 +12,8 @@ interface ModalProps {
   wide?: boolean;
 }
 
-const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), textarea:not([disabled]), select:not([disabled]), [tabindex]:not([tabindex="-1"])';
+const FOCUSABLE =
+  'a[href], button:not([disabled]), input:not([disabled]), textarea:not([disabled]), select:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 /** An accessible dialog: Escape or a click outside closes it, Tab stays inside, focus returns on close. */
 export function Modal({ title, description, onClose, children, footer, wide }: ModalProps) {
@@ -26,7 +27,8 @@ export function Modal({ title, description, onClose, children, footer, wide }: M
     const previouslyFocused = document.activeElement as HTMLElement | null;
     const panel = panelRef.current;
     // Focus the first field (or the first control) once the dialog is in the page.
-    const first = panel?.querySelector<HTMLElement>('input, textarea') ?? panel?.querySelector<HTMLElement>(FOCUSABLE);
+    const first =
+      panel?.querySelector<HTMLElement>('input, textarea') ?? panel?.querySelector<HTMLElement>(FOCUSABLE);
     first?.focus();
 
     const onKeyDown = (e: KeyboardEvent) => {
@@ -36,7 +38,9 @@ export function Modal({ title, description, onClose, children, footer, wide }: M
         return;
       }
       if (e.key !== 'Tab' || !panel) return;
-      const items = [...panel.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => el.offsetParent !== null);
+      const items = [...panel.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
+        (el) => el.offsetParent !== null,
+      );
       if (items.length === 0) return;
       const firstItem = items[0]!;
       const lastItem = items[items.length - 1]!;
@@ -51,7 +55,9 @@ export function Modal({ title, description, onClose, children, footer, wide }: M
     document.addEventListener('keydown', onKeyDown, true);
     return () => {
       document.removeEventListener('keydown', onKeyDown, true);
-      previouslyFocused?.focus?.();
+      // Give focus back unless something else (e.g. the composer of a conversation just opened) took it.
+      const active = document.activeElement;
+      if (!active || active === document.body || panel?.contains(active)) previouslyFocused?.focus?.();
     };
   }, []);
 
@@ -80,7 +86,13 @@ export function Modal({ title, description, onClose, children, footer, wide }: M
               </p>
             )}
           </div>
-          <button type="button" className="icon-button" onClick={onClose} aria-label="Close" data-testid={TestIds.dialogClose}>
+          <button
+            type="button"
+            className="icon-button"
+            onClick={onClose}
+            aria-label="Close"
+            data-testid={TestIds.dialogClose}
+          >
             <IconX />
           </button>
         </header>

@@ -1,4 +1,5 @@
 import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
+import { TestIds } from '../app/test-ids';
 import { IconAlert, IconCheck, IconX } from './icons';
 
 export type ToastKind = 'error' | 'info' | 'success';
@@ -32,10 +33,20 @@ export function ToastProvider({ children }: { children: ReactNode }) {
       {children}
       <div className="toasts" role="region" aria-label="Notifications" aria-live="polite">
         {toasts.map((t) => (
-          <div key={t.id} className={`toast toast-${t.kind}`} role={t.kind === 'error' ? 'alert' : 'status'} data-testid="toast">
+          <div
+            key={t.id}
+            className={`toast toast-${t.kind}`}
+            role={t.kind === 'error' ? 'alert' : 'status'}
+            data-testid={TestIds.toast}
+          >
             {t.kind === 'error' ? <IconAlert /> : <IconCheck />}
             <span>{t.text}</span>
-            <button type="button" className="icon-button icon-button-sm" aria-label="Dismiss" onClick={() => dismiss(t.id)}>
+            <button
+              type="button"
+              className="icon-button icon-button-sm"
+              aria-label="Dismiss"
+              onClick={() => dismiss(t.id)}
+            >
               <IconX size={14} />
             </button>
           </div>

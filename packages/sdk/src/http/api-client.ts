@@ -9,6 +9,8 @@ export interface ApiClientOptions {
   session: Session;
   fetch?: FetchLike;
   onSessionChange?: (session: Session) => void;
+  /** The server refused the refresh token: only a new log-in helps. */
+  onSessionExpired?: (error: ParleyApiError) => void;
 }
 
 /**
@@ -29,6 +31,11 @@ export class ApiClient {
 
   get session(): Session {
     return this.options.session;
+  }
+
+  /** Adopts a newer session (e.g. another tab of the same user refreshed the shared tokens). */
+  replaceSession(session: Session): void {
+    this.options.session = session;
   }
 
   get accessToken(): string {
@@ -59,9 +66,24 @@ export class ApiClient {
   refreshSession(): Promise<void> {
     this.refreshing ??= (async () => {
       try {
-        const tokens = await requestJson<TokenResponse>(this.fetchImpl, `${this.baseUrl}/oauth/token`, 'POST', undefined, {
-          grant_type: 'refresh_token',
-          refresh_token: this.options.session.tokens.refresh_token,
+        const refreshToken = this.options.session.tokens.refresh_token;
+        const tokens = await requestJson<TokenResponse>(
+          this.fetchImpl,
+          `${this.baseUrl}/oauth/token`,
+          'POST',
+          undefined,
+          {
+            grant_type: 'refresh_token',
+            refresh_token: refreshToken,
+          },
+        ).catch((err: unknown) => {
+          // A refused refresh token (used, expired, revoked) will never work again, unless another tab
+          // renewed first and handed us its newer session while this request ran.
+          const replaced = this.options.session.tokens.refresh_token !== refreshToken;
+          if (!replaced && err instanceof ParleyApiError && (err.status === 400 || err.status === 401))
+            this.options.onSessionExpired?.(err);
+          if (replaced) return this.options.session.tokens;
+          throw err;
         });
         this.options.session = { ...this.options.session, tokens };
         this.options.onSessionChange?.(this.options.session);
@@ -77,13 +99,23 @@ export class ApiClient {
   }
 }
 
-export async function requestJson<T>(fetchImpl: FetchLike, url: string, method: string, token: string | undefined, body?: unknown): Promise<T> {
+export async function requestJson<T>(
+  fetchImpl: FetchLike,
+  url: string,
+  method: string,
+  token: string | undefined,
+  body?: unknown,
+): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {
-    res = await fetchImpl(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    res = await fetchImpl(url, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   } catch (err) {
     throw new ParleyApiError(0, `network error: ${(err as Error).message}`, 'network_error');
   }
@@ -106,10 +138,31 @@ function safeJson(text: string): unknown {
 
 /** Sign-up and log-in, before a Messenger exists. */
 export const Auth = {
-  signUp(baseUrl: string, req: { username: string; password: string; displayName?: string; msisdn?: string }, fetchImpl: FetchLike = fetch): Promise<AuthSession> {
-    return requestJson<AuthSession>(fetchImpl, `${baseUrl.replace(/\/$/, '')}/v1/auth/signup`, 'POST', undefined, req);
+  signUp(
+    baseUrl: string,
+    req: { username: string; password: string; displayName?: string; msisdn?: string },
+    fetchImpl: FetchLike = fetch,
+  ): Promise<AuthSession> {
+    return requestJson<AuthSession>(
+      fetchImpl,
+      `${baseUrl.replace(/\/$/, '')}/v1/auth/signup`,
+      'POST',
+      undefined,
+      req,
+    );
   },
-  login(baseUrl: string, username: string, password: string, fetchImpl: FetchLike = fetch): Promise<AuthSession> {
-    return requestJson<AuthSession>(fetchImpl, `${baseUrl.replace(/\/$/, '')}/v1/auth/login`, 'POST', undefined, { username, password });
+  login(
+    baseUrl: string,
+    username: string,
+    password: string,
+    fetchImpl: FetchLike = fetch,
+  ): Promise<AuthSession> {
+    return requestJson<AuthSession>(
+      fetchImpl,
+      `${baseUrl.replace(/\/$/, '')}/v1/auth/login`,
+      'POST',
+      undefined,
+      { username, password },
+    );
   },
 };

@@ -12,14 +12,21 @@ import { Message, type CachedMessage } from './message.js';
 /** What a Conversation needs from its Messenger to act on the server. */
 export interface ConversationBackend {
   readonly userId: string;
-  sendMessage(conversation: Conversation, parts: MessagePartInput[], clientMessageId: string): Promise<Message>;
+  sendMessage(
+    conversation: Conversation,
+    parts: MessagePartInput[],
+    clientMessageId: string,
+  ): Promise<Message>;
   editMessage(conversation: Conversation, messageId: string, parts: MessagePartInput[]): Promise<void>;
   removeMessage(conversation: Conversation, messageId: string): Promise<void>;
   markAsRead(conversation: Conversation, seq: number): Promise<void>;
   typing(conversation: Conversation, active: boolean): void;
   loadOlder(conversation: Conversation, limit: number): Promise<number>;
   retransmitEvents(conversation: Conversation, fromSeq: number, toSeq: number): Promise<RetransmitResponse>;
-  update(conversation: Conversation, patch: { title?: string | null; customData?: CustomData }): Promise<void>;
+  update(
+    conversation: Conversation,
+    patch: { title?: string | null; customData?: CustomData },
+  ): Promise<void>;
   addParticipants(conversation: Conversation, userIds: string[]): Promise<void>;
   removeParticipant(conversation: Conversation, userId: string): Promise<void>;
 }
@@ -106,8 +113,15 @@ export class Conversation {
     return this.byId.get(id);
   }
 
-  sendMessage(content: string | MessagePartInput[], options: { clientMessageId?: string } = {}): Promise<Message> {
-    return this.backend.sendMessage(this, textParts(content), options.clientMessageId ?? newClientMessageId());
+  sendMessage(
+    content: string | MessagePartInput[],
+    options: { clientMessageId?: string } = {},
+  ): Promise<Message> {
+    return this.backend.sendMessage(
+      this,
+      textParts(content),
+      options.clientMessageId ?? newClientMessageId(),
+    );
   }
   editMessage(messageId: string, content: string | MessagePartInput[]): Promise<void> {
     return this.backend.editMessage(this, messageId, textParts(content));
@@ -146,7 +160,9 @@ export class Conversation {
       lastReadSeq: this.lastReadSeq,
       unreadCount: this.unreadCount,
       hasOlder: this.hasOlder || this.byId.size > CACHED_MESSAGES_PER_CONVERSATION,
-      messages: this.messages().slice(-CACHED_MESSAGES_PER_CONVERSATION).map((m) => m.toCache()),
+      messages: this.messages()
+        .slice(-CACHED_MESSAGES_PER_CONVERSATION)
+        .map((m) => m.toCache()),
     };
   }
 

@@ -160,12 +160,15 @@ export class RealtimeConnection {
     // Renew a minute ahead, or halfway through a short-lived token, never in a tight loop.
     const remainingMs = expiresAt * 1000 - Date.now();
     const ms = Math.max(1000, remainingMs - Math.min(REFRESH_BEFORE_EXPIRY_S * 1000, remainingMs / 2));
-    this.renewTimer = setTimeout(() => {
-      this.options
-        .refreshToken()
-        .then(() => this.send({ type: 'authenticate', accessToken: this.options.accessToken() }))
-        .catch(() => undefined);
-    }, Math.min(ms, 2 ** 31 - 1));
+    this.renewTimer = setTimeout(
+      () => {
+        this.options
+          .refreshToken()
+          .then(() => this.send({ type: 'authenticate', accessToken: this.options.accessToken() }))
+          .catch(() => undefined);
+      },
+      Math.min(ms, 2 ** 31 - 1),
+    );
   }
 
   private dropSocket(reason: string): void {

@@ -1,0 +1,114 @@
+import { useEffect, useRef, useState } from 'react';
+import { ChatView } from '../chat/ChatView';
+import { Sidebar, type SidebarDialog } from '../conversations/Sidebar';
+import { IconMessage } from '../ui/icons';
+import { useMessengerContext, useMessengerRevision } from './messenger-context';
+import { useConversationRoute } from './router';
+import { TestIds } from './test-ids';
+
+/** The logged-in app: sidebar with the conversation list, and the open conversation. */
+export function Shell() {
+  const { messenger } = useMessengerContext();
+  const [selectedId, navigate] = useConversationRoute();
+  const [dialog, setDialog] = useState<SidebarDialog | null>(null);
+  useMessengerRevision(messenger, ['conversationsChanged', 'synced']);
+  const [synced, setSynced] = useState(false);
+  const selectedRef = useRef(selectedId);
+  selectedRef.current = selectedId;
+
+  useEffect(() => {
+    let live = true;
+    void messenger.synced().then(() => live && setSynced(true));
+    return () => {
+      live = false;
+    };
+  }, [messenger]);
+
+  // Left or removed from the open conversation: close it.
+  useEffect(
+    () =>
+      messenger.on('conversationLeft', ({ conversationId }) => {
+        if (conversationId === selectedRef.current) navigate(null, { replace: true });
+      }),
+    [messenger, navigate],
+  );
+
+  // Keyboard: Alt+↑/↓ previous/next conversation, Ctrl/⌘+K new message.
+  useEffect(() => {
+    const onKeyDown = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'k') {
+        e.preventDefault();
+        setDialog('direct');
+        return;
+      }
+      if (e.altKey && !e.ctrlKey && !e.metaKey && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
+        const list = messenger.conversations();
+        if (list.length === 0) return;
+        e.preventDefault();
+        const index = list.findIndex((c) => c.id === selectedRef.current);
+        const next =
+          e.key === 'ArrowDown'
+            ? Math.min(list.length - 1, index + 1)
+            : Math.max(0, index < 0 ? 0 : index - 1);
+        navigate(list[next]!.id);
+      }
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [messenger, navigate]);
+
+  const conversation = selectedId ? messenger.conversation(selectedId) : undefined;
+
+  let main;
+  if (conversation) {
+    main = <ChatView key={conversation.id} conversation={conversation} onBack={() => navigate(null)} />;
+  } else if (selectedId && !synced) {
+    main = (
+      <div className="chat-placeholder" data-testid={TestIds.chatEmpty} aria-busy="true">
+        <div className="spinner" aria-label="Loading conversation" />
+        <p className="muted">Loading conversation…</p>
+      </div>
+    );
+  } else {
+    main = (
+      <div className="chat-placeholder" data-testid={TestIds.chatEmpty}>
+        <div className="placeholder-icon">
+          <IconMessage size={32} />
+        </div>
+        {selectedId ? (
+          <>
+            <h2>Conversation not found</h2>
+            <p className="muted">You may have left it, or it was never shared with you.</p>
+            <button type="button" className="button" onClick={() => navigate(null)}>
+              Back to conversations
+            </button>
+          </>
+        ) : (
+          <>
+            <h2>Pick a conversation</h2>
+            <p className="muted">Choose one on the left, or start something new.</p>
+            <div className="placeholder-actions">
+              <button type="button" className="button button-primary" onClick={() => setDialog('direct')}>
+                New message
+              </button>
+              <button type="button" className="button" onClick={() => setDialog('channels')}>
+                Browse channels
+              </button>
+            </div>
+            <p className="muted small kbd-hints">
+              <kbd>Ctrl</kbd>+<kbd>K</kbd> new message · <kbd>Alt</kbd>+<kbd>↑</kbd>/<kbd>↓</kbd> switch
+              conversation
+            </p>
+          </>
+        )}
+      </div>
+    );
+  }
+
+  return (
+    <div className="shell" data-testid={TestIds.appShell} data-view={selectedId ? 'chat' : 'list'}>
+      <Sidebar selectedId={selectedId} onSelect={(id) => navigate(id)} dialog={dialog} onDialog={setDialog} />
+      <main className="main">{main}</main>
+    </div>
+  );
+}

@@ -1,0 +1,206 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Conversation, Message } from '@parley/sdk';
+import { describeError } from '../app/errors';
+import { useMessengerContext, useMessengerRevision, usePageVisible } from '../app/messenger-context';
+import { TestIds } from '../app/test-ids';
+import {
+  conversationSubtitle,
+  conversationTitle,
+  messagePreview,
+  senderName,
+} from '../conversations/conversation-info';
+import { Avatar } from '../ui/Avatar';
+import { IconArrowLeft, IconDoor } from '../ui/icons';
+import { useToast } from '../ui/toast';
+import { Composer, type ComposerHandle } from './Composer';
+import { isTextOnly } from './MessageItem';
+import { MessageList, type MessageListHandle } from './MessageList';
+import { TypingIndicator } from './TypingIndicator';
+
+interface ChatViewProps {
+  conversation: Conversation;
+  onBack: () => void;
+}
+
+/** Unread messages from others that this device has loaded. */
+function hasUnreadFromOthers(conversation: Conversation, myId: string): boolean {
+  if (conversation.unreadCount > 0) return true;
+  const messages = conversation.messages();
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i]!;
+    if (m.seq <= conversation.lastReadSeq) return false;
+    if (m.senderId !== myId && !m.removedAt) return true;
+  }
+  return false;
+}
+
+export function ChatView({ conversation, onBack }: ChatViewProps) {
+  const { messenger } = useMessengerContext();
+  const toast = useToast();
+  const revision = useMessengerRevision(messenger);
+  const visible = usePageVisible();
+  const myId = messenger.user.id;
+  const [editingId, setEditingId] = useState<string | null>(null);
+  const [leaving, setLeaving] = useState(false);
+  const [announcement, setAnnouncement] = useState('');
+  const listRef = useRef<MessageListHandle>(null);
+  const composerRef = useRef<ComposerHandle>(null);
+  const readRequested = useRef(0);
+
+  const title = conversationTitle(conversation, myId);
+  const me = conversation.participants.find((p) => p.userId === myId);
+  const canWrite = me ? me.permissions.write || me.permissions.owner : true;
+
+  // Read state: opening the conversation, and each new message while it is open and the page visible, marks it
+  // read on the server, which clears the unread badge on every device of this user.
+  useEffect(() => {
+    if (!visible) return;
+    if (!hasUnreadFromOthers(conversation, myId)) return;
+    if (readRequested.current >= conversation.lastSeq) return;
+    readRequested.current = conversation.lastSeq;
+    conversation.markAsRead().catch(() => {
+      readRequested.current = 0;
+    });
+  }, [conversation, myId, revision, visible]);
+
+  // Screen readers hear incoming messages (the visual list is virtualised, so it is not a live region).
+  useEffect(
+    () =>
+      messenger.on('messageSent', ({ conversation: c, message }) => {
+        if (c.id === conversation.id && message.senderId !== myId) {
+          setAnnouncement(`${senderName(conversation, message.senderId)}: ${messagePreview(message)}`);
+        }
+      }),
+    [messenger, conversation, myId],
+  );
+
+  const startEdit = useCallback((id: string) => setEditingId(id), []);
+  const cancelEdit = useCallback(() => {
+    setEditingId(null);
+    composerRef.current?.focus();
+  }, []);
+  const saveEdit = useCallback(
+    async (message: Message, text: string) => {
+      await conversation.editMessage(message.id, text);
+      setEditingId(null);
+      composerRef.current?.focus();
+    },
+    [conversation],
+  );
+  const remove = useCallback(
+    (message: Message) => {
+      conversation.removeMessage(message.id).catch((err: unknown) => {
+        toast(`Could not remove the message: ${describeError(err)}`);
+      });
+    },
+    [conversation, toast],
+  );
+  const editLast = useCallback(() => {
+    const messages = conversation.messages();
+    for (let i = messages.length - 1; i >= 0; i--) {
+      const m = messages[i]!;
+      if (m.senderId === myId && !m.removedAt && isTextOnly(m)) {
+        setEditingId(m.id);
+        return true;
+      }
+    }
+    return false;
+  }, [conversation, myId]);
+
+  const leave = async () => {
+    if (leaving) return;
+    setLeaving(true);
+    try {
+      await messenger.leaveConversation(conversation.id);
+      toast(`You left ${title}.`, 'info');
+      onBack();
+    } catch (err) {
+      toast(`Could not leave: ${describeError(err)}`);
+      setLeaving(false);
+    }
+  };
+
+  const other =
+    conversation.type === 'direct' ? conversation.participants.find((p) => p.userId !== myId) : undefined;
+
+  return (
+    <section
+      className="chat"
+      data-testid={TestIds.chatView}
+      data-conversation-id={conversation.id}
+      aria-label={title}
+    >
+      <header className="chat-header">
+        <button
+          type="button"
+          className="icon-button back-button"
+          onClick={onBack}
+          aria-label="Back to conversations"
+          data-testid={TestIds.backButton}
+        >
+          <IconArrowLeft />
+        </button>
+        <Avatar
+          seed={other?.username ?? conversation.id}
+          name={title}
+          kind={
+            conversation.type === 'direct' ? 'user' : conversation.type === 'channel' ? 'channel' : 'group'
+          }
+        />
+        <div className="chat-heading">
+          <h1 className="chat-title" data-testid={TestIds.chatTitle}>
+            {title}
+          </h1>
+          <p
+            className="chat-subtitle"
+            data-testid={TestIds.chatSubtitle}
+            title={conversation.participants.map((p) => p.displayName).join(', ')}
+          >
+            {conversationSubtitle(conversation, myId)}
+          </p>
+        </div>
+        {conversation.type !== 'direct' && (
+          <button
+            type="button"
+            className="button button-sm button-ghost"
+            onClick={() => void leave()}
+            disabled={leaving}
+            data-testid={TestIds.leaveConversationButton}
+          >
+            <IconDoor size={16} />
+            <span className="hide-narrow">{leaving ? 'Leaving…' : 'Leave'}</span>
+          </button>
+        )}
+      </header>
+
+      <MessageList
+        conversation={conversation}
+        myId={myId}
+        revision={revision}
+        editingId={editingId}
+        onStartEdit={startEdit}
+        onCancelEdit={cancelEdit}
+        onSaveEdit={saveEdit}
+        onRemove={remove}
+        handleRef={listRef}
+      />
+
+      <TypingIndicator messenger={messenger} conversation={conversation} />
+
+      {canWrite ? (
+        <Composer
+          conversation={conversation}
+          title={conversation.type === 'channel' ? `#${title}` : title}
+          onEditLast={editLast}
+          onSent={() => listRef.current?.scrollToEnd()}
+          handleRef={composerRef}
+        />
+      ) : (
+        <p className="composer-readonly muted">You can read this {conversation.type} but not write in it.</p>
+      )}
+      <div className="sr-only" aria-live="polite">
+        {announcement}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,254 @@
+import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { Message } from '@parley/sdk';
+import { TestIds } from '../app/test-ids';
+import { Avatar } from '../ui/Avatar';
+import { formatFull, formatTime } from '../ui/format';
+import { IconCheck, IconEdit, IconTrash } from '../ui/icons';
+import { checkTextSize, describeSendError } from './message-size';
+import { MessageParts } from './MessageParts';
+
+export interface MessageItemProps {
+  message: Message;
+  /** Bumps when the message may have changed in place (edits, removal). */
+  version: string;
+  senderName: string;
+  senderUsername: string;
+  own: boolean;
+  /** Same sender as the message above, shortly before: no repeated avatar and name. */
+  grouped: boolean;
+  /** Day divider above this message ("Today", "Yesterday", a date). */
+  dayDivider: string | null;
+  /** "Seen" / "Seen by Bob" under the last own message another participant has read. */
+  readLabel: string | null;
+  editing: boolean;
+  onStartEdit: (id: string) => void;
+  onCancelEdit: () => void;
+  onSaveEdit: (message: Message, text: string) => Promise<void>;
+  onRemove: (message: Message) => void;
+}
+
+/** Only plain-text messages can be edited as text here. */
+export function isTextOnly(message: Message): boolean {
+  return (
+    message.parts.length > 0 &&
+    message.parts.every(
+      (p) =>
+        p.mimeType.toLowerCase().startsWith('text/plain') && p.body !== undefined && p.encoding !== 'base64',
+    )
+  );
+}
+
+function MessageEditor({
+  message,
+  onCancel,
+  onSave,
+}: {
+  message: Message;
+  onCancel: () => void;
+  onSave: (text: string) => Promise<void>;
+}) {
+  const [text, setText] = useState(message.text);
+  const [error, setError] = useState<string>();
+  const [saving, setSaving] = useState(false);
+  const ref = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    el.focus();
+    el.setSelectionRange(el.value.length, el.value.length);
+  }, []);
+
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${Math.min(el.scrollHeight, 240)}px`;
+  }, [text]);
+
+  const save = async () => {
+    if (saving) return;
+    if (text === message.text) {
+      onCancel();
+      return;
+    }
+    if (!text.trim()) {
+      setError('A message cannot be empty. Use Remove to delete it.');
+      return;
+    }
+    const tooLong = checkTextSize(text);
+    if (tooLong) {
+      setError(tooLong);
+      return;
+    }
+    setSaving(true);
+    setError(undefined);
+    try {
+      await onSave(text);
+    } catch (err) {
+      setError(describeSendError(err, text).replace(/^Not sent/, 'Not saved'));
+      setSaving(false);
+    }
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      e.stopPropagation();
+      onCancel();
+    } else if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      void save();
+    }
+  };
+
+  return (
+    <div className="message-editor">
+      <textarea
+        ref={ref}
+        value={text}
+        rows={1}
+        onChange={(e) => {
+          setText(e.target.value);
+          setError(undefined);
+        }}
+        onKeyDown={onKeyDown}
+        aria-label="Edit message"
+        disabled={saving}
+        data-testid={TestIds.editInput}
+      />
+      <div className="message-editor-footer">
+        {error ? (
+          <span className="form-error" role="alert" data-testid={TestIds.editError}>
+            {error}
+          </span>
+        ) : (
+          <span className="muted small">
+            <kbd>Enter</kbd> save · <kbd>Esc</kbd> cancel
+          </span>
+        )}
+        <span className="message-editor-buttons">
+          <button type="button" className="button button-sm" onClick={onCancel}>
+            Cancel
+          </button>
+          <button
+            type="button"
+            className="button button-sm button-primary"
+            onClick={() => void save()}
+            disabled={saving}
+          >
+            {saving ? 'Saving…' : 'Save'}
+          </button>
+        </span>
+      </div>
+    </div>
+  );
+}
+
+export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
+  const { message, senderName, senderUsername, own, grouped, dayDivider, readLabel, editing } = props;
+  const removed = message.removedAt !== null;
+  const edited = message.editedAt !== null && !removed;
+  const canEdit = own && !removed && isTextOnly(message);
+  const canRemove = own && !removed;
+
+  return (
+    <div className={`message-row${own ? ' own' : ''}${grouped ? ' grouped' : ''}`}>
+      {dayDivider && (
+        <div className="day-divider" role="separator">
+          <span>{dayDivider}</span>
+        </div>
+      )}
+      <article
+        className={`message${removed ? ' removed' : ''}${editing ? ' editing' : ''}`}
+        data-testid={TestIds.message}
+        data-seq={message.seq}
+        data-message-id={message.id}
+        data-own={own}
+        aria-label={`${own ? 'You' : senderName}, ${formatTime(message.createdAt)}`}
+      >
+        {!own && (
+          <div className="message-gutter">
+            {!grouped && <Avatar seed={senderUsername} name={senderName} size="sm" />}
+          </div>
+        )}
+        <div className="message-main">
+          <div className={`message-header${grouped || own ? ' sr-only' : ''}`}>
+            <span className="message-sender" data-testid={TestIds.messageSender}>
+              {senderName}
+            </span>
+          </div>
+          {editing ? (
+            <MessageEditor
+              message={message}
+              onCancel={props.onCancelEdit}
+              onSave={(text) => props.onSaveEdit(message, text)}
+            />
+          ) : (
+            <div className="bubble">
+              {removed ? (
+                <p className="message-removed" data-testid={TestIds.messageRemoved}>
+                  message removed
+                </p>
+              ) : (
+                <MessageParts parts={message.parts} />
+              )}
+              <span className="message-meta">
+                {edited && (
+                  <span
+                    className="message-edited"
+                    data-testid={TestIds.messageEdited}
+                    title={message.editedAt ? `Edited ${formatFull(message.editedAt)}` : undefined}
+                  >
+                    edited
+                  </span>
+                )}
+                <time
+                  dateTime={message.createdAt}
+                  title={formatFull(message.createdAt)}
+                  data-testid={TestIds.messageTime}
+                >
+                  {formatTime(message.createdAt)}
+                </time>
+              </span>
+            </div>
+          )}
+          {readLabel && !editing && (
+            <div className="read-marker" data-testid={TestIds.readMarker}>
+              <IconCheck size={12} />
+              {readLabel}
+            </div>
+          )}
+        </div>
+        {(canEdit || canRemove) && !editing && (
+          <div className="message-actions" role="toolbar" aria-label="Message actions">
+            {canEdit && (
+              <button
+                type="button"
+                className="icon-button icon-button-sm"
+                onClick={() => props.onStartEdit(message.id)}
+                aria-label="Edit message"
+                title="Edit"
+                data-testid={TestIds.editMessage}
+              >
+                <IconEdit size={15} />
+              </button>
+            )}
+            {canRemove && (
+              <button
+                type="button"
+                className="icon-button icon-button-sm danger"
+                onClick={() => props.onRemove(message)}
+                aria-label="Remove message"
+                title="Remove"
+                data-testid={TestIds.removeMessage}
+              >
+                <IconTrash size={15} />
+              </button>
+            )}
+          </div>
+        )}
+      </article>
+    </div>
+  );
+});
