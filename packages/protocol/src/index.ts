@@ -1,2 +1,3 @@
 export * from './common.js';
 export * from './messaging/index.js';
+export * from './webterminal/index.js';
