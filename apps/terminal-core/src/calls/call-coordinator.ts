@@ -1,0 +1,327 @@
+import { randomUUID } from 'node:crypto';
+import { TerminalErrorCode, WebTerminalMessage } from '@parley/protocol';
+import type { Logger } from '@parley/logger';
+import type { NodeBus, NodeMessage } from '../cluster/node-bus.js';
+import type { PhoneNetwork } from '../phone/phone-network.js';
+import type { TerminalRegistry } from '../terminals/terminal-registry.js';
+import { TerminalSession } from '../terminals/terminal-session.js';
+import { CallEngine, type Decision, type Effect } from './call-engine.js';
+import type { CallRecord, TerminalRef } from './call-record.js';
+import type { CallStore } from './call-store.js';
+import { checkInbound, isE164, isUuid, sdpTooLarge } from './inbound-check.js';
+import { TerminalProtocolError, invalidCallId, notInCall, tryAgain } from './terminal-error.js';
+import { TerminalMessages as M } from './terminal-messages.js';
+
+export interface CoordinatorOptions {
+  nodeId: string;
+  ringTimeoutMs: number;
+  messagesPerSecond: number;
+}
+
+/**
+ * Runs the terminals of this node and the calls it owns. A call is owned by the node its caller is on:
+ * every message about it is decided there, one at a time, by the pure CallEngine, so racing Answers from
+ * terminals on different nodes still have exactly one winner. Other nodes forward to the owner through
+ * Redis; registrations and call records live in Redis for all nodes to see.
+ */
+export class CallCoordinator {
+  private readonly sessions = new Map<string, TerminalSession>();
+  private readonly calls = new Map<string, CallRecord>();
+  private readonly queues = new Map<string, Promise<void>>();
+  private readonly ringTimers = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly options: CoordinatorOptions,
+    private readonly registry: TerminalRegistry,
+    private readonly store: CallStore,
+    private readonly bus: NodeBus,
+    private readonly phone: PhoneNetwork,
+    private readonly logger: Logger,
+  ) {}
+
+  get nodeId(): string {
+    return this.options.nodeId;
+  }
+
+  get terminalCount(): number {
+    return this.sessions.size;
+  }
+
+  get ownedCallCount(): number {
+    return this.calls.size;
+  }
+
+  async start(): Promise<void> {
+    await this.registry.heartbeat(this.nodeId);
+    await this.bus.listen((m) => void this.onNodeMessage(m).catch((err) => this.logger.error({ err }, 'node message failed')));
+  }
+
+  async heartbeat(): Promise<void> {
+    await this.registry.heartbeat(this.nodeId);
+  }
+
+  /** Registers a terminal whose stream just opened; Pipe terminals learn at once whether their msisdn is in a call. */
+  async register(ref: Omit<TerminalRef, 'id'>, write: (m: WebTerminalMessage) => void): Promise<TerminalSession> {
+    const session = new TerminalSession({ ...ref, id: randomUUID() }, write, this.options.messagesPerSecond);
+    this.sessions.set(session.ref.id, session);
+    await this.registry.register({ ...session.ref, node: this.nodeId });
+    if (ref.mode === 'pipe') {
+      const active = await this.registry.activeCallsOf(ref.msisdn);
+      session.send(active[0] ? M.inCall(active[0], ref.msisdn) : M.idle(''));
+    }
+    this.logger.debug({ terminal: session.ref }, 'terminal registered');
+    return session;
+  }
+
+  /** The stream closed or broke: its calls end with a Bye to the other party, then it is forgotten. */
+  async unregister(session: TerminalSession): Promise<void> {
+    if (session.closed) return;
+    session.closed = true;
+    this.sessions.delete(session.ref.id);
+    await Promise.allSettled([...session.calls].map((callId) => this.routeToOwner(callId, { kind: 'gone', terminal: session.ref, callId })));
+    await this.registry.unregister(session.ref);
+    this.logger.debug({ terminal: session.ref }, 'terminal gone');
+  }
+
+  /** A message from a local terminal. Refused input gets an Error (or a Bye for a refused new call). */
+  async receive(session: TerminalSession, message: WebTerminalMessage): Promise<void> {
+    try {
+      if (!session.bucket.take()) throw new TerminalProtocolError(TerminalErrorCode.RATE_LIMIT_HIT, 'too many messages; slow down');
+      checkInbound(message, session.ref.mode);
+      const callId = await this.resolveCallId(session, message);
+      const normalized = { ...message, callId };
+      if (message.message?.$case === 'offer' && !(await this.store.load(callId))) {
+        await this.startCall(session, normalized);
+        return;
+      }
+      if (sdpTooLarge(normalized)) throw new TerminalProtocolError(TerminalErrorCode.UNKNOWN, 'SDP is over the size limit');
+      if (!(await this.store.load(callId))) throw invalidCallId('no such call');
+      if (message.message?.$case === 'offer') this.track(session, callId, true);
+      if (message.message?.$case === 'bye') this.track(session, callId, false);
+      await this.routeToOwner(callId, { kind: 'input', terminal: session.ref, callId, message: WebTerminalMessage.toJSON(normalized) });
+    } catch (err) {
+      if (!(err instanceof TerminalProtocolError)) throw err;
+      session.send(M.error(message.callId ?? '', err.code, err.message));
+    }
+  }
+
+  /** Pipe ignores call_id: its messages are about its one call, or (an Offer) a new call or a pull. */
+  private async resolveCallId(session: TerminalSession, message: WebTerminalMessage): Promise<string> {
+    if (session.ref.mode === 'multi') return message.callId;
+    if (message.message?.$case === 'offer') {
+      const active = await this.registry.activeCallsOf(session.ref.msisdn);
+      if (message.callId && active.includes(message.callId) && !session.calls.has(message.callId)) return message.callId; // pull
+      if (session.currentCall) {
+        if (message.callId === session.currentCall) return session.currentCall; // renegotiation
+        throw tryAgain('this Pipe is already in a call');
+      }
+      return isUuid(message.callId) ? message.callId : randomUUID();
+    }
+    const current = session.currentCall;
+    if (!current) throw notInCall('this Pipe is not in a call');
+    return current;
+  }
+
+  private async startCall(session: TerminalSession, message: WebTerminalMessage): Promise<void> {
+    const offer = message.message?.$case === 'offer' ? message.message.value : undefined;
+    if (!offer) return;
+    const callId = message.callId;
+    const callee = offer.msisdn?.e164 ?? '';
+    if (!isE164(callee)) {
+      session.send(M.bye(callId, 'invalid_msisdn'));
+      return;
+    }
+    if (sdpTooLarge(message)) {
+      session.send(M.bye(callId, 'sdp_too_large'));
+      return;
+    }
+    if (!(await this.store.claim(callId, this.nodeId))) throw invalidCallId('that call_id is already in use');
+    this.track(session, callId, true);
+    await this.serialize(callId, async () => {
+      const terminals = await this.registry.terminalsOf(callee);
+      const free = terminals.filter((t) => t.mode === 'multi' || t.calls === 0);
+      const { call, effects } = CallEngine.start({
+        callId,
+        owner: this.nodeId,
+        caller: session.ref,
+        calleeMsisdn: callee,
+        sdp: offer.sdp,
+        calleeTerminals: free,
+        calleeRegistered: terminals.length > 0,
+        now: Date.now(),
+      });
+      if (!call) {
+        this.track(session, callId, false);
+        await this.store.release(callId);
+        await this.execute(undefined, callId, effects);
+        return;
+      }
+      this.calls.set(callId, call);
+      await this.store.save(call);
+      await this.execute(call, callId, effects);
+    });
+  }
+
+  private async routeToOwner(callId: string, message: NodeMessage): Promise<void> {
+    const owner = this.calls.has(callId) ? this.nodeId : (await this.store.load(callId))?.owner;
+    if (!owner) return;
+    if (owner === this.nodeId) await this.onNodeMessage(message);
+    else await this.bus.send(owner, message);
+  }
+
+  private async onNodeMessage(message: NodeMessage): Promise<void> {
+    switch (message.kind) {
+      case 'deliver':
+        this.deliverLocal(message.terminalId, WebTerminalMessage.fromJSON(message.message));
+        return;
+      case 'release': {
+        const session = this.sessions.get(message.terminalId);
+        if (session) this.track(session, message.callId, false);
+        return;
+      }
+      case 'input':
+        await this.decide(message.callId, (call) => CallEngine.handle(call, message.terminal, WebTerminalMessage.fromJSON(message.message), Date.now()), message.terminal);
+        return;
+      case 'gone':
+        await this.decide(message.callId, (call) => CallEngine.hangUp(call, message.terminal.id, 'connection_lost', Date.now()));
+        return;
+    }
+  }
+
+  /** Runs one engine decision for a call this node owns, then carries out its effects. */
+  private decide(callId: string, decideFn: (call: CallRecord) => Decision, from?: TerminalRef): Promise<void> {
+    return this.serialize(callId, async () => {
+      const call = this.calls.get(callId);
+      if (!call) {
+        if (from) await this.deliver(from.id, M.error(callId, TerminalErrorCode.INVALID_CALL_ID, 'no such call'));
+        return;
+      }
+      let decision: Decision;
+      try {
+        decision = decideFn(call);
+      } catch (err) {
+        if (err instanceof TerminalProtocolError && from) {
+          await this.deliver(from.id, M.error(callId, err.code, err.message));
+          return;
+        }
+        if (err instanceof TerminalProtocolError) return;
+        throw err;
+      }
+      if (decision.ended) this.calls.delete(callId);
+      else this.calls.set(callId, decision.call);
+      await this.store.save(decision.call);
+      if (call.state !== 'active' && decision.call.state === 'active') {
+        await Promise.all([
+          this.registry.setMsisdnInCall(decision.call.caller.msisdn, callId, true),
+          this.registry.setMsisdnInCall(decision.call.callee.msisdn, callId, true),
+        ]);
+      }
+      if (decision.ended) {
+        await Promise.all([
+          this.registry.setMsisdnInCall(decision.call.caller.msisdn, callId, false),
+          this.registry.setMsisdnInCall(decision.call.callee.msisdn, callId, false),
+        ]);
+        this.logger.info({ callId, reason: decision.call.endReason, answered: Boolean(decision.call.answeredAt) }, 'call ended');
+      }
+      await this.execute(decision.call, callId, decision.effects);
+    });
+  }
+
+  private async execute(call: CallRecord | undefined, callId: string, effects: Effect[]): Promise<void> {
+    for (const effect of effects) {
+      switch (effect.type) {
+        case 'send':
+          await this.deliver(effect.terminalId, effect.message);
+          break;
+        case 'inCall':
+        case 'idle': {
+          const terminals = await this.registry.terminalsOf(effect.msisdn);
+          const message = effect.type === 'inCall' ? M.inCall(callId, effect.msisdn) : M.idle(callId);
+          await Promise.all(terminals.filter((t) => t.id !== effect.exceptTerminal).map((t) => this.deliver(t.id, message)));
+          break;
+        }
+        case 'release':
+          await this.release(effect.terminalId, callId);
+          break;
+        case 'transferToPhone':
+          this.phone
+            .transferToPhone(effect.msisdn, callId)
+            .then(() => this.decide(callId, (c) => CallEngine.phoneAnswered(c, effect.side)))
+            .catch((err) => this.logger.warn({ err, callId }, 'transfer to phone failed'));
+          break;
+        case 'hangupPhone':
+          await this.phone.hangup(effect.msisdn, callId);
+          break;
+        case 'armRingTimer': {
+          const timer = setTimeout(() => void this.decide(callId, (c) => CallEngine.ringTimeout(c, Date.now())), this.options.ringTimeoutMs);
+          timer.unref();
+          this.ringTimers.set(callId, timer);
+          break;
+        }
+        case 'disarmRingTimer':
+          clearTimeout(this.ringTimers.get(callId));
+          this.ringTimers.delete(callId);
+          break;
+      }
+    }
+
+  }
+
+  /** Sends to a terminal wherever it is registered. */
+  private async deliver(terminalId: string, message: WebTerminalMessage): Promise<void> {
+    if (this.sessions.has(terminalId)) {
+      this.deliverLocal(terminalId, message);
+      return;
+    }
+    const node = await this.registry.nodeOfTerminal(terminalId);
+    if (node) await this.bus.send(node, { kind: 'deliver', terminalId, message: WebTerminalMessage.toJSON(message) });
+  }
+
+  private deliverLocal(terminalId: string, message: WebTerminalMessage): void {
+    const session = this.sessions.get(terminalId);
+    if (!session) return;
+    const kind = message.message?.$case;
+    if (kind === 'offer') this.track(session, message.callId, true);
+    if (kind === 'bye') this.track(session, message.callId, false);
+    session.send(message);
+  }
+
+  private async release(terminalId: string, callId: string): Promise<void> {
+    const session = this.sessions.get(terminalId);
+    if (session) {
+      this.track(session, callId, false);
+      return;
+    }
+    const node = await this.registry.nodeOfTerminal(terminalId);
+    if (node) await this.bus.send(node, { kind: 'release', terminalId, callId });
+  }
+
+  /** Which calls a terminal is in, here (Pipe routing, drop handling) and in Redis (busy checks elsewhere). */
+  private track(session: TerminalSession, callId: string, inCall: boolean): void {
+    if (inCall) {
+      session.calls.add(callId);
+      void this.registry.addCall(session.ref.id, callId).catch(() => undefined);
+    } else {
+      session.calls.delete(callId);
+      void this.registry.removeCall(session.ref.id, callId).catch(() => undefined);
+    }
+  }
+
+  /** One decision at a time per call. */
+  private serialize(callId: string, work: () => Promise<void>): Promise<void> {
+    const previous = this.queues.get(callId) ?? Promise.resolve();
+    const next = previous.then(work, work).catch((err) => this.logger.error({ err, callId }, 'call step failed'));
+    this.queues.set(callId, next);
+    void next.then(() => {
+      if (this.queues.get(callId) === next) this.queues.delete(callId);
+    });
+    return next;
+  }
+
+  async close(): Promise<void> {
+    for (const timer of this.ringTimers.values()) clearTimeout(timer);
+    await Promise.allSettled([...this.sessions.values()].map((s) => this.unregister(s)));
+    await this.registry.removeNode(this.nodeId);
+    await this.bus.close();
+  }
+}

@@ -1,0 +1,92 @@
+import { Server, ServerCredentials, status, type Metadata, type ServerDuplexStream } from '@grpc/grpc-js';
+import { AuthenticationError, AuthorizationError, type TokenVerifier } from '@parley/auth';
+import type { Logger } from '@parley/logger';
+import { WebTerminalServiceNames, type WebTerminalMessage } from '@parley/protocol';
+import { WebTerminalServiceService, webTerminalServiceNamed } from '@parley/protocol/grpc';
+import type { CallCoordinator } from '../calls/call-coordinator.js';
+import { authenticateTerminal, MissingMsisdnError } from '../terminals/terminal-auth.js';
+
+type Stream = ServerDuplexStream<WebTerminalMessage, WebTerminalMessage>;
+
+function bearerFrom(metadata: Metadata): string | undefined {
+  const value = metadata.get('authorization')[0];
+  const header = typeof value === 'string' ? value : value?.toString();
+  const match = header?.match(/^Bearer\s+(.+)$/i);
+  return match?.[1]?.trim();
+}
+
+/**
+ * The gRPC face of the core: Pipe and MultiPipe, served under the original WebTerminal v0 service name
+ * and under Parley's own. Authentication happens when the stream opens, from the `authorization` metadata.
+ */
+export class WebTerminalGrpcServer {
+  private readonly server = new Server({ 'grpc.max_receive_message_length': 256 * 1024 });
+  private boundPort = 0;
+
+  constructor(
+    private readonly coordinator: CallCoordinator,
+    private readonly verifier: TokenVerifier,
+    private readonly logger: Logger,
+  ) {
+    const implementation = {
+      pipe: (stream: Stream) => void this.open(stream, 'pipe'),
+      multiPipe: (stream: Stream) => void this.open(stream, 'multi'),
+    };
+    this.server.addService(WebTerminalServiceService, implementation);
+    this.server.addService(webTerminalServiceNamed(WebTerminalServiceNames.parley), implementation);
+  }
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  async listen(host: string, port: number): Promise<number> {
+    this.boundPort = await new Promise<number>((resolve, reject) =>
+      this.server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
+    );
+    return this.boundPort;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.server.forceShutdown();
+        resolve();
+      }, 2000);
+      this.server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private async open(stream: Stream, mode: 'pipe' | 'multi'): Promise<void> {
+    let msisdn: string;
+    try {
+      ({ msisdn } = await authenticateTerminal(this.verifier, bearerFrom(stream.metadata)));
+    } catch (err) {
+      stream.emit('error', toGrpcStatus(err));
+      return;
+    }
+    const session = await this.coordinator.register({ msisdn, mode }, (message) => {
+      if (!stream.writableEnded && !stream.destroyed) stream.write(message);
+    });
+    const end = () => void this.coordinator.unregister(session).catch((err) => this.logger.warn({ err }, 'unregister failed'));
+    stream.on('data', (message: WebTerminalMessage) => {
+      void this.coordinator.receive(session, message).catch((err) => this.logger.error({ err }, 'terminal message failed'));
+    });
+    stream.on('end', () => {
+      end();
+      stream.end();
+    });
+    stream.on('cancelled', end);
+    stream.on('error', end);
+    stream.on('close', end);
+  }
+}
+
+function toGrpcStatus(err: unknown): { code: number; details: string } {
+  if (err instanceof AuthenticationError) return { code: status.UNAUTHENTICATED, details: err.message };
+  if (err instanceof AuthorizationError || err instanceof MissingMsisdnError) return { code: status.PERMISSION_DENIED, details: err.message };
+  return { code: status.UNAVAILABLE, details: 'cannot verify credentials right now' };
+}
