@@ -8,6 +8,8 @@ process.env.PARLEY_E2E_SCHEMA ??= `e2e_${randomBytes(4).toString('hex')}`;
 const schema = process.env.PARLEY_E2E_SCHEMA;
 const messagingPort = Number(process.env.E2E_MESSAGING_PORT ?? 4301);
 const webPort = Number(process.env.E2E_WEB_PORT ?? 4300);
+const terminalPort = Number(process.env.E2E_TERMINAL_PORT ?? 4302);
+const terminalGrpcPort = Number(process.env.E2E_TERMINAL_GRPC_PORT ?? 4303);
 export const messagingUrl = `http://127.0.0.1:${messagingPort}`;
 export const databaseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -63,11 +65,35 @@ export default defineConfig({
       },
     },
     {
+      name: 'terminal-core',
+      command: 'node ../apps/terminal-core/dist/main.js',
+      url: `http://127.0.0.1:${terminalPort}/health`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: {
+        PORT: String(terminalPort),
+        HOST: '127.0.0.1',
+        GRPC_PORT: String(terminalGrpcPort),
+        GRPC_HOST: '127.0.0.1',
+        REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+        REDIS_PREFIX: `ptest:${schema}`,
+        JWKS_URL: `${messagingUrl}/.well-known/jwks.json`,
+        LOG_LEVEL: 'warn',
+      },
+    },
+    {
       command: 'node ../apps/web/server.mjs',
       url: `http://127.0.0.1:${webPort}/`,
       reuseExistingServer: false,
       timeout: 30_000,
-      env: { WEB_PORT: String(webPort), WEB_HOST: '127.0.0.1', MESSAGING_PUBLIC_URL: messagingUrl },
+      env: {
+        WEB_PORT: String(webPort),
+        WEB_HOST: '127.0.0.1',
+        MESSAGING_PUBLIC_URL: messagingUrl,
+        TERMINAL_PUBLIC_URL: `ws://127.0.0.1:${terminalPort}`,
+      },
     },
   ],
 });

@@ -23,6 +23,17 @@ const services = [
     url: (env) => `http://localhost:${env.PORT}`,
   },
   {
+    name: 'terminal-core',
+    cwd: join(root, 'apps/terminal-core'),
+    entry: 'dist/main.js',
+    env: {
+      PORT: process.env.TERMINAL_PORT ?? '3002',
+      GRPC_PORT: process.env.TERMINAL_GRPC_PORT ?? '50051',
+      JWKS_URL: `http://127.0.0.1:${process.env.MESSAGING_PORT ?? '3001'}/.well-known/jwks.json`,
+    },
+    url: (env) => `http://localhost:${env.PORT} (WebSocket /v1/terminal), gRPC localhost:${env.GRPC_PORT}`,
+  },
+  {
     name: 'web (demo client)',
     cwd: join(root, 'apps/web'),
     entry: 'server.mjs',

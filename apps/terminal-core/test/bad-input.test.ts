@@ -21,7 +21,13 @@ async function terminal(number: string, mode: 'pipe' | 'multi' = 'multi'): Promi
   return t;
 }
 
-async function activeCall(): Promise<{ caller: GrpcTerminal; callee: GrpcTerminal; id: string; a: string; b: string }> {
+async function activeCall(): Promise<{
+  caller: GrpcTerminal;
+  callee: GrpcTerminal;
+  id: string;
+  a: string;
+  b: string;
+}> {
   const [a, b] = [msisdn(), msisdn()];
   const caller = await terminal(a);
   const callee = await terminal(b);
@@ -58,7 +64,10 @@ describe('bad input gets the matching Error and disturbs no other call', () => {
 
   it('a kind only the core sends (InCall) gets UNKNOWN', async () => {
     const t = await terminal(msisdn());
-    t.send({ callId: randomUUID(), message: { $case: 'inCall', value: { msisdn: { e164: '+4790000001' } } } });
+    t.send({
+      callId: randomUUID(),
+      message: { $case: 'inCall', value: { msisdn: { e164: '+4790000001' } } },
+    });
     expect(await errorCode(t)).toBe(TerminalErrorCode.UNKNOWN);
   });
 
@@ -119,10 +128,17 @@ describe('bad input gets the matching Error and disturbs no other call', () => {
   it('a terminal flooding the core gets RATE_LIMIT_HIT while other calls go on', async () => {
     const { caller, callee, id } = await activeCall();
     const flooder = await terminal(msisdn());
-    for (let i = 0; i < 60; i++) flooder.send({ callId: randomUUID(), message: { $case: 'ringing', value: {} } });
+    for (let i = 0; i < 60; i++)
+      flooder.send({ callId: randomUUID(), message: { $case: 'ringing', value: {} } });
     expect(await errorCode(flooder)).toBeDefined();
     const codes = await new Promise<number[]>((resolve) =>
-      setTimeout(() => resolve(flooder.received.flatMap((m) => (m.message?.$case === 'error' ? [m.message.value.err] : []))), 300),
+      setTimeout(
+        () =>
+          resolve(
+            flooder.received.flatMap((m) => (m.message?.$case === 'error' ? [m.message.value.err] : [])),
+          ),
+        300,
+      ),
     );
     expect(codes).toContain(TerminalErrorCode.RATE_LIMIT_HIT);
     callee.offer(id, '', 'unaffected');
@@ -147,7 +163,13 @@ describe('bad input gets the matching Error and disturbs no other call', () => {
     const raw = new Raw(`127.0.0.1:${core.grpcPort}`, credentials.createInsecure());
     const md = new Metadata();
     md.set('authorization', `Bearer ${await tokens.tokenFor(msisdn())}`);
-    const stream = (raw as unknown as { multiPipe: (m: Metadata) => NodeJS.ReadWriteStream & { on: (e: string, f: (x: unknown) => void) => void } }).multiPipe(md);
+    const stream = (
+      raw as unknown as {
+        multiPipe: (
+          m: Metadata,
+        ) => NodeJS.ReadWriteStream & { on: (e: string, f: (x: unknown) => void) => void };
+      }
+    ).multiPipe(md);
     const failed = new Promise<unknown>((resolve) => stream.on('error', resolve));
     stream.write(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f, 0x01]));
     expect(await failed).toBeTruthy();
@@ -178,10 +200,19 @@ describe('bad input gets the matching Error and disturbs no other call', () => {
     const client = new Client(`127.0.0.1:${core.grpcPort}`, credentials.createInsecure());
     const md = new Metadata();
     md.set('authorization', `Bearer ${await tokens.tokenFor(msisdn())}`);
-    const stream = (client as unknown as { multiPipe: (m: Metadata) => NodeJS.ReadWriteStream }).multiPipe(md);
+    const stream = (client as unknown as { multiPipe: (m: Metadata) => NodeJS.ReadWriteStream }).multiPipe(
+      md,
+    );
     await new Promise((r) => setTimeout(r, 100));
     const id = randomUUID();
-    stream.write(Buffer.from(WebTerminalMessage.encode({ callId: id, message: { $case: 'offer', value: { sdp: 's', msisdn: { e164: b } } } }).finish()));
+    stream.write(
+      Buffer.from(
+        WebTerminalMessage.encode({
+          callId: id,
+          message: { $case: 'offer', value: { sdp: 's', msisdn: { e164: b } } },
+        }).finish(),
+      ),
+    );
     await callee.next('offer', id);
     stream.end();
     client.close();

@@ -79,9 +79,15 @@ describe('initiating and receiving a call', () => {
     callee.ringing(id);
     await caller.next('ringing', id);
     callee.answer(id, 'sdp-of-b');
-    expect((await caller.next('answer', id)).message).toEqual({ $case: 'answer', value: { sdp: 'sdp-of-b' } });
+    expect((await caller.next('answer', id)).message).toEqual({
+      $case: 'answer',
+      value: { sdp: 'sdp-of-b' },
+    });
     caller.bye(id);
-    expect((await callee.next('bye', id)).message).toMatchObject({ $case: 'bye', value: { reason: 'hangup' } });
+    expect((await callee.next('bye', id)).message).toMatchObject({
+      $case: 'bye',
+      value: { reason: 'hangup' },
+    });
   });
 
   it('a rejected call ends with a Bye to the caller', async () => {
@@ -115,7 +121,10 @@ describe('initiating and receiving a call', () => {
     await caller.next('answer', id);
     expect((await phone.next('bye', id)).message).toMatchObject({ value: { reason: 'answered_elsewhere' } });
     // The other terminal of the callee now observes the call.
-    expect((await phone.next('inCall', id)).message).toEqual({ $case: 'inCall', value: { msisdn: { e164: b } } });
+    expect((await phone.next('inCall', id)).message).toEqual({
+      $case: 'inCall',
+      value: { msisdn: { e164: b } },
+    });
     caller.bye(id);
     await desk.next('bye', id);
     await phone.next('idle', id);
@@ -138,7 +147,10 @@ describe('observing status, transfers and the phone', () => {
     await caller.next('answer', id);
     const laterPipe = GrpcTerminal.open(core.grpcPort, await tokens.tokenFor(a), 'pipe');
     open.push(laterPipe);
-    expect(await laterPipe.next('inCall')).toMatchObject({ callId: id, message: { value: { msisdn: { e164: a } } } });
+    expect(await laterPipe.next('inCall')).toMatchObject({
+      callId: id,
+      message: { value: { msisdn: { e164: a } } },
+    });
     caller.bye(id);
     expect((await laterPipe.next('idle')).callId).toBe('');
   });
@@ -207,9 +219,13 @@ describe('observing status, transfers and the phone', () => {
     callee.answer(id);
     await caller.next('answer', id);
     callee.offer(id, '', 'renegotiated-sdp');
-    expect((await caller.next('offer', id)).message).toMatchObject({ value: { sdp: 'renegotiated-sdp', msisdn: { e164: b } } });
+    expect((await caller.next('offer', id)).message).toMatchObject({
+      value: { sdp: 'renegotiated-sdp', msisdn: { e164: b } },
+    });
     caller.answer(id, 'renegotiated-answer');
-    expect((await callee.next('answer', id)).message).toMatchObject({ value: { sdp: 'renegotiated-answer' } });
+    expect((await callee.next('answer', id)).message).toMatchObject({
+      value: { sdp: 'renegotiated-answer' },
+    });
   });
 
   it('ends the calls of a stream that drops, with a Bye to the other party', async () => {
@@ -223,7 +239,9 @@ describe('observing status, transfers and the phone', () => {
     await caller.next('answer', id);
     const started = Date.now();
     callee.cancel();
-    expect((await caller.next('bye', id, 3000)).message).toMatchObject({ value: { reason: 'connection_lost' } });
+    expect((await caller.next('bye', id, 3000)).message).toMatchObject({
+      value: { reason: 'connection_lost' },
+    });
     expect(Date.now() - started).toBeLessThan(3000);
   });
 });

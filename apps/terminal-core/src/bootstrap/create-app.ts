@@ -46,9 +46,17 @@ export async function startTerminalCore(
       `Redis is not reachable at ${config.redis.url} (${(err as Error).message}). The terminal core keeps registrations and calls there: start Redis or set REDIS_URL.`,
     );
   }
-  const fanout = new RealtimeFanout({ redisUrl: config.redis.url, prefix: config.redis.prefix, onError: (err) => logger.warn({ err }, 'fan-out error') });
+  const fanout = new RealtimeFanout({
+    redisUrl: config.redis.url,
+    prefix: config.redis.prefix,
+    onError: (err) => logger.warn({ err }, 'fan-out error'),
+  });
   const verifier =
-    options.verifier ?? TokenVerifier.fromJwksUrl(config.tokens.jwksUrl, { issuer: config.tokens.issuer, audience: config.tokens.audience });
+    options.verifier ??
+    TokenVerifier.fromJwksUrl(config.tokens.jwksUrl, {
+      issuer: config.tokens.issuer,
+      audience: config.tokens.audience,
+    });
   const coordinator = new CallCoordinator(
     { nodeId, ringTimeoutMs: config.calls.ringTimeoutMs, messagesPerSecond: config.calls.messagesPerSecond },
     new TerminalRegistry(redis, config.redis.prefix),

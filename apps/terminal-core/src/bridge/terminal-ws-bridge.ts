@@ -1,6 +1,11 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { AuthenticationError, AuthorizationError, extractBearerToken, type TokenVerifier } from '@parley/auth';
+import {
+  AuthenticationError,
+  AuthorizationError,
+  extractBearerToken,
+  type TokenVerifier,
+} from '@parley/auth';
 import type { Logger } from '@parley/logger';
 import { TerminalErrorCode, WebTerminalMessage } from '@parley/protocol';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -16,7 +21,8 @@ export const TERMINAL_WS_PATH = '/v1/terminal';
  */
 export class TerminalWsBridge {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
-  private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.upgrade(req, socket, head);
+  private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+    void this.upgrade(req, socket, head);
 
   constructor(
     private readonly server: Server,
@@ -37,13 +43,18 @@ export class TerminalWsBridge {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== TERMINAL_WS_PATH) return reject(socket, 404, 'Not Found', 'no such path');
     const modeParam = url.searchParams.get('mode') ?? 'multi';
-    if (modeParam !== 'pipe' && modeParam !== 'multi') return reject(socket, 400, 'Bad Request', 'mode must be pipe or multi');
+    if (modeParam !== 'pipe' && modeParam !== 'multi')
+      return reject(socket, 400, 'Bad Request', 'mode must be pipe or multi');
     let msisdn: string;
     try {
-      ({ msisdn } = await authenticateTerminal(this.verifier, extractBearerToken({ headers: req.headers, url: req.url })));
+      ({ msisdn } = await authenticateTerminal(
+        this.verifier,
+        extractBearerToken({ headers: req.headers, url: req.url }),
+      ));
     } catch (err) {
       if (err instanceof AuthenticationError) return reject(socket, 401, 'Unauthorized', err.reason);
-      if (err instanceof AuthorizationError || err instanceof MissingMsisdnError) return reject(socket, 403, 'Forbidden', err.message);
+      if (err instanceof AuthorizationError || err instanceof MissingMsisdnError)
+        return reject(socket, 403, 'Forbidden', err.message);
       this.logger.warn({ err }, 'terminal authentication unavailable');
       return reject(socket, 503, 'Service Unavailable', 'cannot verify credentials right now');
     }
@@ -60,17 +71,29 @@ export class TerminalWsBridge {
         if (isBinary) throw new Error('binary frame');
         message = WebTerminalMessage.fromJSON(JSON.parse(data.toString()));
       } catch {
-        session.send(M.error('', TerminalErrorCode.UNKNOWN, 'frames are WebTerminalMessage in canonical JSON'));
+        session.send(
+          M.error('', TerminalErrorCode.UNKNOWN, 'frames are WebTerminalMessage in canonical JSON'),
+        );
         return;
       }
-      void this.coordinator.receive(session, message).catch((err) => this.logger.error({ err }, 'terminal message failed'));
+      void this.coordinator
+        .receive(session, message)
+        .catch((err) => this.logger.error({ err }, 'terminal message failed'));
     });
-    ws.on('close', () => void this.coordinator.unregister(session).catch((err) => this.logger.warn({ err }, 'unregister failed')));
+    ws.on(
+      'close',
+      () =>
+        void this.coordinator
+          .unregister(session)
+          .catch((err) => this.logger.warn({ err }, 'unregister failed')),
+    );
     ws.on('error', () => undefined);
   }
 }
 
 function reject(socket: Duplex, status: number, text: string, reason: string): void {
   const body = JSON.stringify({ statusCode: status, error: text, message: reason });
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

@@ -53,7 +53,9 @@ export class CallCoordinator {
 
   async start(): Promise<void> {
     await this.registry.heartbeat(this.nodeId);
-    await this.bus.listen((m) => void this.onNodeMessage(m).catch((err) => this.logger.error({ err }, 'node message failed')));
+    await this.bus.listen(
+      (m) => void this.onNodeMessage(m).catch((err) => this.logger.error({ err }, 'node message failed')),
+    );
   }
 
   async heartbeat(): Promise<void> {
@@ -61,7 +63,10 @@ export class CallCoordinator {
   }
 
   /** Registers a terminal whose stream just opened; Pipe terminals learn at once whether their msisdn is in a call. */
-  async register(ref: Omit<TerminalRef, 'id'>, write: (m: WebTerminalMessage) => void): Promise<TerminalSession> {
+  async register(
+    ref: Omit<TerminalRef, 'id'>,
+    write: (m: WebTerminalMessage) => void,
+  ): Promise<TerminalSession> {
     const session = new TerminalSession({ ...ref, id: randomUUID() }, write, this.options.messagesPerSecond);
     this.sessions.set(session.ref.id, session);
     await this.registry.register({ ...session.ref, node: this.nodeId });
@@ -78,7 +83,11 @@ export class CallCoordinator {
     if (session.closed) return;
     session.closed = true;
     this.sessions.delete(session.ref.id);
-    await Promise.allSettled([...session.calls].map((callId) => this.routeToOwner(callId, { kind: 'gone', terminal: session.ref, callId })));
+    await Promise.allSettled(
+      [...session.calls].map((callId) =>
+        this.routeToOwner(callId, { kind: 'gone', terminal: session.ref, callId }),
+      ),
+    );
     await this.registry.unregister(session.ref);
     this.logger.debug({ terminal: session.ref }, 'terminal gone');
   }
@@ -86,7 +95,8 @@ export class CallCoordinator {
   /** A message from a local terminal. Refused input gets an Error (or a Bye for a refused new call). */
   async receive(session: TerminalSession, message: WebTerminalMessage): Promise<void> {
     try {
-      if (!session.bucket.take()) throw new TerminalProtocolError(TerminalErrorCode.RATE_LIMIT_HIT, 'too many messages; slow down');
+      if (!session.bucket.take())
+        throw new TerminalProtocolError(TerminalErrorCode.RATE_LIMIT_HIT, 'too many messages; slow down');
       checkInbound(message, session.ref.mode);
       const callId = await this.resolveCallId(session, message);
       const normalized = { ...message, callId };
@@ -94,11 +104,17 @@ export class CallCoordinator {
         await this.startCall(session, normalized);
         return;
       }
-      if (sdpTooLarge(normalized)) throw new TerminalProtocolError(TerminalErrorCode.UNKNOWN, 'SDP is over the size limit');
+      if (sdpTooLarge(normalized))
+        throw new TerminalProtocolError(TerminalErrorCode.UNKNOWN, 'SDP is over the size limit');
       if (!(await this.store.load(callId))) throw invalidCallId('no such call');
       if (message.message?.$case === 'offer') this.track(session, callId, true);
       if (message.message?.$case === 'bye') this.track(session, callId, false);
-      await this.routeToOwner(callId, { kind: 'input', terminal: session.ref, callId, message: WebTerminalMessage.toJSON(normalized) });
+      await this.routeToOwner(callId, {
+        kind: 'input',
+        terminal: session.ref,
+        callId,
+        message: WebTerminalMessage.toJSON(normalized),
+      });
     } catch (err) {
       if (!(err instanceof TerminalProtocolError)) throw err;
       session.send(M.error(message.callId ?? '', err.code, err.message));
@@ -110,7 +126,8 @@ export class CallCoordinator {
     if (session.ref.mode === 'multi') return message.callId;
     if (message.message?.$case === 'offer') {
       const active = await this.registry.activeCallsOf(session.ref.msisdn);
-      if (message.callId && active.includes(message.callId) && !session.calls.has(message.callId)) return message.callId; // pull
+      if (message.callId && active.includes(message.callId) && !session.calls.has(message.callId))
+        return message.callId; // pull
       if (session.currentCall) {
         if (message.callId === session.currentCall) return session.currentCall; // renegotiation
         throw tryAgain('this Pipe is already in a call');
@@ -180,20 +197,37 @@ export class CallCoordinator {
         return;
       }
       case 'input':
-        await this.decide(message.callId, (call) => CallEngine.handle(call, message.terminal, WebTerminalMessage.fromJSON(message.message), Date.now()), message.terminal);
+        await this.decide(
+          message.callId,
+          (call) =>
+            CallEngine.handle(
+              call,
+              message.terminal,
+              WebTerminalMessage.fromJSON(message.message),
+              Date.now(),
+            ),
+          message.terminal,
+        );
         return;
       case 'gone':
-        await this.decide(message.callId, (call) => CallEngine.hangUp(call, message.terminal.id, 'connection_lost', Date.now()));
+        await this.decide(message.callId, (call) =>
+          CallEngine.hangUp(call, message.terminal.id, 'connection_lost', Date.now()),
+        );
         return;
     }
   }
 
   /** Runs one engine decision for a call this node owns, then carries out its effects. */
-  private decide(callId: string, decideFn: (call: CallRecord) => Decision, from?: TerminalRef): Promise<void> {
+  private decide(
+    callId: string,
+    decideFn: (call: CallRecord) => Decision,
+    from?: TerminalRef,
+  ): Promise<void> {
     return this.serialize(callId, async () => {
       const call = this.calls.get(callId);
       if (!call) {
-        if (from) await this.deliver(from.id, M.error(callId, TerminalErrorCode.INVALID_CALL_ID, 'no such call'));
+        if (from)
+          await this.deliver(from.id, M.error(callId, TerminalErrorCode.INVALID_CALL_ID, 'no such call'));
         return;
       }
       let decision: Decision;
@@ -221,7 +255,10 @@ export class CallCoordinator {
           this.registry.setMsisdnInCall(decision.call.caller.msisdn, callId, false),
           this.registry.setMsisdnInCall(decision.call.callee.msisdn, callId, false),
         ]);
-        this.logger.info({ callId, reason: decision.call.endReason, answered: Boolean(decision.call.answeredAt) }, 'call ended');
+        this.logger.info(
+          { callId, reason: decision.call.endReason, answered: Boolean(decision.call.answeredAt) },
+          'call ended',
+        );
       }
       await this.execute(decision.call, callId, decision.effects);
     });
@@ -237,7 +274,9 @@ export class CallCoordinator {
         case 'idle': {
           const terminals = await this.registry.terminalsOf(effect.msisdn);
           const message = effect.type === 'inCall' ? M.inCall(callId, effect.msisdn) : M.idle(callId);
-          await Promise.all(terminals.filter((t) => t.id !== effect.exceptTerminal).map((t) => this.deliver(t.id, message)));
+          await Promise.all(
+            terminals.filter((t) => t.id !== effect.exceptTerminal).map((t) => this.deliver(t.id, message)),
+          );
           break;
         }
         case 'release':
@@ -253,7 +292,10 @@ export class CallCoordinator {
           await this.phone.hangup(effect.msisdn, callId);
           break;
         case 'armRingTimer': {
-          const timer = setTimeout(() => void this.decide(callId, (c) => CallEngine.ringTimeout(c, Date.now())), this.options.ringTimeoutMs);
+          const timer = setTimeout(
+            () => void this.decide(callId, (c) => CallEngine.ringTimeout(c, Date.now())),
+            this.options.ringTimeoutMs,
+          );
           timer.unref();
           this.ringTimers.set(callId, timer);
           break;
@@ -264,7 +306,6 @@ export class CallCoordinator {
           break;
       }
     }
-
   }
 
   /** Sends to a terminal wherever it is registered. */
@@ -274,7 +315,8 @@ export class CallCoordinator {
       return;
     }
     const node = await this.registry.nodeOfTerminal(terminalId);
-    if (node) await this.bus.send(node, { kind: 'deliver', terminalId, message: WebTerminalMessage.toJSON(message) });
+    if (node)
+      await this.bus.send(node, { kind: 'deliver', terminalId, message: WebTerminalMessage.toJSON(message) });
   }
 
   private deliverLocal(terminalId: string, message: WebTerminalMessage): void {
@@ -310,7 +352,9 @@ export class CallCoordinator {
   /** One decision at a time per call. */
   private serialize(callId: string, work: () => Promise<void>): Promise<void> {
     const previous = this.queues.get(callId) ?? Promise.resolve();
-    const next = previous.then(work, work).catch((err) => this.logger.error({ err, callId }, 'call step failed'));
+    const next = previous
+      .then(work, work)
+      .catch((err) => this.logger.error({ err, callId }, 'call step failed'));
     this.queues.set(callId, next);
     void next.then(() => {
       if (this.queues.get(callId) === next) this.queues.delete(callId);

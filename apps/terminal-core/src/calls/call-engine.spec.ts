@@ -22,7 +22,16 @@ function sends(effects: Effect[]): Array<[string, string, string?]> {
 }
 
 function ringing(forks: TerminalRef[] = [B1, B2]): CallRecord {
-  const { call } = CallEngine.start({ callId: ID, owner: 'n1', caller: A, calleeMsisdn: B1.msisdn, sdp: 'offer-sdp', calleeTerminals: forks, calleeRegistered: true, now: 0 });
+  const { call } = CallEngine.start({
+    callId: ID,
+    owner: 'n1',
+    caller: A,
+    calleeMsisdn: B1.msisdn,
+    sdp: 'offer-sdp',
+    calleeTerminals: forks,
+    calleeRegistered: true,
+    now: 0,
+  });
   return call!;
 }
 
@@ -34,7 +43,16 @@ const msg = (m: WebTerminalMessage) => m;
 
 describe('initiating and receiving a call', () => {
   it('forks an Offer to every terminal of the callee with the caller msisdn', () => {
-    const { call, effects } = CallEngine.start({ callId: ID, owner: 'n1', caller: A, calleeMsisdn: B1.msisdn, sdp: 'offer-sdp', calleeTerminals: [B1, B2], calleeRegistered: true, now: 0 });
+    const { call, effects } = CallEngine.start({
+      callId: ID,
+      owner: 'n1',
+      caller: A,
+      calleeMsisdn: B1.msisdn,
+      sdp: 'offer-sdp',
+      calleeTerminals: [B1, B2],
+      calleeRegistered: true,
+      now: 0,
+    });
     expect(call?.state).toBe('ringing');
     expect(sends(effects)).toEqual([
       ['b1', 'offer'],
@@ -45,7 +63,16 @@ describe('initiating and receiving a call', () => {
   });
 
   it('answers an offer to an offline msisdn with a Bye that says so', () => {
-    const { call, effects } = CallEngine.start({ callId: ID, owner: 'n1', caller: A, calleeMsisdn: '+4799999999', sdp: 's', calleeTerminals: [], calleeRegistered: false, now: 0 });
+    const { call, effects } = CallEngine.start({
+      callId: ID,
+      owner: 'n1',
+      caller: A,
+      calleeMsisdn: '+4799999999',
+      sdp: 's',
+      calleeTerminals: [],
+      calleeRegistered: false,
+      now: 0,
+    });
     expect(call).toBeUndefined();
     expect(sends(effects)).toEqual([['a1', 'bye', 'callee_offline']]);
   });
@@ -128,11 +155,19 @@ describe('renegotiation, transfer and the phone', () => {
   });
 
   it('moves a call to the phone and makes the terminal an observer', () => {
-    const req = CallEngine.handle(active(), A, msg({ callId: ID, message: { $case: 'action', value: { message: { $case: 'toPhone', value: {} } } } }), 2);
+    const req = CallEngine.handle(
+      active(),
+      A,
+      msg({ callId: ID, message: { $case: 'action', value: { message: { $case: 'toPhone', value: {} } } } }),
+      2,
+    );
     expect(req.effects).toEqual([{ type: 'transferToPhone', side: 'caller', msisdn: A.msisdn }]);
     const answered = CallEngine.phoneAnswered(req.call, 'caller');
     expect(answered.call.caller.leg).toEqual({ kind: 'phone' });
-    expect(answered.effects).toEqual([{ type: 'release', terminalId: 'a1' }, { type: 'inCall', msisdn: A.msisdn }]);
+    expect(answered.effects).toEqual([
+      { type: 'release', terminalId: 'a1' },
+      { type: 'inCall', msisdn: A.msisdn },
+    ]);
     const end = CallEngine.handle(answered.call, B1, M.bye(ID, ''), 3);
     expect(end.effects).toContainEqual({ type: 'hangupPhone', msisdn: A.msisdn });
     expect(end.effects).toContainEqual({ type: 'idle', msisdn: A.msisdn, exceptTerminal: undefined });
@@ -155,12 +190,17 @@ describe('refused input', () => {
   });
 
   it('answers ToPhone from a terminal outside the call with NOT_INCALL', () => {
-    const action = msg({ callId: ID, message: { $case: 'action', value: { message: { $case: 'toPhone', value: {} } } } });
+    const action = msg({
+      callId: ID,
+      message: { $case: 'action', value: { message: { $case: 'toPhone', value: {} } } },
+    });
     expect(codeOf(() => CallEngine.handle(active(), B2, action, 2))).toBe(TerminalErrorCode.NOT_INCALL);
   });
 
   it('answers an Offer to a ringing call with TRY_AGAIN', () => {
-    expect(codeOf(() => CallEngine.handle(ringing(), A2, M.offer(ID, 's', ''), 2))).toBe(TerminalErrorCode.TRY_AGAIN);
+    expect(codeOf(() => CallEngine.handle(ringing(), A2, M.offer(ID, 's', ''), 2))).toBe(
+      TerminalErrorCode.TRY_AGAIN,
+    );
   });
 
   it('answers a message without a kind with UNKNOWN', () => {

@@ -1,6 +1,14 @@
 import type { WebTerminalMessage } from '@parley/protocol';
 import { assertTransition } from './call-state.js';
-import { legTerminal, otherSide, sideOfTerminal, type CallRecord, type Leg, type Side, type TerminalRef } from './call-record.js';
+import {
+  legTerminal,
+  otherSide,
+  sideOfTerminal,
+  type CallRecord,
+  type Leg,
+  type Side,
+  type TerminalRef,
+} from './call-record.js';
 import { invalidCallId, notInCall, tryAgain, unknownMessage } from './terminal-error.js';
 import { TerminalMessages as M } from './terminal-messages.js';
 
@@ -44,7 +52,8 @@ export const CallEngine = {
   /** An Offer for a new call: fork it to the callee's terminals, or refuse it with a Bye and a reason. */
   start(input: StartCallInput): { call: CallRecord | undefined; effects: Effect[] } {
     const { callId, caller, calleeMsisdn } = input;
-    if (calleeMsisdn === caller.msisdn) return { call: undefined, effects: [send(caller.id, M.bye(callId, 'self_call'))] };
+    if (calleeMsisdn === caller.msisdn)
+      return { call: undefined, effects: [send(caller.id, M.bye(callId, 'self_call'))] };
     if (input.calleeTerminals.length === 0) {
       const reason = input.calleeRegistered ? 'busy' : 'callee_offline';
       return { call: undefined, effects: [send(caller.id, M.bye(callId, reason))] };
@@ -61,7 +70,10 @@ export const CallEngine = {
     };
     return {
       call,
-      effects: [...input.calleeTerminals.map((t) => send(t.id, M.offer(callId, input.sdp, caller.msisdn))), { type: 'armRingTimer' }],
+      effects: [
+        ...input.calleeTerminals.map((t) => send(t.id, M.offer(callId, input.sdp, caller.msisdn))),
+        { type: 'armRingTimer' },
+      ],
     };
   },
 
@@ -97,7 +109,12 @@ export const CallEngine = {
       if (call.forks.includes(terminalId)) {
         const forks = call.forks.filter((f) => f !== terminalId);
         if (forks.length > 0) return { call: { ...call, forks }, effects: [], ended: false };
-        return end({ ...call, forks }, now, reason ?? 'rejected', sendToLeg(call.caller.leg, M.bye(call.id, reason ?? 'rejected')));
+        return end(
+          { ...call, forks },
+          now,
+          reason ?? 'rejected',
+          sendToLeg(call.caller.leg, M.bye(call.id, reason ?? 'rejected')),
+        );
       }
       throw notInCall('this terminal is not in the call');
     }
@@ -120,7 +137,11 @@ export const CallEngine = {
     if (call.state !== 'active' || call.movingToPhone !== side) return { call, effects: [], ended: false };
     const party = call[side];
     const previous = legTerminal(party.leg);
-    const updated: CallRecord = { ...call, movingToPhone: undefined, [side]: { ...party, leg: { kind: 'phone' } } };
+    const updated: CallRecord = {
+      ...call,
+      movingToPhone: undefined,
+      [side]: { ...party, leg: { kind: 'phone' } },
+    };
     // Every terminal of the msisdn, the one that had the call included, now observes it on the phone.
     const effects: Effect[] = [{ type: 'inCall', msisdn: party.msisdn }];
     if (previous) effects.unshift({ type: 'release', terminalId: previous });
@@ -145,9 +166,14 @@ export const CallEngine = {
 };
 
 function onRinging(call: CallRecord, from: TerminalRef): Decision {
-  if (call.state !== 'ringing' || !call.forks.includes(from.id)) throw notInCall('only a ringing callee terminal sends Ringing');
+  if (call.state !== 'ringing' || !call.forks.includes(from.id))
+    throw notInCall('only a ringing callee terminal sends Ringing');
   if (call.ringingForwarded) return { call, effects: [], ended: false };
-  return { call: { ...call, ringingForwarded: true }, effects: sendToLeg(call.caller.leg, M.ringing(call.id)), ended: false };
+  return {
+    call: { ...call, ringingForwarded: true },
+    effects: sendToLeg(call.caller.leg, M.ringing(call.id)),
+    ended: false,
+  };
 }
 
 function onAnswer(call: CallRecord, from: TerminalRef, sdp: string, now: number): Decision {
@@ -162,12 +188,19 @@ function onAnswer(call: CallRecord, from: TerminalRef, sdp: string, now: number)
       { type: 'inCall', msisdn: call.callee.msisdn, exceptTerminal: from.id },
       { type: 'inCall', msisdn: call.caller.msisdn, exceptTerminal: legTerminal(call.caller.leg) },
     ];
-    const updated: CallRecord = { ...call, state: 'active', forks: [], answeredAt: now, callee: { ...call.callee, leg: { kind: 'terminal', terminalId: from.id } } };
+    const updated: CallRecord = {
+      ...call,
+      state: 'active',
+      forks: [],
+      answeredAt: now,
+      callee: { ...call.callee, leg: { kind: 'terminal', terminalId: from.id } },
+    };
     return { call: updated, effects, ended: false };
   }
   if (call.state === 'active' && call.pending) {
     const answeringSide = otherSide(call.pending.side);
-    if (legTerminal(call[answeringSide].leg) !== from.id) throw notInCall('no offer is waiting for this terminal');
+    if (legTerminal(call[answeringSide].leg) !== from.id)
+      throw notInCall('no offer is waiting for this terminal');
     const { side, to, kind } = call.pending;
     const effects: Effect[] = [send(to, M.answer(call.id, sdp))];
     let updated: CallRecord = { ...call, pending: undefined };
@@ -189,7 +222,13 @@ function onOffer(call: CallRecord, from: TerminalRef, sdp: string): Decision {
   if (call.state !== 'active') throw tryAgain('the call is not established yet');
   if (call.pending) throw tryAgain('another offer is being negotiated');
   const ownSide = sideOfTerminal(call, from.id);
-  const side: Side | undefined = ownSide ?? (call.caller.msisdn === from.msisdn ? 'caller' : call.callee.msisdn === from.msisdn ? 'callee' : undefined);
+  const side: Side | undefined =
+    ownSide ??
+    (call.caller.msisdn === from.msisdn
+      ? 'caller'
+      : call.callee.msisdn === from.msisdn
+        ? 'callee'
+        : undefined);
   if (!side) throw invalidCallId('no call of this msisdn has that call_id');
   const remote = call[otherSide(side)];
   const remoteTerminal = legTerminal(remote.leg);
@@ -204,9 +243,14 @@ function onOffer(call: CallRecord, from: TerminalRef, sdp: string): Decision {
 
 function onToPhone(call: CallRecord, from: TerminalRef): Decision {
   const side = sideOfTerminal(call, from.id);
-  if (call.state !== 'active' || !side) throw notInCall('only the terminal holding the call can move it to the phone');
+  if (call.state !== 'active' || !side)
+    throw notInCall('only the terminal holding the call can move it to the phone');
   if (call.movingToPhone) throw tryAgain('the call is already moving to the phone');
-  return { call: { ...call, movingToPhone: side }, effects: [{ type: 'transferToPhone', side, msisdn: call[side].msisdn }], ended: false };
+  return {
+    call: { ...call, movingToPhone: side },
+    effects: [{ type: 'transferToPhone', side, msisdn: call[side].msisdn }],
+    ended: false,
+  };
 }
 
 function end(call: CallRecord, now: number, reason: string, effects: Effect[]): Decision {
@@ -219,7 +263,11 @@ function end(call: CallRecord, now: number, reason: string, effects: Effect[]): 
       { type: 'idle', msisdn: call.callee.msisdn, exceptTerminal: legTerminal(call.callee.leg) },
     );
   }
-  return { call: { ...call, state: 'ended', forks: [], pending: undefined, endedAt: now, endReason: reason }, effects: all, ended: true };
+  return {
+    call: { ...call, state: 'ended', forks: [], pending: undefined, endedAt: now, endReason: reason },
+    effects: all,
+    ended: true,
+  };
 }
 
 function send(terminalId: string, message: WebTerminalMessage): Effect {

@@ -20,7 +20,8 @@ export function checkInbound(message: WebTerminalMessage, mode: 'pipe' | 'multi'
   const kind = message.message?.$case;
   if (!kind) throw unknownMessage('the message has no known kind');
   if (!FROM_TERMINAL.has(kind)) throw unknownMessage(`a terminal does not send ${kind}`);
-  if (mode === 'multi' && !isUuid(message.callId)) throw invalidCallId('MultiPipe needs a UUID call_id on every message');
+  if (mode === 'multi' && !isUuid(message.callId))
+    throw invalidCallId('MultiPipe needs a UUID call_id on every message');
 }
 
 export function sdpOf(message: WebTerminalMessage): string | undefined {

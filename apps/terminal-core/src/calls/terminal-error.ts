@@ -11,6 +11,7 @@ export class TerminalProtocolError extends Error {
 }
 
 export const notInCall = (why: string) => new TerminalProtocolError(TerminalErrorCode.NOT_INCALL, why);
-export const invalidCallId = (why: string) => new TerminalProtocolError(TerminalErrorCode.INVALID_CALL_ID, why);
+export const invalidCallId = (why: string) =>
+  new TerminalProtocolError(TerminalErrorCode.INVALID_CALL_ID, why);
 export const tryAgain = (why: string) => new TerminalProtocolError(TerminalErrorCode.TRY_AGAIN, why);
 export const unknownMessage = (why: string) => new TerminalProtocolError(TerminalErrorCode.UNKNOWN, why);

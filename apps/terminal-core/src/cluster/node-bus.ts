@@ -21,7 +21,9 @@ export class NodeBus {
   }
 
   async listen(handler: (message: NodeMessage) => void): Promise<void> {
-    this.unsubscribe = await this.fanout.subscribe(this.channel(this.nodeId), (raw) => handler(JSON.parse(raw) as NodeMessage));
+    this.unsubscribe = await this.fanout.subscribe(this.channel(this.nodeId), (raw) =>
+      handler(JSON.parse(raw) as NodeMessage),
+    );
   }
 
   send(node: string, message: NodeMessage): Promise<void> {

@@ -54,7 +54,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX },
     tokens: { jwksUrl: e.JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
     nodeId: e.NODE_ID,
-    calls: { ringTimeoutMs: e.RING_TIMEOUT_MS, messagesPerSecond: e.TERMINAL_MESSAGES_PER_SECOND, phoneAnswerDelayMs: e.PHONE_ANSWER_DELAY_MS },
+    calls: {
+      ringTimeoutMs: e.RING_TIMEOUT_MS,
+      messagesPerSecond: e.TERMINAL_MESSAGES_PER_SECOND,
+      phoneAnswerDelayMs: e.PHONE_ANSWER_DELAY_MS,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

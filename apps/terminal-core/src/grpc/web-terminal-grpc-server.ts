@@ -42,7 +42,9 @@ export class WebTerminalGrpcServer {
 
   async listen(host: string, port: number): Promise<number> {
     this.boundPort = await new Promise<number>((resolve, reject) =>
-      this.server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
+      this.server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (err, bound) =>
+        err ? reject(err) : resolve(bound),
+      ),
     );
     return this.boundPort;
   }
@@ -71,9 +73,14 @@ export class WebTerminalGrpcServer {
     const session = await this.coordinator.register({ msisdn, mode }, (message) => {
       if (!stream.writableEnded && !stream.destroyed) stream.write(message);
     });
-    const end = () => void this.coordinator.unregister(session).catch((err) => this.logger.warn({ err }, 'unregister failed'));
+    const end = () =>
+      void this.coordinator
+        .unregister(session)
+        .catch((err) => this.logger.warn({ err }, 'unregister failed'));
     stream.on('data', (message: WebTerminalMessage) => {
-      void this.coordinator.receive(session, message).catch((err) => this.logger.error({ err }, 'terminal message failed'));
+      void this.coordinator
+        .receive(session, message)
+        .catch((err) => this.logger.error({ err }, 'terminal message failed'));
     });
     stream.on('end', () => {
       end();
@@ -87,6 +94,7 @@ export class WebTerminalGrpcServer {
 
 function toGrpcStatus(err: unknown): { code: number; details: string } {
   if (err instanceof AuthenticationError) return { code: status.UNAUTHENTICATED, details: err.message };
-  if (err instanceof AuthorizationError || err instanceof MissingMsisdnError) return { code: status.PERMISSION_DENIED, details: err.message };
+  if (err instanceof AuthorizationError || err instanceof MissingMsisdnError)
+    return { code: status.PERMISSION_DENIED, details: err.message };
   return { code: status.UNAVAILABLE, details: 'cannot verify credentials right now' };
 }

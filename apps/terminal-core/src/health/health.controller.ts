@@ -16,7 +16,10 @@ export class HealthController {
   async health(@Res({ passthrough: true }) res: Response) {
     let redis: 'up' | 'down' = 'up';
     try {
-      await Promise.race([this.redis.ping(), new Promise((_, r) => setTimeout(() => r(new Error('timeout')), 2000).unref())]);
+      await Promise.race([
+        this.redis.ping(),
+        new Promise((_, r) => setTimeout(() => r(new Error('timeout')), 2000).unref()),
+      ]);
     } catch {
       redis = 'down';
     }

@@ -1,4 +1,10 @@
-import { AuthenticationError, AuthorizationError, Scopes, type Principal, type TokenVerifier } from '@parley/auth';
+import {
+  AuthenticationError,
+  AuthorizationError,
+  Scopes,
+  type Principal,
+  type TokenVerifier,
+} from '@parley/auth';
 
 export class MissingMsisdnError extends Error {}
 
@@ -6,10 +12,14 @@ export class MissingMsisdnError extends Error {}
  * A terminal authenticates with a bearer access token that carries `call.control.answer_and_initiate`;
  * the token's msisdn is the terminal's number.
  */
-export async function authenticateTerminal(verifier: TokenVerifier, token: string | undefined): Promise<{ principal: Principal; msisdn: string }> {
+export async function authenticateTerminal(
+  verifier: TokenVerifier,
+  token: string | undefined,
+): Promise<{ principal: Principal; msisdn: string }> {
   if (!token) throw new AuthenticationError('missing_token');
   const principal = await verifier.verify(token);
   if (!principal.scopes.includes(Scopes.callControl)) throw new AuthorizationError([Scopes.callControl]);
-  if (!principal.msisdn) throw new MissingMsisdnError('the access token has no msisdn: register a phone number first');
+  if (!principal.msisdn)
+    throw new MissingMsisdnError('the access token has no msisdn: register a phone number first');
   return { principal, msisdn: principal.msisdn };
 }

@@ -56,7 +56,13 @@ export class TerminalRegistry {
       if (!fields?.node) continue;
       if (!liveNodes.has(fields.node)) liveNodes.set(fields.node, await this.isNodeAlive(fields.node));
       if (!liveNodes.get(fields.node)) continue;
-      out.push({ id, msisdn: fields.msisdn ?? msisdn, mode: fields.mode === 'pipe' ? 'pipe' : 'multi', node: fields.node, calls });
+      out.push({
+        id,
+        msisdn: fields.msisdn ?? msisdn,
+        mode: fields.mode === 'pipe' ? 'pipe' : 'multi',
+        node: fields.node,
+        calls,
+      });
     }
     return out;
   }

@@ -24,7 +24,8 @@ export class TerminalSession {
   send(message: WebTerminalMessage): void {
     if (this.closed) return;
     // Pipe terminals ignore call_id; Idle about the msisdn carries none.
-    const out = this.ref.mode === 'pipe' && message.message?.$case === 'idle' ? { ...message, callId: '' } : message;
+    const out =
+      this.ref.mode === 'pipe' && message.message?.$case === 'idle' ? { ...message, callId: '' } : message;
     this.write(out);
   }
 }

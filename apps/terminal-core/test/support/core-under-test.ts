@@ -10,7 +10,11 @@ export function uniquePrefix(label: string): string {
 }
 
 /** A core node on free ports, in its own Redis prefix (shared by nodes of one deployment). */
-export async function startCore(jwksUrl: string, prefix: string, env: Record<string, string> = {}): Promise<RunningTerminalCore> {
+export async function startCore(
+  jwksUrl: string,
+  prefix: string,
+  env: Record<string, string> = {},
+): Promise<RunningTerminalCore> {
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',

@@ -11,7 +11,10 @@ export class GrpcTerminal {
   ended = false;
   private waiters: Array<() => void> = [];
 
-  private constructor(readonly stream: ClientDuplexStream<WebTerminalMessage, WebTerminalMessage>, readonly client: WebTerminalServiceClient) {
+  private constructor(
+    readonly stream: ClientDuplexStream<WebTerminalMessage, WebTerminalMessage>,
+    readonly client: WebTerminalServiceClient,
+  ) {
     stream.on('data', (m: WebTerminalMessage) => {
       this.received.push(m);
       this.notify();
@@ -61,7 +64,10 @@ export class GrpcTerminal {
   /** Resolves with the first received message of `kind` (and callId, when given) not yet taken. */
   async next(kind: Kind, callId?: string, timeoutMs = 5000): Promise<WebTerminalMessage> {
     const taken = new Set<WebTerminalMessage>();
-    const match = () => this.received.find((m) => !taken.has(m) && m.message?.$case === kind && (callId === undefined || m.callId === callId));
+    const match = () =>
+      this.received.find(
+        (m) => !taken.has(m) && m.message?.$case === kind && (callId === undefined || m.callId === callId),
+      );
     const found = await this.waitUntil(match, timeoutMs, `${kind}${callId ? ` for ${callId}` : ''}`);
     this.received.splice(this.received.indexOf(found), 1);
     return found;
@@ -94,7 +100,11 @@ export class GrpcTerminal {
       };
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== attempt);
-        reject(new Error(`timed out waiting for ${what}; received ${JSON.stringify(this.received.map((m) => WebTerminalMessage.toJSON(m)))}${this.error ? `; error ${this.error.message}` : ''}`));
+        reject(
+          new Error(
+            `timed out waiting for ${what}; received ${JSON.stringify(this.received.map((m) => WebTerminalMessage.toJSON(m)))}${this.error ? `; error ${this.error.message}` : ''}`,
+          ),
+        );
       }, timeoutMs);
       if (!attempt()) this.waiters.push(attempt);
     });

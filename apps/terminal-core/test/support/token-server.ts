@@ -9,7 +9,11 @@ export class TokenServer {
   jwksUrl = '';
 
   async start(): Promise<void> {
-    this.issuer = await TokenIssuer.create({ issuer: 'parley-messaging', audience: 'parley', accessTokenTtlSeconds: 600 });
+    this.issuer = await TokenIssuer.create({
+      issuer: 'parley-messaging',
+      audience: 'parley',
+      accessTokenTtlSeconds: 600,
+    });
     this.server = createServer((_req, res) => {
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify(this.issuer.jwks()));
@@ -19,7 +23,12 @@ export class TokenServer {
   }
 
   async tokenFor(msisdn: string | undefined, scopes: string[] = [Scopes.callControl]): Promise<string> {
-    const t = await this.issuer.issueAccessToken({ subject: crypto.randomUUID(), kind: 'user', scopes, ...(msisdn ? { msisdn } : {}) });
+    const t = await this.issuer.issueAccessToken({
+      subject: crypto.randomUUID(),
+      kind: 'user',
+      scopes,
+      ...(msisdn ? { msisdn } : {}),
+    });
     return t.accessToken;
   }
 

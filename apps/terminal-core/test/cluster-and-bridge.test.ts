@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { RunningTerminalCore } from '../src/bootstrap/create-app.js';
+import { cleanPrefix, startCore, uniquePrefix } from './support/core-under-test.js';
+import { GrpcTerminal } from './support/grpc-terminal.js';
+import { TokenServer } from './support/token-server.js';
+
+const tokens = new TokenServer();
+const prefix = uniquePrefix('cluster');
+let node1: RunningTerminalCore;
+let node2: RunningTerminalCore;
+const open: Array<{ close(): void }> = [];
+let n = 0;
+const msisdn = () => `+4793${String(Date.now() % 100000).padStart(5, '0')}${String(++n).padStart(3, '0')}`;
+
+async function grpcTerminal(node: RunningTerminalCore, number: string): Promise<GrpcTerminal> {
+  const t = GrpcTerminal.open(node.grpcPort, await tokens.tokenFor(number));
+  open.push(t);
+  await new Promise((r) => setTimeout(r, 100));
+  return t;
+}
+
+/** A browser-style terminal on the WebSocket bridge: canonical JSON frames. */
+class WsTerminal {
+  readonly frames: Array<Record<string, any>> = [];
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (d) => this.frames.push(JSON.parse(d.toString())));
+  }
+  static async open(node: RunningTerminalCore, token: string, mode = 'multi'): Promise<WsTerminal> {
+    const ws = new WebSocket(
+      `${node.httpUrl.replace('http', 'ws')}/v1/terminal?access_token=${token}&mode=${mode}`,
+    );
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('unexpected-response', (_q, res) => reject(new Error(`refused ${res.statusCode}`)));
+    });
+    const t = new WsTerminal(ws);
+    open.push({ close: () => ws.close() });
+    await new Promise((r) => setTimeout(r, 100));
+    return t;
+  }
+  send(frame: unknown): void {
+    this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+  async next(key: string, callId?: string, timeoutMs = 5000): Promise<Record<string, any>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const i = this.frames.findIndex((f) => key in f && (callId === undefined || f.callId === callId));
+      if (i >= 0) return this.frames.splice(i, 1)[0]!;
+      if (Date.now() > deadline) throw new Error(`no ${key}; frames: ${JSON.stringify(this.frames)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
+function upgradeStatus(url: string): Promise<number> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url);
+    ws.on('unexpected-response', (_q, res) => resolve(res.statusCode ?? 0));
+    ws.on('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.on('error', () => undefined);
+  });
+}
+
+beforeAll(async () => {
+  await tokens.start();
+  node1 = await startCore(tokens.jwksUrl, prefix, { NODE_ID: 'node-one' });
+  node2 = await startCore(tokens.jwksUrl, prefix, { NODE_ID: 'node-two' });
+});
+afterAll(async () => {
+  open.forEach((t) => t.close());
+  await node1?.close();
+  await node2?.close();
+  await tokens.stop();
+  await cleanPrefix(prefix);
+});
+
+describe('two core nodes serve one deployment', () => {
+  it('connects a call between terminals registered on different nodes, both ways', async () => {
+    const [a, b] = [msisdn(), msisdn()];
+    const caller = await grpcTerminal(node1, a);
+    const callee = await grpcTerminal(node2, b);
+    const id = randomUUID();
+    caller.offer(id, b, 'sdp-a');
+    expect((await callee.next('offer', id)).message).toMatchObject({
+      value: { sdp: 'sdp-a', msisdn: { e164: a } },
+    });
+    callee.ringing(id);
+    await caller.next('ringing', id);
+    callee.answer(id, 'sdp-b');
+    expect((await caller.next('answer', id)).message).toMatchObject({ value: { sdp: 'sdp-b' } });
+    callee.bye(id);
+    await caller.next('bye', id);
+  });
+
+  it('forks across nodes and lets exactly one of two racing Answers win', async () => {
+    const [a, b] = [msisdn(), msisdn()];
+    const caller = await grpcTerminal(node1, a);
+    const onOne = await grpcTerminal(node1, b);
+    const onTwo = await grpcTerminal(node2, b);
+    const id = randomUUID();
+    caller.offer(id, b);
+    await onOne.next('offer', id);
+    await onTwo.next('offer', id);
+    onOne.answer(id, 'from-one');
+    onTwo.answer(id, 'from-two');
+    await caller.next('answer', id);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(caller.kinds().filter((k) => k === 'answer')).toEqual([]);
+    const loserGotBye = [onOne, onTwo].filter((t) => t.kinds().includes('bye'));
+    expect(loserGotBye).toHaveLength(1);
+  });
+
+  it('ends a call when a terminal on the other node drops', async () => {
+    const [a, b] = [msisdn(), msisdn()];
+    const caller = await grpcTerminal(node1, a);
+    const callee = await grpcTerminal(node2, b);
+    const id = randomUUID();
+    caller.offer(id, b);
+    await callee.next('offer', id);
+    callee.answer(id);
+    await caller.next('answer', id);
+    callee.cancel();
+    expect((await caller.next('bye', id, 3000)).message).toMatchObject({
+      value: { reason: 'connection_lost' },
+    });
+  });
+});
+
+describe('WebSocket bridge for browsers', () => {
+  it('refuses bad tokens, missing scope and unknown modes at the upgrade', async () => {
+    const base = `${node1.httpUrl.replace('http', 'ws')}/v1/terminal`;
+    expect(await upgradeStatus(base)).toBe(401);
+    expect(
+      await upgradeStatus(`${base}?access_token=${await tokens.tokenFor(msisdn(), ['messages.read'])}`),
+    ).toBe(403);
+    expect(await upgradeStatus(`${base}?access_token=${await tokens.tokenFor(undefined)}`)).toBe(403);
+    expect(await upgradeStatus(`${base}?access_token=${await tokens.tokenFor(msisdn())}&mode=fancy`)).toBe(
+      400,
+    );
+  });
+
+  it('carries a call between a browser terminal (canonical JSON) and a gRPC terminal on another node', async () => {
+    const [a, b] = [msisdn(), msisdn()];
+    const browser = await WsTerminal.open(node2, await tokens.tokenFor(a));
+    const desk = await grpcTerminal(node1, b);
+    const id = randomUUID();
+    browser.send({ offer: { sdp: 'browser-sdp', msisdn: { e164: b } }, callId: id });
+    expect((await desk.next('offer', id)).message).toMatchObject({
+      value: { sdp: 'browser-sdp', msisdn: { e164: a } },
+    });
+    desk.ringing(id);
+    expect(await browser.next('ringing', id)).toEqual({ ringing: {}, callId: id });
+    desk.answer(id, 'desk-sdp');
+    expect(await browser.next('answer', id)).toEqual({ answer: { sdp: 'desk-sdp' }, callId: id });
+    browser.send({ bye: {}, callId: id });
+    await desk.next('bye', id);
+  });
+
+  it('answers a frame that is not a WebTerminalMessage with an Error and keeps the socket', async () => {
+    const t = await WsTerminal.open(node1, await tokens.tokenFor(msisdn()));
+    t.send('{not json');
+    // Canonical JSON leaves out default values: UNKNOWN (0) has no `err` field.
+    const unknown = await t.next('error');
+    expect(unknown.error.err ?? 'UNKNOWN').toBe('UNKNOWN');
+    expect(unknown.error.message).toMatch(/canonical JSON/);
+    t.send({ answer: { sdp: 'x' }, callId: randomUUID() });
+    expect(await t.next('error')).toMatchObject({ error: { err: 'INVALID_CALL_ID' } });
+  });
+
+  it('a Pipe over the bridge gets Idle on opening', async () => {
+    const t = await WsTerminal.open(node1, await tokens.tokenFor(msisdn()), 'pipe');
+    // An empty call_id is a default value, so canonical JSON omits it.
+    expect(await t.next('idle')).toEqual({ idle: {} });
+  });
+});
