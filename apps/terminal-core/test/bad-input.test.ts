@@ -2,42 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { credentials, makeGenericClientConstructor, Metadata } from '@grpc/grpc-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_SDP_BYTES, TerminalErrorCode } from '@parley/protocol';
-import type { RunningTerminalCore } from '../src/bootstrap/create-app.js';
-import { cleanPrefix, startCore, uniquePrefix } from './support/core-under-test.js';
-import { GrpcTerminal } from './support/grpc-terminal.js';
-import { TokenServer } from './support/token-server.js';
+import type { GrpcTerminal } from './support/grpc-terminal.js';
+import { TerminalFixture } from './support/terminal-fixture.js';
 
-const tokens = new TokenServer();
-const prefix = uniquePrefix('bad');
-let core: RunningTerminalCore;
-const open: GrpcTerminal[] = [];
-let n = 0;
-const msisdn = () => `+4792${String(Date.now() % 100000).padStart(5, '0')}${String(++n).padStart(3, '0')}`;
-
-async function terminal(number: string, mode: 'pipe' | 'multi' = 'multi'): Promise<GrpcTerminal> {
-  const t = GrpcTerminal.open(core.grpcPort, await tokens.tokenFor(number), mode);
-  open.push(t);
-  await new Promise((r) => setTimeout(r, 100));
-  return t;
-}
-
-async function activeCall(): Promise<{
-  caller: GrpcTerminal;
-  callee: GrpcTerminal;
-  id: string;
-  a: string;
-  b: string;
-}> {
-  const [a, b] = [msisdn(), msisdn()];
-  const caller = await terminal(a);
-  const callee = await terminal(b);
-  const id = randomUUID();
-  caller.offer(id, b);
-  await callee.next('offer', id);
-  callee.answer(id);
-  await caller.next('answer', id);
-  return { caller, callee, id, a, b };
-}
+const world = new TerminalFixture('bad', '+4792');
+const tokens = world.tokens;
+const msisdn = () => world.msisdn();
+const terminal = (number: string) => world.terminal(number);
+const activeCall = () => world.activeCall();
+let core: TerminalFixture['core'];
 
 const errorCode = async (t: GrpcTerminal, callId?: string) => {
   const e = await t.next('error', callId);
@@ -45,15 +18,11 @@ const errorCode = async (t: GrpcTerminal, callId?: string) => {
 };
 
 beforeAll(async () => {
-  await tokens.start();
-  core = await startCore(tokens.jwksUrl, prefix, { TERMINAL_MESSAGES_PER_SECOND: '10' });
+  await world.start({ TERMINAL_MESSAGES_PER_SECOND: '10' });
+  core = world.core;
 });
-afterEach(() => open.splice(0).forEach((t) => t.close()));
-afterAll(async () => {
-  await core?.close();
-  await tokens.stop();
-  await cleanPrefix(prefix);
-});
+afterEach(() => world.closeTerminals());
+afterAll(async () => world.stop());
 
 describe('bad input gets the matching Error and disturbs no other call', () => {
   it('a message with no kind gets UNKNOWN', async () => {

@@ -2,24 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { RunningTerminalCore } from '../src/bootstrap/create-app.js';
-import { cleanPrefix, startCore, uniquePrefix } from './support/core-under-test.js';
-import { GrpcTerminal } from './support/grpc-terminal.js';
-import { TokenServer } from './support/token-server.js';
+import type { GrpcTerminal } from './support/grpc-terminal.js';
+import { TerminalFixture } from './support/terminal-fixture.js';
 
-const tokens = new TokenServer();
-const prefix = uniquePrefix('cluster');
+const world = new TerminalFixture('cluster', '+4793');
+const tokens = world.tokens;
+const msisdn = () => world.msisdn();
 let node1: RunningTerminalCore;
 let node2: RunningTerminalCore;
-const open: Array<{ close(): void }> = [];
-let n = 0;
-const msisdn = () => `+4793${String(Date.now() % 100000).padStart(5, '0')}${String(++n).padStart(3, '0')}`;
 
-async function grpcTerminal(node: RunningTerminalCore, number: string): Promise<GrpcTerminal> {
-  const t = GrpcTerminal.open(node.grpcPort, await tokens.tokenFor(number));
-  open.push(t);
-  await new Promise((r) => setTimeout(r, 100));
-  return t;
-}
+const grpcTerminal = (node: RunningTerminalCore, number: string): Promise<GrpcTerminal> => world.terminal(number, 'multi', node);
 
 /** A browser-style terminal on the WebSocket bridge: canonical JSON frames. */
 class WsTerminal {
@@ -36,7 +28,7 @@ class WsTerminal {
       ws.once('unexpected-response', (_q, res) => reject(new Error(`refused ${res.statusCode}`)));
     });
     const t = new WsTerminal(ws);
-    open.push({ close: () => ws.close() });
+    world.track({ close: () => ws.close() });
     await new Promise((r) => setTimeout(r, 100));
     return t;
   }
@@ -67,17 +59,10 @@ function upgradeStatus(url: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  await tokens.start();
-  node1 = await startCore(tokens.jwksUrl, prefix, { NODE_ID: 'node-one' });
-  node2 = await startCore(tokens.jwksUrl, prefix, { NODE_ID: 'node-two' });
+  await world.start({}, ['node-one', 'node-two']);
+  [node1, node2] = world.nodes as [RunningTerminalCore, RunningTerminalCore];
 });
-afterAll(async () => {
-  open.forEach((t) => t.close());
-  await node1?.close();
-  await node2?.close();
-  await tokens.stop();
-  await cleanPrefix(prefix);
-});
+afterAll(async () => world.stop());
 
 describe('two core nodes serve one deployment', () => {
   it('connects a call between terminals registered on different nodes, both ways', async () => {

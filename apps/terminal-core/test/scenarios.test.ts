@@ -2,44 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TerminalErrorCode } from '@parley/protocol';
-import type { RunningTerminalCore } from '../src/bootstrap/create-app.js';
-import { cleanPrefix, startCore, uniquePrefix } from './support/core-under-test.js';
 import { GrpcTerminal } from './support/grpc-terminal.js';
-import { TokenServer } from './support/token-server.js';
+import { TerminalFixture } from './support/terminal-fixture.js';
 
-const tokens = new TokenServer();
-const prefix = uniquePrefix('scn');
-let core: RunningTerminalCore;
-const open: GrpcTerminal[] = [];
-let n = 0;
-
-/** A fresh msisdn per test, so tests never see each other's terminals. */
-function msisdn(): string {
-  n += 1;
-  return `+4791${String(Date.now() % 100000).padStart(5, '0')}${String(n).padStart(3, '0')}`;
-}
-
-async function terminal(number: string, mode: 'pipe' | 'multi' = 'multi'): Promise<GrpcTerminal> {
-  const t = GrpcTerminal.open(core.grpcPort, await tokens.tokenFor(number), mode);
-  open.push(t);
-  // Registration completes on the server asynchronously; a Pipe's first message proves it, for MultiPipe wait a moment.
-  if (mode === 'pipe') await t.next('idle').catch(async () => t.next('inCall'));
-  else await new Promise((r) => setTimeout(r, 100));
-  return t;
-}
+const world = new TerminalFixture('scn', '+4791');
+const tokens = world.tokens;
+const msisdn = () => world.msisdn();
+const terminal = (number: string, mode: 'pipe' | 'multi' = 'multi') => world.terminal(number, mode);
+const open = { push: (t: GrpcTerminal) => world.track(t) };
+let core: TerminalFixture['core'];
 
 beforeAll(async () => {
-  await tokens.start();
-  core = await startCore(tokens.jwksUrl, prefix, { TERMINAL_MESSAGES_PER_SECOND: '50' });
+  await world.start({ TERMINAL_MESSAGES_PER_SECOND: '50' });
+  core = world.core;
 });
-afterEach(() => {
-  open.splice(0).forEach((t) => t.close());
-});
-afterAll(async () => {
-  await core?.close();
-  await tokens.stop();
-  await cleanPrefix(prefix);
-});
+afterEach(() => world.closeTerminals());
+afterAll(async () => world.stop());
 
 describe('authentication', () => {
   it('refuses a stream without a token with UNAUTHENTICATED', async () => {
