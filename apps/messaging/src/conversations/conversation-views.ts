@@ -27,7 +27,13 @@ export interface ParticipantRow {
   joined_at: Date;
 }
 
-export function permissionsOf(row: ParticipantRow): Permissions {
+/** What deciding a participant's rights needs: no user details. */
+export type ParticipantAccessRow = Pick<
+  ParticipantRow,
+  'user_id' | 'can_write' | 'can_edit_own' | 'can_edit_all' | 'can_manage_participants' | 'is_owner' | 'last_read_seq'
+>;
+
+export function permissionsOf(row: ParticipantAccessRow): Permissions {
   return {
     write: row.can_write,
     editOwn: row.can_edit_own,

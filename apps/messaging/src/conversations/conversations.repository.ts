@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Database, SqlExecutor } from '@parley/db';
 import type { ConversationType, Permissions } from '@parley/protocol';
 import { DATABASE } from '../infrastructure/tokens.js';
-import type { ConversationRow, ParticipantRow } from './conversation-views.js';
+import type { ConversationRow, ParticipantAccessRow, ParticipantRow } from './conversation-views.js';
 
 const CONVERSATION_COLUMNS = `id, type, title, custom_data, distinct_key, join_permissions, last_seq, created_by, created_at, updated_at`;
 const PARTICIPANT_COLUMNS = `p.conversation_id, p.user_id, u.username, u.display_name, p.can_write, p.can_edit_own, p.can_edit_all,
@@ -70,6 +70,16 @@ export class ConversationsRepository {
       `SELECT ${PARTICIPANT_COLUMNS} FROM participants p JOIN users u ON u.id = p.user_id
        WHERE p.conversation_id = ANY($1::uuid[]) ORDER BY p.joined_at, u.username`,
       [conversationIds],
+    );
+    return rows;
+  }
+
+  /** Every participant's rights in one query: who may act, and who must hear about it. */
+  async participantAccess(conversationId: string, exec: SqlExecutor = this.db): Promise<ParticipantAccessRow[]> {
+    const { rows } = await exec.query<ParticipantAccessRow>(
+      `SELECT user_id, can_write, can_edit_own, can_edit_all, can_manage_participants, is_owner, last_read_seq
+       FROM participants WHERE conversation_id = $1`,
+      [conversationId],
     );
     return rows;
   }

@@ -19,7 +19,7 @@ import {
   toConversation,
   toParticipant,
   type ConversationRow,
-  type ParticipantRow,
+  type ParticipantAccessRow,
 } from './conversation-views.js';
 import { ConversationsRepository } from './conversations.repository.js';
 import {
@@ -34,8 +34,10 @@ import {
 /** A participant's view of a conversation it may act on, loaded (and locked) inside a transaction. */
 export interface ParticipantContext {
   conversation: ConversationRow;
-  participant: ParticipantRow;
+  participant: ParticipantAccessRow;
   permissions: Permissions;
+  /** Everyone in the conversation now, the actor included: the recipients of what it does. */
+  participantIds: string[];
 }
 
 @Injectable()
@@ -148,7 +150,7 @@ export class ConversationsService {
           ...(req.title !== undefined ? { title: req.title } : {}),
           ...(req.customData !== undefined ? { customData: req.customData } : {}),
         }),
-        recipients: await this.repo.participantIds(ctx.conversation.id, tx),
+        recipients: ctx.participantIds,
       });
       return this.view(await this.mustFind(conversationId, tx), tx);
     });
@@ -278,7 +280,8 @@ export class ConversationsService {
   ): Promise<ParticipantContext> {
     const conversation = await this.repo.lockById(tx, conversationId);
     if (!conversation) throw new NotFoundError('conversation not found');
-    const participant = await this.repo.findParticipant(conversationId, userId, tx);
+    const everyone = await this.repo.participantAccess(conversationId, tx);
+    const participant = everyone.find((p) => p.user_id === userId);
     if (!participant) {
       if (conversation.type === 'channel') throw new ForbiddenError('join the channel first');
       throw new NotFoundError('conversation not found');
@@ -291,7 +294,7 @@ export class ConversationsService {
           : `missing permission: ${action}`,
       );
     }
-    return { conversation, participant, permissions };
+    return { conversation, participant, permissions, participantIds: everyone.map((p) => p.user_id) };
   }
 
   participantIds(conversationId: string, exec?: SqlExecutor): Promise<string[]> {

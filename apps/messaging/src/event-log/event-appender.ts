@@ -53,8 +53,12 @@ export class EventAppender {
       createdAt,
       payload: req.payload(assigned, createdAt),
     } as unknown as ConversationEventOf<T>;
+    // The event and its outbox row in one statement: one round trip, and never one without the other.
     await this.tx.query(
-      `INSERT INTO events (conversation_id, seq, id, type, actor_id, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      `WITH stored AS (
+         INSERT INTO events (conversation_id, seq, id, type, actor_id, payload, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id)
+       INSERT INTO outbox (event_id, topic, payload) SELECT id, $8, $9 FROM stored`,
       [
         event.conversationId,
         event.seq,
@@ -63,13 +67,10 @@ export class EventAppender {
         event.actorId,
         JSON.stringify(event.payload),
         createdAt,
+        topicOfConversationEvent(event.type),
+        JSON.stringify(event),
       ],
     );
-    await this.tx.query(`INSERT INTO outbox (event_id, topic, payload) VALUES ($1, $2, $3)`, [
-      event.id,
-      topicOfConversationEvent(event.type),
-      JSON.stringify(event),
-    ]);
     this.appended.push({ event, recipients: [...new Set(req.recipients)] });
     return event;
   }

@@ -66,7 +66,7 @@ export class MessagesService {
     }
     try {
       const message = await this.eventLog.commit(async (tx, log) => {
-        await this.conversations.requireParticipant(tx, conversationId, senderId, 'write');
+        const ctx = await this.conversations.requireParticipant(tx, conversationId, senderId, 'write');
         const seq = await log.assignNextSeq(conversationId);
         const createdAt = new Date().toISOString();
         const row = await this.repo.insert(tx, {
@@ -85,7 +85,7 @@ export class MessagesService {
             type: 'message.sent',
             actorId: senderId,
             payload: () => ({ message }),
-            recipients: await this.conversations.participantIds(conversationId, tx),
+            recipients: ctx.participantIds,
           },
           seq,
         );
@@ -123,7 +123,7 @@ export class MessagesService {
           type: 'message.edited',
           actorId,
           payload: () => ({ messageId, messageSeq: row.seq, parts: req.parts, editedAt }),
-          recipients: await this.conversations.participantIds(conversationId, tx),
+          recipients: ctx.participantIds,
         },
         seq,
       );
@@ -145,7 +145,7 @@ export class MessagesService {
         type: 'message.removed',
         actorId,
         payload: () => ({ messageId, messageSeq: row.seq, removedAt }),
-        recipients: await this.conversations.participantIds(conversationId, tx),
+        recipients: ctx.participantIds,
       });
     });
   }
@@ -165,7 +165,7 @@ export class MessagesService {
         type: 'conversation.read',
         actorId: userId,
         payload: () => ({ userId, seq: target }),
-        recipients: await this.conversations.participantIds(conversationId, tx),
+        recipients: ctx.participantIds,
       });
       return { lastReadSeq: target };
     });
