@@ -1,6 +1,7 @@
 // Entry point: `npm run bench -w bench -- <scenario> [--quick]`. Dispatches one scenario by name.
 const scenarios = {
   messaging: async (opts) => (await import('./messaging/index.mjs')).runMessagingBench(opts),
+  terminal: async (opts) => (await import('./terminal/index.mjs')).runTerminalBench(opts),
 };
 
 function usage() {
@@ -8,6 +9,7 @@ function usage() {
 
 scenarios:
   messaging   sends/s persisted, send->delivered latency to 100 devices, 100,000-event retransmit
+  terminal    call setups/s through the terminal core over gRPC, against a bare grpc-js relay (the ceiling)
 
 options:
   --quick     smaller numbers for a smoke run`);

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dropSchema, openDatabase } from '@parley/db';
-import { Redis } from 'ioredis';
 import { freePort, spawnLoggingProcess } from '../lib/child-process.mjs';
+import { deleteKeys } from '../lib/redis-keys.mjs';
 import { progress } from '../lib/report.mjs';
 
 const MAIN_JS = fileURLToPath(new URL('../../../apps/messaging/dist/main.js', import.meta.url));
@@ -82,7 +82,7 @@ export async function startMessagingService() {
 
 /** Drops the schema and deletes every Redis key under the prefix; tries both and returns what failed. */
 async function cleanUp({ schema, redisPrefix }) {
-  const results = await Promise.allSettled([dropBenchSchema(schema), deleteKeys(redisPrefix)]);
+  const results = await Promise.allSettled([dropBenchSchema(schema), deleteKeys(redisUrl, redisPrefix)]);
   return results.filter((r) => r.status === 'rejected').map((r) => r.reason);
 }
 
@@ -92,24 +92,5 @@ async function dropBenchSchema(schema) {
     await dropSchema(db);
   } finally {
     await db.close();
-  }
-}
-
-async function deleteKeys(prefix) {
-  const redis = new Redis(redisUrl, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 2,
-    retryStrategy: () => null,
-  });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
   }
 }
