@@ -100,13 +100,14 @@ export class CallCoordinator {
       checkInbound(message, session.ref.mode);
       const callId = await this.resolveCallId(session, message);
       const normalized = { ...message, callId };
-      if (message.message?.$case === 'offer' && !(await this.store.load(callId))) {
+      const known = await this.callExists(callId);
+      if (message.message?.$case === 'offer' && !known) {
         await this.startCall(session, normalized);
         return;
       }
       if (sdpTooLarge(normalized))
         throw new TerminalProtocolError(TerminalErrorCode.UNKNOWN, 'SDP is over the size limit');
-      if (!(await this.store.load(callId))) throw invalidCallId('no such call');
+      if (!known) throw invalidCallId('no such call');
       if (message.message?.$case === 'offer') this.track(session, callId, true);
       if (message.message?.$case === 'bye') this.track(session, callId, false);
       await this.routeToOwner(callId, {
@@ -119,6 +120,11 @@ export class CallCoordinator {
       if (!(err instanceof TerminalProtocolError)) throw err;
       session.send(M.error(message.callId ?? '', err.code, err.message));
     }
+  }
+
+  /** Calls this node owns are in memory; only others' need a Redis read. */
+  private async callExists(callId: string): Promise<boolean> {
+    return this.calls.has(callId) || Boolean(callId && (await this.store.load(callId)));
   }
 
   /** Pipe ignores call_id: its messages are about its one call, or (an Offer) a new call or a pull. */
@@ -255,7 +261,7 @@ export class CallCoordinator {
           this.registry.setMsisdnInCall(decision.call.caller.msisdn, callId, false),
           this.registry.setMsisdnInCall(decision.call.callee.msisdn, callId, false),
         ]);
-        this.logger.info(
+        this.logger.debug(
           { callId, reason: decision.call.endReason, answered: Boolean(decision.call.answeredAt) },
           'call ended',
         );

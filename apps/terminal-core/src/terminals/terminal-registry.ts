@@ -13,6 +13,9 @@ const NODE_TTL_SECONDS = 15;
  * treated as gone, together with its terminals.
  */
 export class TerminalRegistry {
+  /** Node liveness changes on the scale of seconds; one lookup per second per node is plenty. */
+  private readonly liveness = new Map<string, { alive: boolean; checkedAt: number }>();
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
@@ -94,7 +97,11 @@ export class TerminalRegistry {
   }
 
   async isNodeAlive(node: string): Promise<boolean> {
-    return (await this.redis.exists(this.key('node', node))) === 1;
+    const cached = this.liveness.get(node);
+    if (cached && Date.now() - cached.checkedAt < 1000) return cached.alive;
+    const alive = (await this.redis.exists(this.key('node', node))) === 1;
+    this.liveness.set(node, { alive, checkedAt: Date.now() });
+    return alive;
   }
 
   async removeNode(node: string): Promise<void> {
