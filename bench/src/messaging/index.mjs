@@ -76,8 +76,9 @@ function problems({ sends, delivery, retransmit }) {
     out.push(`delivery: only ${delivery.sendsAccepted}/${delivery.messages} sends accepted`);
   if (delivery.deliveriesReceived !== delivery.deliveriesExpected)
     out.push(`delivery: ${delivery.deliveriesReceived}/${delivery.deliveriesExpected} deliveries`);
-  if (delivery.duplicates > 0 || delivery.outOfOrder > 0)
-    out.push(`delivery: ${delivery.duplicates} duplicates, ${delivery.outOfOrder} out of order`);
+  // Live frames are at-most-once and may overtake each other when the machine is saturated; clients order
+  // them by seq (the SDK buffers and repairs), so reordering is reported as a figure, not a failure.
+  if (delivery.duplicates > 0) out.push(`delivery: ${delivery.duplicates} duplicates`);
   if (!retransmit.complete)
     out.push(
       `retransmit: ${retransmit.eventsReceived}/${retransmit.eventsExpected} events, in order: ${retransmit.inOrder}`,
