@@ -23,6 +23,18 @@ export class TerminalWsBridge {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
   private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) =>
     void this.upgrade(req, socket, head);
+  private readonly alive = new WeakMap<WebSocket, boolean>();
+  // Sockets that miss a ping interval are dead peers: dropping them ends their calls.
+  private readonly heartbeat = setInterval(() => {
+    for (const ws of this.wss.clients) {
+      if (this.alive.get(ws) === false) {
+        ws.terminate();
+        continue;
+      }
+      this.alive.set(ws, false);
+      ws.ping();
+    }
+  }, 20_000);
 
   constructor(
     private readonly server: Server,
@@ -31,9 +43,11 @@ export class TerminalWsBridge {
     private readonly logger: Logger,
   ) {
     server.on('upgrade', this.onUpgrade);
+    this.heartbeat.unref();
   }
 
   close(): void {
+    clearInterval(this.heartbeat);
     this.server.off('upgrade', this.onUpgrade);
     for (const client of this.wss.clients) client.close(1001, 'server shutting down');
     this.wss.close();
@@ -65,6 +79,8 @@ export class TerminalWsBridge {
     const session = await this.coordinator.register({ msisdn, mode }, (message) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(WebTerminalMessage.toJSON(message)));
     });
+    this.alive.set(ws, true);
+    ws.on('pong', () => this.alive.set(ws, true));
     ws.on('message', (data, isBinary) => {
       let message: WebTerminalMessage;
       try {

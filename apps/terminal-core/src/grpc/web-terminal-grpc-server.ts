@@ -20,7 +20,13 @@ function bearerFrom(metadata: Metadata): string | undefined {
  * and under Parley's own. Authentication happens when the stream opens, from the `authorization` metadata.
  */
 export class WebTerminalGrpcServer {
-  private readonly server = new Server({ 'grpc.max_receive_message_length': 256 * 1024 });
+  // Keepalive pings find half-open connections (a laptop lid closed): their calls end within ~30 s.
+  private readonly server = new Server({
+    'grpc.max_receive_message_length': 256 * 1024,
+    'grpc.keepalive_time_ms': 20_000,
+    'grpc.keepalive_timeout_ms': 10_000,
+    'grpc.keepalive_permit_without_calls': 1,
+  });
   private boundPort = 0;
 
   constructor(
