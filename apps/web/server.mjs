@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Parley web: a tiny dependency-free static server for the built app (dist/).
-//   GET /config.json  -> { "messagingUrl": MESSAGING_PUBLIC_URL ?? "http://localhost:3001" }
+//   GET /config.json  -> { "messagingUrl": MESSAGING_PUBLIC_URL ?? "http://localhost:3001",
+//                          "terminalUrl": TERMINAL_PUBLIC_URL ?? "ws://localhost:3002" }
 //   GET /<file>       -> the file from dist/ with its content type
 //   GET /<anything>   -> dist/index.html (SPA fallback) unless it looks like a missing asset
-// Env: WEB_PORT (default 3000), WEB_HOST (default 0.0.0.0), MESSAGING_PUBLIC_URL.
+// Env: WEB_PORT (default 3000), WEB_HOST (default 0.0.0.0), MESSAGING_PUBLIC_URL, TERMINAL_PUBLIC_URL (the
+// terminal-core WebSocket bridge browsers register with for calls).
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -13,7 +15,10 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), 'dist');
 const port = Number(process.env.WEB_PORT ?? 3000);
 const host = process.env.WEB_HOST ?? '0.0.0.0';
-const config = JSON.stringify({ messagingUrl: process.env.MESSAGING_PUBLIC_URL ?? 'http://localhost:3001' });
+const config = JSON.stringify({
+  messagingUrl: process.env.MESSAGING_PUBLIC_URL ?? 'http://localhost:3001',
+  terminalUrl: process.env.TERMINAL_PUBLIC_URL ?? 'ws://localhost:3002',
+});
 
 const types = {
   '.html': 'text/html; charset=utf-8',
@@ -151,7 +156,7 @@ server.on('error', (err) => {
 server.listen(port, host, () => {
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   process.stdout.write(
-    `parley web: http://${shown}:${port} (messaging API ${JSON.parse(config).messagingUrl})\n`,
+    `parley web: http://${shown}:${port} (messaging API ${JSON.parse(config).messagingUrl}, terminal core ${JSON.parse(config).terminalUrl})\n`,
   );
 });
 

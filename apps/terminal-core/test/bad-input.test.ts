@@ -79,6 +79,13 @@ describe('bad input gets the matching Error and disturbs no other call', () => {
     expect(callee.kinds()).toEqual([]);
   });
 
+  it('taking over a call that does not exist (an Offer with no callee) gets INVALID_CALL_ID', async () => {
+    const t = await terminal(msisdn());
+    const id = randomUUID();
+    t.send({ callId: id, message: { $case: 'offer', value: { sdp: 'pull' } } });
+    expect(await errorCode(t, id)).toBe(TerminalErrorCode.INVALID_CALL_ID);
+  });
+
   it('an Offer to something that is not a phone number gets a Bye', async () => {
     const caller = await terminal(msisdn());
     const id = randomUUID();

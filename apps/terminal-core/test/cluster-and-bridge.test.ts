@@ -11,7 +11,8 @@ const msisdn = () => world.msisdn();
 let node1: RunningTerminalCore;
 let node2: RunningTerminalCore;
 
-const grpcTerminal = (node: RunningTerminalCore, number: string): Promise<GrpcTerminal> => world.terminal(number, 'multi', node);
+const grpcTerminal = (node: RunningTerminalCore, number: string): Promise<GrpcTerminal> =>
+  world.terminal(number, 'multi', node);
 
 /** A browser-style terminal on the WebSocket bridge: canonical JSON frames. */
 class WsTerminal {
@@ -155,6 +156,20 @@ describe('WebSocket bridge for browsers', () => {
     expect(unknown.error.message).toMatch(/canonical JSON/);
     t.send({ answer: { sdp: 'x' }, callId: randomUUID() });
     expect(await t.next('error')).toMatchObject({ error: { err: 'INVALID_CALL_ID' } });
+  });
+
+  it('handles frames sent the moment the socket opens, in order', async () => {
+    const b = msisdn();
+    const desk = await grpcTerminal(node1, b);
+    const ws = new WebSocket(
+      `${node2.httpUrl.replace('http', 'ws')}/v1/terminal?access_token=${await tokens.tokenFor(msisdn())}`,
+    );
+    world.track({ close: () => ws.close() });
+    const ids = Array.from({ length: 5 }, () => randomUUID());
+    await new Promise((resolve) => ws.once('open', resolve));
+    for (const id of ids)
+      ws.send(JSON.stringify({ offer: { sdp: `early-${id}`, msisdn: { e164: b } }, callId: id }));
+    for (const id of ids) await desk.next('offer', id);
   });
 
   it('a Pipe over the bridge gets Idle on opening', async () => {

@@ -13,7 +13,10 @@ export {
 export function webTerminalServiceNamed(fullName: string): ServiceDefinition<UntypedServiceImplementation> {
   const renamed: Record<string, unknown> = {};
   for (const [method, def] of Object.entries(WebTerminalServiceService)) {
-    renamed[method] = { ...def, path: def.path.replace(`/${WebTerminalServiceNames.original}/`, `/${fullName}/`) };
+    renamed[method] = {
+      ...def,
+      path: def.path.replace(`/${WebTerminalServiceNames.original}/`, `/${fullName}/`),
+    };
   }
   return renamed as ServiceDefinition<UntypedServiceImplementation>;
 }

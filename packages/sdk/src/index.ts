@@ -13,3 +13,4 @@ export { MemoryStore } from './cache/memory-store.js';
 export { IndexedDbStore } from './cache/indexeddb-store.js';
 export { EventSequencer, type SeqGap } from './sync/event-sequencer.js';
 export type { ConnectionState, WebSocketFactory, WebSocketLike } from './realtime/realtime-connection.js';
+export * from './terminal/index.js';

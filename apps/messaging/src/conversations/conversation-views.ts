@@ -30,7 +30,13 @@ export interface ParticipantRow {
 /** What deciding a participant's rights needs: no user details. */
 export type ParticipantAccessRow = Pick<
   ParticipantRow,
-  'user_id' | 'can_write' | 'can_edit_own' | 'can_edit_all' | 'can_manage_participants' | 'is_owner' | 'last_read_seq'
+  | 'user_id'
+  | 'can_write'
+  | 'can_edit_own'
+  | 'can_edit_all'
+  | 'can_manage_participants'
+  | 'is_owner'
+  | 'last_read_seq'
 >;
 
 export function permissionsOf(row: ParticipantAccessRow): Permissions {

@@ -75,7 +75,10 @@ export class ConversationsRepository {
   }
 
   /** Every participant's rights in one query: who may act, and who must hear about it. */
-  async participantAccess(conversationId: string, exec: SqlExecutor = this.db): Promise<ParticipantAccessRow[]> {
+  async participantAccess(
+    conversationId: string,
+    exec: SqlExecutor = this.db,
+  ): Promise<ParticipantAccessRow[]> {
     const { rows } = await exec.query<ParticipantAccessRow>(
       `SELECT user_id, can_write, can_edit_own, can_edit_all, can_manage_participants, is_owner, last_read_seq
        FROM participants WHERE conversation_id = $1`,

@@ -8,9 +8,10 @@ import {
 } from '@parley/auth';
 import type { Logger } from '@parley/logger';
 import { TerminalErrorCode, WebTerminalMessage } from '@parley/protocol';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { CallCoordinator } from '../calls/call-coordinator.js';
 import { TerminalMessages as M } from '../calls/terminal-messages.js';
+import type { TerminalSession } from '../terminals/terminal-session.js';
 import { authenticateTerminal, MissingMsisdnError } from '../terminals/terminal-auth.js';
 
 export const TERMINAL_WS_PATH = '/v1/terminal';
@@ -76,34 +77,51 @@ export class TerminalWsBridge {
   }
 
   private async open(ws: WebSocket, msisdn: string, mode: 'pipe' | 'multi'): Promise<void> {
-    const session = await this.coordinator.register({ msisdn, mode }, (message) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(WebTerminalMessage.toJSON(message)));
-    });
+    // Listen before registering: frames a client sends at once are queued, not lost, and a socket that
+    // closes while registering is still unregistered.
+    const early: Array<{ data: RawData; isBinary: boolean }> = [];
+    let closedEarly = false;
+    const registered: { session?: TerminalSession } = {};
     this.alive.set(ws, true);
     ws.on('pong', () => this.alive.set(ws, true));
     ws.on('message', (data, isBinary) => {
-      let message: WebTerminalMessage;
-      try {
-        if (isBinary) throw new Error('binary frame');
-        message = WebTerminalMessage.fromJSON(JSON.parse(data.toString()));
-      } catch {
-        session.send(
-          M.error('', TerminalErrorCode.UNKNOWN, 'frames are WebTerminalMessage in canonical JSON'),
-        );
+      if (registered.session) this.receiveFrame(registered.session, data, isBinary);
+      else early.push({ data, isBinary });
+    });
+    ws.on('close', () => {
+      if (!registered.session) {
+        closedEarly = true;
         return;
       }
       void this.coordinator
-        .receive(session, message)
-        .catch((err) => this.logger.error({ err }, 'terminal message failed'));
+        .unregister(registered.session)
+        .catch((err) => this.logger.warn({ err }, 'unregister failed'));
     });
-    ws.on(
-      'close',
-      () =>
-        void this.coordinator
-          .unregister(session)
-          .catch((err) => this.logger.warn({ err }, 'unregister failed')),
-    );
     ws.on('error', () => undefined);
+    const session = await this.coordinator.register({ msisdn, mode }, (message) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(WebTerminalMessage.toJSON(message)));
+    });
+    registered.session = session;
+    if (closedEarly) {
+      await this.coordinator.unregister(session);
+      return;
+    }
+    for (const frame of early.splice(0)) this.receiveFrame(session, frame.data, frame.isBinary);
+  }
+
+  private receiveFrame(session: TerminalSession, data: RawData, isBinary: boolean): void {
+    let message: WebTerminalMessage;
+    try {
+      if (isBinary) throw new Error('binary frame');
+      message = WebTerminalMessage.fromJSON(JSON.parse(data.toString()));
+    } catch {
+      session.send(M.error('', TerminalErrorCode.UNKNOWN, 'frames are WebTerminalMessage in canonical JSON'));
+      return;
+    }
+    // One at a time per terminal, so a burst is decided in the order it was sent.
+    session.inbound = session.inbound
+      .then(() => this.coordinator.receive(session, message))
+      .catch((err) => this.logger.error({ err }, 'terminal message failed'));
   }
 }
 

@@ -101,7 +101,10 @@ export class CallCoordinator {
       const callId = await this.resolveCallId(session, message);
       const normalized = { ...message, callId };
       const known = await this.callExists(callId);
-      if (message.message?.$case === 'offer' && !known) {
+      const offer = message.message?.$case === 'offer' ? message.message.value : undefined;
+      // An Offer without a callee is a pull (or renegotiation) of an existing call.
+      if (offer && !known && !offer.msisdn?.e164) throw invalidCallId('no such call to take over');
+      if (offer && !known) {
         await this.startCall(session, normalized);
         return;
       }

@@ -69,6 +69,13 @@ export class WebTerminalGrpcServer {
   }
 
   private async open(stream: Stream, mode: 'pipe' | 'multi'): Promise<void> {
+    // Until a 'data' listener is attached the stream stays paused, so nothing sent early is lost; a
+    // stream that ends while authenticating is noticed here and unregistered once registered.
+    let endedEarly = false;
+    const markEnded = () => (endedEarly = true);
+    stream.once('cancelled', markEnded);
+    stream.once('error', markEnded);
+    stream.once('close', markEnded);
     let msisdn: string;
     try {
       ({ msisdn } = await authenticateTerminal(this.verifier, bearerFrom(stream.metadata)));
@@ -83,9 +90,13 @@ export class WebTerminalGrpcServer {
       void this.coordinator
         .unregister(session)
         .catch((err) => this.logger.warn({ err }, 'unregister failed'));
+    if (endedEarly) {
+      end();
+      return;
+    }
     stream.on('data', (message: WebTerminalMessage) => {
-      void this.coordinator
-        .receive(session, message)
+      session.inbound = session.inbound
+        .then(() => this.coordinator.receive(session, message))
         .catch((err) => this.logger.error({ err }, 'terminal message failed'));
     });
     stream.on('end', () => {

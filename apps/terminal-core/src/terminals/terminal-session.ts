@@ -7,6 +7,8 @@ export class TerminalSession {
   readonly calls = new Set<string>();
   readonly bucket: TokenBucket;
   closed = false;
+  /** The terminal's messages are handled one after another, in the order they arrived. */
+  inbound: Promise<void> = Promise.resolve();
 
   constructor(
     readonly ref: TerminalRef,

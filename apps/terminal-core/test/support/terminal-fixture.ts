@@ -25,7 +25,8 @@ export class TerminalFixture {
 
   async start(env: Record<string, string> = {}, nodeIds: string[] = ['']): Promise<void> {
     await this.tokens.start();
-    for (const id of nodeIds) this.nodes.push(await startCore(this.tokens.jwksUrl, this.prefix, id ? { ...env, NODE_ID: id } : env));
+    for (const id of nodeIds)
+      this.nodes.push(await startCore(this.tokens.jwksUrl, this.prefix, id ? { ...env, NODE_ID: id } : env));
   }
 
   /** A fresh msisdn, so tests never see each other's terminals. */

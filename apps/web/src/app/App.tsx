@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { IndexedDbStore, Messenger, type Session } from '@parley/sdk';
 import { AuthScreen } from '../auth/AuthScreen';
+import { CallsProvider } from '../calls/calls-context';
 import { ToastProvider } from '../ui/toast';
 import { loadConfig, type WebConfig } from './config';
 import { MessengerContext, type MessengerContextValue } from './messenger-context';
@@ -156,7 +157,13 @@ export function App() {
   } else {
     content = (
       <MessengerContext.Provider value={contextValue}>
-        <Shell key={contextValue.messenger.user.id} />
+        <CallsProvider
+          key={contextValue.messenger.user.id}
+          messenger={contextValue.messenger}
+          terminalUrl={config.terminalUrl}
+        >
+          <Shell />
+        </CallsProvider>
       </MessengerContext.Provider>
     );
   }

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { CallWindow } from '../calls/CallWindow';
 import { ChatView } from '../chat/ChatView';
 import { Sidebar, type SidebarDialog } from '../conversations/Sidebar';
 import { IconMessage } from '../ui/icons';
@@ -109,6 +110,7 @@ export function Shell() {
     <div className="shell" data-testid={TestIds.appShell} data-view={selectedId ? 'chat' : 'list'}>
       <Sidebar selectedId={selectedId} onSelect={(id) => navigate(id)} dialog={dialog} onDialog={setDialog} />
       <main className="main">{main}</main>
+      <CallWindow />
     </div>
   );
 }

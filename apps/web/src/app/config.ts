@@ -1,14 +1,23 @@
-/** Where the messaging API lives. Served by server.mjs as /config.json; `vite dev` has none. */
+/** Where the messaging API and the terminal core live. Served by server.mjs as /config.json; `vite dev` has none. */
 export interface WebConfig {
   messagingUrl: string;
+  /** terminal-core's WebSocket bridge (calls), e.g. ws://localhost:3002 */
+  terminalUrl: string;
 }
 
 export const DEFAULT_MESSAGING_URL = 'http://localhost:3001';
+export const DEFAULT_TERMINAL_URL = 'ws://localhost:3002';
 const CACHE_KEY = 'parley.config';
+
+function terminalUrlOf(body: { terminalUrl?: unknown }): string {
+  return typeof body.terminalUrl === 'string' && body.terminalUrl
+    ? body.terminalUrl.replace(/\/+$/, '')
+    : DEFAULT_TERMINAL_URL;
+}
 
 /**
  * Fetches /config.json. Offline (or in `vite dev`) it falls back to the last config seen, then to
- * http://localhost:3001, so a reload without network still opens the app from its cache.
+ * http://localhost:3001 and ws://localhost:3002, so a reload without network still opens the app from its cache.
  */
 export async function loadConfig(): Promise<WebConfig> {
   try {
@@ -16,7 +25,10 @@ export async function loadConfig(): Promise<WebConfig> {
     if (res.ok && (res.headers.get('content-type') ?? '').includes('json')) {
       const body = (await res.json()) as Partial<WebConfig>;
       if (typeof body.messagingUrl === 'string' && body.messagingUrl) {
-        const config = { messagingUrl: body.messagingUrl.replace(/\/+$/, '') };
+        const config = {
+          messagingUrl: body.messagingUrl.replace(/\/+$/, ''),
+          terminalUrl: terminalUrlOf(body),
+        };
         try {
           localStorage.setItem(CACHE_KEY, JSON.stringify(config));
         } catch {
@@ -30,9 +42,10 @@ export async function loadConfig(): Promise<WebConfig> {
   }
   try {
     const cached = JSON.parse(localStorage.getItem(CACHE_KEY) ?? 'null') as Partial<WebConfig> | null;
-    if (cached && typeof cached.messagingUrl === 'string') return { messagingUrl: cached.messagingUrl };
+    if (cached && typeof cached.messagingUrl === 'string')
+      return { messagingUrl: cached.messagingUrl, terminalUrl: terminalUrlOf(cached) };
   } catch {
     // Unreadable cache: ignore it.
   }
-  return { messagingUrl: DEFAULT_MESSAGING_URL };
+  return { messagingUrl: DEFAULT_MESSAGING_URL, terminalUrl: DEFAULT_TERMINAL_URL };
 }

@@ -78,6 +78,39 @@
  *
  * Notices
  *   toast                  a corner notice (e.g. "Could not remove the message: …")
+ *
+ * Auth (calls)
+ *   auth-msisdn            phone number input (sign-up only, optional; needed to make calls)
+ *
+ * Calls (the SDK Terminal on terminal-core)
+ *   calls-panel            the calls section of the sidebar
+ *   terminal-status        registration with the core: data-state "online" | "connecting" | "offline";
+ *                          data-msisdn = this user's number
+ *   calls-unavailable      shown instead of the dialer when the user has no phone number
+ *   dial-input             msisdn to call (E.164, spaces allowed)
+ *   dial-video             checkbox: call with video (default on)
+ *   dial-button            places the call
+ *   dial-contact           quick-dial a conversation participant who has a number; data-msisdn, data-username
+ *   chat-call-button       call the other person of the open direct conversation (when they have a number)
+ *   incoming-call          a ringing incoming call; data-call-id, data-from (caller msisdn)
+ *   incoming-caller        the caller's number inside incoming-call
+ *   accept-call            answer (inside incoming-call)
+ *   decline-call           decline (inside incoming-call)
+ *   in-call                the call window (dialing, ringing or active); data-call-id, data-direction
+ *   call-state             the call's state: data-state "dialing" | "ringing" | "active" | "ended";
+ *                          data-connection = the RTCPeerConnection's connectionState
+ *   call-remote            the other party's number (or "another device" for a pulled call)
+ *   local-video            <video> of this device's camera (muted)
+ *   remote-video           <video> of the other party
+ *   hangup-button          hang up / cancel
+ *   to-phone-button        move the call to the mobile phone ("Moving…" while waiting)
+ *   call-ended             after a call ends: data-reason (hangup, rejected, moved, moved_to_phone,
+ *                          answered_elsewhere, callee_offline, busy, no_answer, cancelled, connection_lost, …)
+ *   call-ended-dismiss     closes call-ended
+ *   other-device-call      a call of this number on another device or the phone; data-call-id
+ *   pull-call-button       moves that call here (inside other-device-call)
+ *
+ * Tests read the active call's RTCPeerConnection through `window.__parleyCall.peerConnection()`.
  */
 export const TestIds = {
   authScreen: 'auth-screen',
@@ -151,6 +184,32 @@ export const TestIds = {
   composerError: 'composer-error',
 
   toast: 'toast',
+
+  authMsisdn: 'auth-msisdn',
+
+  callsPanel: 'calls-panel',
+  terminalStatus: 'terminal-status',
+  callsUnavailable: 'calls-unavailable',
+  dialInput: 'dial-input',
+  dialVideo: 'dial-video',
+  dialButton: 'dial-button',
+  dialContact: 'dial-contact',
+  chatCallButton: 'chat-call-button',
+  incomingCall: 'incoming-call',
+  incomingCaller: 'incoming-caller',
+  acceptCall: 'accept-call',
+  declineCall: 'decline-call',
+  inCall: 'in-call',
+  callState: 'call-state',
+  callRemote: 'call-remote',
+  localVideo: 'local-video',
+  remoteVideo: 'remote-video',
+  hangupButton: 'hangup-button',
+  toPhoneButton: 'to-phone-button',
+  callEnded: 'call-ended',
+  callEndedDismiss: 'call-ended-dismiss',
+  otherDeviceCall: 'other-device-call',
+  pullCallButton: 'pull-call-button',
 } as const;
 
 export type TestId = (typeof TestIds)[keyof typeof TestIds];

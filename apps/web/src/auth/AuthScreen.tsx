@@ -1,5 +1,5 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
-import { Messenger, ParleyApiError, type Session } from '@parley/sdk';
+import { isE164, Messenger, normalizeMsisdn, ParleyApiError, type Session } from '@parley/sdk';
 import { describeError } from '../app/errors';
 import { TestIds } from '../app/test-ids';
 import { IconAlert, IconMessage, IconUsers, IconVideo } from '../ui/icons';
@@ -21,7 +21,10 @@ function authErrorMessage(err: unknown, mode: Mode): string {
     if (mode === 'login' && (err.code === 'invalid_grant' || err.status === 400 || err.status === 401)) {
       return 'Wrong username or password.';
     }
-    if (mode === 'signup' && err.status === 409) return 'That username is taken. Pick another one.';
+    if (mode === 'signup' && err.status === 409)
+      return /msisdn/i.test(err.message)
+        ? 'That phone number already belongs to another account.'
+        : 'That username is taken. Pick another one.';
   }
   return describeError(
     err,
@@ -34,10 +37,17 @@ export function AuthScreen({ baseUrl, notice, onAuthenticated }: AuthScreenProps
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [displayName, setDisplayName] = useState('');
+  const [msisdn, setMsisdn] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState<'form' | string>();
   const usernameRef = useRef<HTMLInputElement>(null);
-  const ids = { username: useId(), password: useId(), displayName: useId(), error: useId() };
+  const ids = {
+    username: useId(),
+    password: useId(),
+    displayName: useId(),
+    msisdn: useId(),
+    error: useId(),
+  };
 
   const run = async (who: 'form' | string, action: () => Promise<Session>, errorMode: Mode) => {
     setBusy(who);
@@ -67,6 +77,11 @@ export function AuthScreen({ baseUrl, notice, onAuthenticated }: AuthScreenProps
         setError('Choose a password of at least 8 characters.');
         return;
       }
+      const phone = normalizeMsisdn(msisdn);
+      if (phone && !isE164(phone)) {
+        setError('Enter the phone number in international format, e.g. +4790000001 (or leave it empty).');
+        return;
+      }
       void run(
         'form',
         () =>
@@ -74,6 +89,7 @@ export function AuthScreen({ baseUrl, notice, onAuthenticated }: AuthScreenProps
             username: name,
             password,
             ...(displayName.trim() ? { displayName: displayName.trim() } : {}),
+            ...(phone ? { msisdn: phone } : {}),
           }),
         'signup',
       );
@@ -177,6 +193,22 @@ export function AuthScreen({ baseUrl, notice, onAuthenticated }: AuthScreenProps
                 value={displayName}
                 onChange={(e) => setDisplayName(e.target.value)}
                 data-testid={TestIds.authDisplayName}
+              />
+            </div>
+          )}
+          {mode === 'signup' && (
+            <div className="field">
+              <label htmlFor={ids.msisdn}>Phone number (optional, for calls)</label>
+              <input
+                id={ids.msisdn}
+                name="msisdn"
+                type="tel"
+                inputMode="tel"
+                autoComplete="tel"
+                placeholder="+4790000001"
+                value={msisdn}
+                onChange={(e) => setMsisdn(e.target.value)}
+                data-testid={TestIds.authMsisdn}
               />
             </div>
           )}

@@ -9,8 +9,10 @@ import {
   messagePreview,
   senderName,
 } from '../conversations/conversation-info';
+import { useCalls } from '../calls/calls-context';
+import { useMsisdnOf } from '../calls/contacts';
 import { Avatar } from '../ui/Avatar';
-import { IconArrowLeft, IconDoor } from '../ui/icons';
+import { IconArrowLeft, IconDoor, IconPhone } from '../ui/icons';
 import { useToast } from '../ui/toast';
 import { Composer, type ComposerHandle } from './Composer';
 import { isTextOnly } from './MessageItem';
@@ -122,6 +124,8 @@ export function ChatView({ conversation, onBack }: ChatViewProps) {
 
   const other =
     conversation.type === 'direct' ? conversation.participants.find((p) => p.userId !== myId) : undefined;
+  const calls = useCalls();
+  const otherMsisdn = useMsisdnOf(messenger, calls.msisdn ? other?.username : undefined);
 
   return (
     <section
@@ -159,6 +163,20 @@ export function ChatView({ conversation, onBack }: ChatViewProps) {
             {conversationSubtitle(conversation, myId)}
           </p>
         </div>
+        {otherMsisdn && (
+          <button
+            type="button"
+            className="button button-sm button-ghost"
+            onClick={() => void calls.dial(otherMsisdn, true)}
+            disabled={calls.state !== 'online' || !!calls.current}
+            title={`Call ${title} (${otherMsisdn})`}
+            data-testid={TestIds.chatCallButton}
+            data-msisdn={otherMsisdn}
+          >
+            <IconPhone size={16} />
+            <span className="hide-narrow">Call</span>
+          </button>
+        )}
         {conversation.type !== 'direct' && (
           <button
             type="button"

@@ -3,6 +3,7 @@ import type { Conversation } from '@parley/sdk';
 import { ConnectionStatus } from '../app/ConnectionStatus';
 import { useMessengerContext, useMessengerRevision } from '../app/messenger-context';
 import { TestIds } from '../app/test-ids';
+import { CallsPanel } from '../calls/CallsPanel';
 import { Avatar } from '../ui/Avatar';
 import { IconHash, IconLogout, IconMessage, IconSearch, IconUsers } from '../ui/icons';
 import { ChannelDirectory } from './ChannelDirectory';
@@ -87,6 +88,8 @@ export function Sidebar({ selectedId, onSelect, dialog, onDialog }: SidebarProps
           <span>Channels</span>
         </button>
       </div>
+
+      <CallsPanel />
 
       <div className="sidebar-filter search-input">
         <IconSearch size={16} />

@@ -1,0 +1,420 @@
+import type { WebTerminalMessage } from '@parley/protocol';
+import { TypedEmitter } from '../events.js';
+import {
+  canTransition,
+  IllegalCallTransitionError,
+  initialCallState,
+  transitionCall,
+  type CallDirection,
+  type CallEndReason,
+  type CallEvent,
+  type CallSnapshot,
+  type CallState,
+} from './call-state.js';
+import { sdpFingerprint, sdpHasVideo } from './sdp.js';
+import { TerminalMessages as M } from './terminal-messages.js';
+
+/** What the terminal needs from the platform's WebRTC: the browser's globals by default, fakes in tests. */
+export interface TerminalRtc {
+  RTCPeerConnection: new (configuration?: RTCConfiguration) => RTCPeerConnection;
+  getUserMedia: (constraints: MediaStreamConstraints) => Promise<MediaStream>;
+  /** Builds the remote stream when tracks arrive without one; optional outside browsers. */
+  MediaStream?: new (tracks?: MediaStreamTrack[]) => MediaStream;
+}
+
+export interface CallEvents {
+  /** state or endReason changed */
+  stateChanged: (call: Call) => void;
+  /** localStream, remoteStream, the RTCPeerConnection or its connectionState changed */
+  mediaChanged: (call: Call) => void;
+}
+
+/** @internal What a Call needs from its Terminal. */
+export interface CallContext {
+  send: (message: WebTerminalMessage) => boolean;
+  rtc: () => TerminalRtc;
+  rtcConfiguration?: RTCConfiguration;
+  iceGatheringTimeoutMs: number;
+  reportError: (error: Error) => void;
+}
+
+export interface CallInit {
+  id: string;
+  direction: CallDirection;
+  /** The other party's msisdn, when known (not for a call pulled from another device). */
+  remote?: string;
+  /** For incoming calls: the Offer's SDP. */
+  offerSdp?: string;
+  video?: boolean;
+}
+
+/**
+ * One call on a terminal: its state (a pure state machine, see call-state.ts), its media and the SDP
+ * exchange with the core. Created by Terminal (call(), pullCall() or an incoming Offer), never directly.
+ */
+export class Call extends TypedEmitter<CallEvents> {
+  readonly id: string;
+  readonly direction: CallDirection;
+  /** When the call was created, answered and ended (ms since epoch). */
+  readonly createdAt = Date.now();
+  answeredAt: number | undefined;
+  endedAt: number | undefined;
+  private remoteMsisdn: string | undefined;
+  private snapshot: CallSnapshot;
+  private pc: RTCPeerConnection | undefined;
+  private local: MediaStream | undefined;
+  private remoteStreams = new WeakMap<RTCPeerConnection, MediaStream>();
+  private readonly offerSdp: string | undefined;
+  private readonly wantsVideo: boolean;
+  private answering: Promise<void> | undefined;
+  private queue: Promise<void> = Promise.resolve();
+  private toPhoneRequested = false;
+  /** Whether the core knows this call (we sent its Offer, or it offered it to us). */
+  private known: boolean;
+
+  /** @internal */
+  constructor(
+    init: CallInit,
+    private readonly context: CallContext,
+  ) {
+    super();
+    this.id = init.id;
+    this.direction = init.direction;
+    this.remoteMsisdn = init.remote;
+    this.offerSdp = init.offerSdp;
+    this.wantsVideo = init.direction === 'incoming' ? sdpHasVideo(init.offerSdp) : (init.video ?? false);
+    this.snapshot = initialCallState(init.direction);
+    this.known = init.direction === 'incoming';
+  }
+
+  get state(): CallState {
+    return this.snapshot.state;
+  }
+  get endReason(): CallEndReason | undefined {
+    return this.snapshot.endReason;
+  }
+  /** The other party's msisdn (E.164), when known. */
+  get remote(): string | undefined {
+    return this.remoteMsisdn;
+  }
+  /** For an incoming call: the caller's msisdn. */
+  get from(): string | undefined {
+    return this.direction === 'incoming' ? this.remoteMsisdn : undefined;
+  }
+  /** Whether the call carries (or offered) video. */
+  get video(): boolean {
+    return this.wantsVideo;
+  }
+  get localStream(): MediaStream | undefined {
+    return this.local;
+  }
+  get remoteStream(): MediaStream | undefined {
+    return this.pc ? this.remoteStreams.get(this.pc) : undefined;
+  }
+  /** The RTCPeerConnection carrying the media now (it is replaced when the far end moves device). */
+  get peerConnection(): RTCPeerConnection | undefined {
+    return this.pc;
+  }
+  get connectionState(): RTCPeerConnectionState | 'new' {
+    return this.pc?.connectionState ?? 'new';
+  }
+  /** Whether a move to the phone was requested and not yet confirmed. */
+  get movingToPhone(): boolean {
+    return this.toPhoneRequested && this.state !== 'ended';
+  }
+
+  /** Answers an incoming ringing call: takes the microphone (and camera for a video offer), sends the Answer. */
+  answer(): Promise<void> {
+    if (this.answering) return this.answering;
+    if (!canTransition(this.snapshot, 'localAnswered'))
+      throw new IllegalCallTransitionError(this.state, 'localAnswered', this.direction);
+    this.answering = this.serialize(() => this.doAnswer());
+    return this.answering;
+  }
+
+  /** Declines an incoming ringing call (Bye `rejected`). */
+  reject(): void {
+    if (this.direction !== 'incoming' || this.state !== 'ringing')
+      throw new IllegalCallTransitionError(this.state, 'ended', this.direction);
+    this.context.send(M.bye(this.id, 'rejected'));
+    this.end('rejected');
+  }
+
+  /** Ends the call from this side: cancels a call still dialing, declines a ringing one, hangs up otherwise. */
+  hangup(): void {
+    if (this.isOver()) return;
+    const reason: CallEndReason =
+      this.state === 'active' ? 'hangup' : this.direction === 'incoming' ? 'rejected' : 'cancelled';
+    // Cancelled before the Offer went out: the core never heard of it, so there is nobody to tell.
+    if (this.known) this.context.send(M.bye(this.id, reason));
+    this.end(reason);
+  }
+
+  /** Moves the active call to the user's mobile phone; it ends here (`moved_to_phone`) once the core confirms. */
+  toPhone(): void {
+    if (this.state !== 'active') throw new IllegalCallTransitionError(this.state, 'ended', this.direction);
+    if (this.toPhoneRequested) return;
+    this.toPhoneRequested = true;
+    if (!this.context.send(M.toPhone(this.id))) {
+      this.toPhoneRequested = false;
+      throw new Error('the terminal is not connected');
+    }
+    this.emit('mediaChanged', this);
+  }
+
+  // ---- driven by Terminal ----
+
+  /** @internal Outgoing or pulled call: takes media, sends the Offer (to `msisdn` for a new call). */
+  dial(msisdn: string | undefined): Promise<void> {
+    return this.serialize(async () => {
+      try {
+        const stream = await this.acquireMedia(this.wantsVideo);
+        if (this.isOver()) return stopStream(stream);
+        this.local = stream;
+        const pc = this.createPeer();
+        this.pc = pc;
+        this.addLocalMedia(pc, true);
+        this.emit('mediaChanged', this);
+        await pc.setLocalDescription(await pc.createOffer());
+        await waitForIceGathering(pc, this.context.iceGatheringTimeoutMs);
+        if (this.isOver()) return;
+        const sdp = pc.localDescription?.sdp ?? '';
+        if (!this.context.send(M.offer(this.id, sdp, msisdn))) this.end('connection_lost');
+        else this.known = true;
+      } catch (err) {
+        this.fail(err);
+      }
+    });
+  }
+
+  /** @internal The core forwarded Ringing. */
+  remoteRinging(): void {
+    this.apply({ type: 'remoteRinging' }, true);
+  }
+
+  /** @internal An Answer to our Offer. */
+  remoteAnswer(sdp: string): Promise<void> {
+    return this.serialize(async () => {
+      if (!canTransition(this.snapshot, 'remoteAnswered') || !this.pc) return;
+      try {
+        await this.pc.setRemoteDescription({ type: 'answer', sdp });
+        this.answeredAt = Date.now();
+        this.apply({ type: 'remoteAnswered' }, true);
+      } catch (err) {
+        this.fail(err);
+      }
+    });
+  }
+
+  /**
+   * @internal An Offer for this established call: the far end renegotiates (same endpoint: answered on
+   * the same RTCPeerConnection) or moved to another device (new DTLS fingerprint: a fresh connection
+   * answers and replaces the old one).
+   */
+  remoteOffer(sdp: string): Promise<void> {
+    return this.serialize(async () => {
+      if (this.state !== 'active' || !this.pc) return;
+      const current = this.pc.remoteDescription?.sdp;
+      const sameEndpoint = sdpFingerprint(current) === sdpFingerprint(sdp);
+      if (sameEndpoint) {
+        try {
+          const pc = this.pc;
+          await pc.setRemoteDescription({ type: 'offer', sdp });
+          await pc.setLocalDescription(await pc.createAnswer());
+          await waitForIceGathering(pc, this.context.iceGatheringTimeoutMs);
+          if (this.isOver() || this.pc !== pc) return;
+          this.context.send(M.answer(this.id, pc.localDescription?.sdp ?? ''));
+          return;
+        } catch {
+          // The offer does not fit the current connection (e.g. other m-lines): start a fresh one below.
+        }
+      }
+      try {
+        await this.replacePeer(sdp);
+      } catch (err) {
+        this.fail(err);
+      }
+    });
+  }
+
+  /** @internal Bye from the core. */
+  remoteBye(reason: string): void {
+    this.end(reason || 'hangup');
+  }
+
+  /** @internal The core says the call is now elsewhere (InCall for it): on the phone or another device. */
+  movedAway(): void {
+    this.end(this.toPhoneRequested ? 'moved_to_phone' : 'moved');
+  }
+
+  /** @internal The core refused a message about this call; a call not yet established ends. */
+  refused(code: string): void {
+    if (this.toPhoneRequested) {
+      this.toPhoneRequested = false;
+      this.emit('mediaChanged', this);
+    }
+    // An Offer the core refused left no call there: end it here without a Bye.
+    if (this.state === 'dialing') this.end(code.toLowerCase());
+  }
+
+  /** @internal Ends the call locally without telling the core (it already knows, or cannot be told). */
+  end(reason: CallEndReason): void {
+    if (this.isOver()) return;
+    this.endedAt = Date.now();
+    this.apply({ type: 'ended', reason }, false);
+    this.pc?.close();
+    stopStream(this.local);
+    this.emit('stateChanged', this);
+    this.emit('mediaChanged', this);
+  }
+
+  // ---- internals ----
+
+  /** A method, not `state === 'ended'`: TypeScript would keep a narrowing across awaits. */
+  private isOver(): boolean {
+    return this.snapshot.state === 'ended';
+  }
+  private isRinging(): boolean {
+    return this.snapshot.state === 'ringing';
+  }
+
+  private async doAnswer(): Promise<void> {
+    try {
+      const stream = await this.acquireMedia(this.wantsVideo);
+      if (this.state !== 'ringing') return stopStream(stream);
+      this.local = stream;
+      const pc = this.createPeer();
+      this.pc = pc;
+      await pc.setRemoteDescription({ type: 'offer', sdp: this.offerSdp ?? '' });
+      this.addLocalMedia(pc, false);
+      this.emit('mediaChanged', this);
+      await pc.setLocalDescription(await pc.createAnswer());
+      await waitForIceGathering(pc, this.context.iceGatheringTimeoutMs);
+      // Answered elsewhere or cancelled while the camera started: nothing to send.
+      if (!this.isRinging()) return;
+      if (!this.context.send(M.answer(this.id, pc.localDescription?.sdp ?? ''))) {
+        this.end('connection_lost');
+        return;
+      }
+      this.answeredAt = Date.now();
+      this.apply({ type: 'localAnswered' }, true);
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private async replacePeer(sdp: string): Promise<void> {
+    const pc = this.createPeer();
+    try {
+      await pc.setRemoteDescription({ type: 'offer', sdp });
+      this.addLocalMedia(pc, false);
+      await pc.setLocalDescription(await pc.createAnswer());
+      await waitForIceGathering(pc, this.context.iceGatheringTimeoutMs);
+    } catch (err) {
+      pc.close();
+      throw err;
+    }
+    if (this.isOver()) {
+      pc.close();
+      return;
+    }
+    const old = this.pc;
+    this.pc = pc;
+    old?.close();
+    this.context.send(M.answer(this.id, pc.localDescription?.sdp ?? ''));
+    this.emit('mediaChanged', this);
+  }
+
+  private createPeer(): RTCPeerConnection {
+    const rtc = this.context.rtc();
+    const pc = new rtc.RTCPeerConnection(this.context.rtcConfiguration ?? { iceServers: [] });
+    pc.addEventListener('track', (ev: RTCTrackEvent) => {
+      let stream = this.remoteStreams.get(pc);
+      const fromEvent = ev.streams?.[0];
+      if (!stream && fromEvent) stream = fromEvent;
+      else if (!stream && rtc.MediaStream) stream = new rtc.MediaStream([ev.track]);
+      else if (stream && !stream.getTracks().includes(ev.track)) stream.addTrack(ev.track);
+      if (stream) this.remoteStreams.set(pc, stream);
+      if (this.pc === pc) this.emit('mediaChanged', this);
+    });
+    pc.addEventListener('connectionstatechange', () => {
+      if (this.pc === pc) this.emit('mediaChanged', this);
+    });
+    return pc;
+  }
+
+  /** Sends our tracks; a wanted kind without a local track is still received (recvonly). */
+  private addLocalMedia(pc: RTCPeerConnection, offering: boolean): void {
+    const tracks = this.local?.getTracks() ?? [];
+    for (const track of tracks) pc.addTrack(track, this.local!);
+    if (!offering) return;
+    const kinds = new Set(tracks.map((t) => t.kind));
+    if (!kinds.has('audio')) pc.addTransceiver('audio', { direction: 'recvonly' });
+    if (this.wantsVideo && !kinds.has('video')) pc.addTransceiver('video', { direction: 'recvonly' });
+  }
+
+  /** Microphone (and camera), degrading to what the device has; none at all means receive-only. */
+  private async acquireMedia(video: boolean): Promise<MediaStream | undefined> {
+    const rtc = this.context.rtc();
+    const attempts: MediaStreamConstraints[] = video
+      ? [{ audio: true, video: true }, { audio: true }, { video: true }]
+      : [{ audio: true }];
+    for (const constraints of attempts) {
+      try {
+        return await rtc.getUserMedia(constraints);
+      } catch {
+        // No such device or permission refused: try with less.
+      }
+    }
+    return undefined;
+  }
+
+  private apply(event: CallEvent, notify: boolean): void {
+    if (!canTransition(this.snapshot, event)) return; // stale news about a call that moved on
+    this.snapshot = transitionCall(this.snapshot, event);
+    if (notify) this.emit('stateChanged', this);
+  }
+
+  private fail(err: unknown): void {
+    if (this.isOver()) return;
+    this.context.reportError(err instanceof Error ? err : new Error(String(err)));
+    if (this.known) this.context.send(M.bye(this.id, 'media_error'));
+    this.end('media_error');
+  }
+
+  /** SDP work happens one step at a time per call (an Answer must not overtake our own Offer). */
+  private serialize(task: () => Promise<void>): Promise<void> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function stopStream(stream: MediaStream | undefined): void {
+  for (const track of stream?.getTracks() ?? []) track.stop();
+}
+
+/**
+ * Non-trickle ICE: waits until the description carries every candidate (gathering complete), or the
+ * timeout, whichever is first; what was gathered by then is sent.
+ */
+export function waitForIceGathering(pc: RTCPeerConnection, timeoutMs: number): Promise<void> {
+  if (pc.iceGatheringState === 'complete') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      pc.removeEventListener('icegatheringstatechange', onState);
+      pc.removeEventListener('icecandidate', onCandidate);
+      resolve();
+    };
+    const onState = () => {
+      if (pc.iceGatheringState === 'complete') done();
+    };
+    const onCandidate = (ev: RTCPeerConnectionIceEvent) => {
+      if (!ev.candidate) done();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    pc.addEventListener('icegatheringstatechange', onState);
+    pc.addEventListener('icecandidate', onCandidate);
+  });
+}
