@@ -7,10 +7,9 @@ import {
   type TokenVerifier,
 } from '@parley/auth';
 import type { Logger } from '@parley/logger';
-import { TerminalErrorCode, WebTerminalMessage } from '@parley/protocol';
+import { TerminalErrorCode, TerminalMessages as M, WebTerminalMessage } from '@parley/protocol';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { CallCoordinator } from '../calls/call-coordinator.js';
-import { TerminalMessages as M } from '../calls/terminal-messages.js';
 import type { TerminalSession } from '../terminals/terminal-session.js';
 import { authenticateTerminal, MissingMsisdnError } from '../terminals/terminal-auth.js';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TerminalErrorCode, WebTerminalMessage } from '@parley/protocol';
+import { isE164, TerminalErrorCode, TerminalMessages as M, WebTerminalMessage } from '@parley/protocol';
 import type { Logger } from '@parley/logger';
 import type { NodeBus, NodeMessage } from '../cluster/node-bus.js';
 import type { PhoneNetwork } from '../phone/phone-network.js';
@@ -8,9 +8,8 @@ import { TerminalSession } from '../terminals/terminal-session.js';
 import { CallEngine, type Decision, type Effect } from './call-engine.js';
 import type { CallRecord, TerminalRef } from './call-record.js';
 import type { CallStore } from './call-store.js';
-import { checkInbound, isE164, isUuid, sdpTooLarge } from './inbound-check.js';
+import { checkInbound, isUuid, sdpTooLarge } from './inbound-check.js';
 import { TerminalProtocolError, invalidCallId, notInCall, tryAgain } from './terminal-error.js';
-import { TerminalMessages as M } from './terminal-messages.js';
 
 export interface CoordinatorOptions {
   nodeId: string;

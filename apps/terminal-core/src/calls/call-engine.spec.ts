@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { TerminalErrorCode, type WebTerminalMessage } from '@parley/protocol';
+import { TerminalErrorCode, TerminalMessages as M, type WebTerminalMessage } from '@parley/protocol';
 import { CallEngine, type Effect } from './call-engine.js';
 import type { CallRecord, TerminalRef } from './call-record.js';
 import { IllegalCallTransitionError, assertTransition } from './call-state.js';
 import { TerminalProtocolError } from './terminal-error.js';
-import { TerminalMessages as M } from './terminal-messages.js';
 
 const A: TerminalRef = { id: 'a1', msisdn: '+4790000001', mode: 'multi' };
 const B1: TerminalRef = { id: 'b1', msisdn: '+4790000002', mode: 'multi' };

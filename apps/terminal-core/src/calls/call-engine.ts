@@ -1,4 +1,4 @@
-import type { WebTerminalMessage } from '@parley/protocol';
+import { TerminalMessages as M, type WebTerminalMessage } from '@parley/protocol';
 import { assertTransition } from './call-state.js';
 import {
   legTerminal,
@@ -10,7 +10,6 @@ import {
   type TerminalRef,
 } from './call-record.js';
 import { invalidCallId, notInCall, tryAgain, unknownMessage } from './terminal-error.js';
-import { TerminalMessages as M } from './terminal-messages.js';
 
 /** What the core must do after a decision; the coordinator carries these out (locally or via Redis). */
 export type Effect =

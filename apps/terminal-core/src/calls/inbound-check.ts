@@ -2,14 +2,9 @@ import { MAX_SDP_BYTES, type WebTerminalMessage } from '@parley/protocol';
 import { invalidCallId, unknownMessage } from './terminal-error.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const E164 = /^\+[1-9][0-9]{6,14}$/;
 
 export function isUuid(s: string): boolean {
   return UUID.test(s);
-}
-
-export function isE164(s: string): boolean {
-  return E164.test(s);
 }
 
 /** Kinds a terminal may send; the others only ever flow from the core. */

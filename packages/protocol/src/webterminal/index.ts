@@ -22,3 +22,4 @@ export const WebTerminalServiceNames = {
 
 /** Largest SDP the core relays; bigger offers are refused. */
 export const MAX_SDP_BYTES = 64 * 1024;
+export { TerminalMessages, isE164 } from './builders.js';
