@@ -173,14 +173,7 @@ describe('observing status, transfers and the phone', () => {
   });
 
   it('moves a call to the mobile phone: InCall, then Idle when it ends', async () => {
-    const [a, b] = [msisdn(), msisdn()];
-    const caller = await terminal(a);
-    const callee = await terminal(b);
-    const id = randomUUID();
-    caller.offer(id, b);
-    await callee.next('offer', id);
-    callee.answer(id);
-    await caller.next('answer', id);
+    const { caller, callee, id, b } = await world.activeCall();
     callee.toPhone(id);
     expect(await callee.next('inCall', id)).toMatchObject({ message: { value: { msisdn: { e164: b } } } });
     caller.bye(id);
@@ -188,14 +181,7 @@ describe('observing status, transfers and the phone', () => {
   });
 
   it('relays a renegotiation Offer mid-call and the Answer back', async () => {
-    const [a, b] = [msisdn(), msisdn()];
-    const caller = await terminal(a);
-    const callee = await terminal(b);
-    const id = randomUUID();
-    caller.offer(id, b);
-    await callee.next('offer', id);
-    callee.answer(id);
-    await caller.next('answer', id);
+    const { caller, callee, id, b } = await world.activeCall();
     callee.offer(id, '', 'renegotiated-sdp');
     expect((await caller.next('offer', id)).message).toMatchObject({
       value: { sdp: 'renegotiated-sdp', msisdn: { e164: b } },
@@ -207,14 +193,7 @@ describe('observing status, transfers and the phone', () => {
   });
 
   it('ends the calls of a stream that drops, with a Bye to the other party', async () => {
-    const [a, b] = [msisdn(), msisdn()];
-    const caller = await terminal(a);
-    const callee = await terminal(b);
-    const id = randomUUID();
-    caller.offer(id, b);
-    await callee.next('offer', id);
-    callee.answer(id);
-    await caller.next('answer', id);
+    const { caller, callee, id } = await world.activeCall();
     const started = Date.now();
     callee.cancel();
     expect((await caller.next('bye', id, 3000)).message).toMatchObject({

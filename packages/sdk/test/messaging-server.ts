@@ -12,7 +12,7 @@ const mainJs = fileURLToPath(new URL('../../../apps/messaging/dist/main.js', imp
 const databaseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
@@ -24,6 +24,15 @@ async function freePort(): Promise<number> {
 }
 
 /** The real messaging service in a child process, on its own schema and Redis prefix. */
+/** Stops a service started by a test and waits until it has exited. */
+export async function stopChild(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null) return;
+  await new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
 export class MessagingServer {
   private child: ChildProcess | undefined;
   readonly schema = `t_sdk_${randomBytes(4).toString('hex')}`;
@@ -62,13 +71,7 @@ export class MessagingServer {
   }
 
   async stop(): Promise<void> {
-    const child = this.child;
-    if (child && child.exitCode === null) {
-      await new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      });
-    }
+    await stopChild(this.child);
     const db = await openDatabase({ url: databaseUrl, schema: this.schema });
     await dropSchema(db);
     await db.close();

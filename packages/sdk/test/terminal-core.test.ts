@@ -4,27 +4,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Messenger, Terminal, type Call, type OtherDeviceCall } from '../src/index.js';
 import { nodeWebSocket } from '../src/node.js';
-import { MessagingServer } from './messaging-server.js';
+import { freePort, MessagingServer, stopChild } from './messaging-server.js';
 import { FakePeerConnection, rtc, until } from './terminal-fakes.js';
 
 const coreJs = fileURLToPath(new URL('../../../apps/terminal-core/dist/main.js', import.meta.url));
 const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 class TerminalCore {
   private child: ChildProcess | undefined;
@@ -63,13 +51,7 @@ class TerminalCore {
     }
   }
   async stop(): Promise<void> {
-    const child = this.child;
-    if (child && child.exitCode === null) {
-      await new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      });
-    }
+    await stopChild(this.child);
   }
 }
 
