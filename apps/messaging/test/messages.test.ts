@@ -140,6 +140,27 @@ describe('sending', () => {
     expect(voip.body.issues[0].path).toBe('body.parts.0.body');
   });
 
+  it('refuses empty and whitespace-only text, on send and on edit, and stores nothing', async () => {
+    const id = await group(ben);
+    for (const body of ['', '   ', '\n\t ', '\u00a0\u2003']) {
+      const res = await svc.api.post(`/v1/conversations/${id}/messages`, ann.token, text(body));
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.issues[0]).toMatchObject({
+        path: 'body.parts.0.body',
+        message: 'a text part must not be empty or only whitespace',
+      });
+    }
+    const sent = await svc.api.post(`/v1/conversations/${id}/messages`, ann.token, text('  padded  '));
+    expect(sent.status).toBe(201);
+    expect(sent.body.parts[0].body).toBe('  padded  ');
+    const blanked = await svc.api.patch(`/v1/conversations/${id}/messages/${sent.body.id}`, ann.token, {
+      parts: [{ mimeType: 'text/plain', body: ' ' }],
+    });
+    expect(blanked.status).toBe(400);
+    const conv = await svc.api.get(`/v1/conversations/${id}`, ann.token);
+    expect(conv.body.lastSeq).toBe(2);
+  });
+
   it('refuses a message without parts and a missing clientMessageId', async () => {
     const id = await group(ben);
     const res = await svc.api.post(`/v1/conversations/${id}/messages`, ann.token, { parts: [] });

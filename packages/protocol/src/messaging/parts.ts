@@ -9,6 +9,10 @@ export const MimeType = z
     'must be a MIME type like text/plain',
   );
 
+function isTextMime(mimeType: string): boolean {
+  return /^text\//i.test(mimeType);
+}
+
 /**
  * One ordered part of a message. Inline parts carry `body` (text, JSON as text, or base64 for binary with
  * `encoding: 'base64'`); file parts carry a `url` instead.
@@ -24,6 +28,11 @@ export const MessagePartInput = z
   })
   .refine((p) => (p.body === undefined) !== (p.url === undefined), {
     message: 'a part has either body or url',
+    path: ['body'],
+  })
+  // An empty or blank text part would render as an empty bubble: there is nothing to send.
+  .refine((p) => !isTextMime(p.mimeType) || p.body === undefined || p.body.trim() !== '', {
+    message: 'a text part must not be empty or only whitespace',
     path: ['body'],
   });
 export type MessagePartInput = z.infer<typeof MessagePartInput>;
