@@ -7,6 +7,7 @@ export {
 } from './model/conversation.js';
 export { Message, type CachedMessage } from './model/message.js';
 export { ParleyApiError } from './http/api-error.js';
+export type { OutgoingMessage, OutgoingStatus, SendFailure, SendPolicy } from './outbox/send-queue.js';
 export type { Session } from './http/session.js';
 export type { CacheStore } from './cache/cache-store.js';
 export { MemoryStore } from './cache/memory-store.js';

@@ -18,6 +18,8 @@ export interface MessengerEvents {
   conversationRead: (e: Ev<'conversation.read'>) => void;
   /** Any conversation event, after the specific one. */
   event: (e: { conversation: Conversation; event: ConversationEvent }) => void;
+  /** A conversation's outgoing (not yet confirmed) messages changed: queued, attempted, failed or sent. */
+  outgoingChanged: (e: { conversationId: string }) => void;
   /** The list, a conversation's state or its loaded messages changed: re-render. */
   conversationsChanged: () => void;
   /** The device was away too long: this conversation restarted from the latest page. */

@@ -28,6 +28,8 @@ import {
   type WebSocketFactory,
 } from './realtime/realtime-connection.js';
 import { EventSequencer } from './sync/event-sequencer.js';
+import { Outbox } from './outbox/outbox.js';
+import type { OutgoingMessage, SendPolicy } from './outbox/send-queue.js';
 
 export interface MessengerOptions {
   /** Base URL of the messaging service, e.g. http://localhost:3001 */
@@ -39,8 +41,11 @@ export interface MessengerOptions {
   /** Defaults to the global WebSocket (browsers); in Node pass one built on the `ws` package. */
   createWebSocket?: WebSocketFactory;
   fetch?: FetchLike;
-  /** Retries of a send that failed for network reasons, with the same clientMessageId. */
-  sendRetries?: number;
+  /**
+   * How the outbox retries a send that failed for network reasons (always with the same clientMessageId):
+   * by default every 0.25–5 s, marking it failed after 60 s without success.
+   */
+  sendPolicy?: Partial<SendPolicy>;
 }
 
 interface Entry {
@@ -50,6 +55,9 @@ interface Entry {
 }
 
 const TYPING_THROTTLE_MS = 2500;
+/** While the API does not answer, ask it this often (ms, doubling up to the maximum) whether it is back. */
+const PROBE_MIN_MS = 1000;
+const PROBE_MAX_MS = 10_000;
 
 /**
  * The client's view of Parley messaging: conversations, their messages and every change to them, kept
@@ -70,6 +78,11 @@ export class Messenger extends TypedEmitter<MessengerEvents> implements Conversa
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private firstSync: { promise: Promise<void>; resolve: () => void };
   private closed = false;
+  private readonly outbox: Outbox;
+  private apiReachable = true;
+  private probeTimer: ReturnType<typeof setTimeout> | undefined;
+  private probeDelayMs = PROBE_MIN_MS;
+  private reportedState: ConnectionState = 'closed';
 
   private constructor(private readonly options: MessengerOptions) {
     super();
@@ -83,6 +96,27 @@ export class Messenger extends TypedEmitter<MessengerEvents> implements Conversa
         this.connection.stop();
         this.emit('sessionExpired', err);
       },
+      onReachability: (reachable) => this.setApiReachable(reachable),
+    });
+    this.outbox = new Outbox({
+      send: (m) =>
+        this.api.post<MessageData>(`/v1/conversations/${m.conversationId}/messages`, {
+          clientMessageId: m.clientMessageId,
+          parts: m.parts,
+        }),
+      onSent: (data) => {
+        const entry = this.entries.get(data.conversationId);
+        if (!entry) return;
+        entry.conversation.upsertMessage(data);
+        this.changed(data.conversationId);
+      },
+      onChanged: (conversationId) => {
+        this.emit('outgoingChanged', { conversationId });
+        this.emit('conversationsChanged');
+      },
+      persist: options.store ? (messages) => options.store!.saveOutbox(messages) : undefined,
+      onPersistError: (err) => this.emit('error', err),
+      policy: options.sendPolicy,
     });
     let resolve!: () => void;
     this.firstSync = { promise: new Promise<void>((r) => (resolve = r)), resolve };
@@ -100,7 +134,10 @@ export class Messenger extends TypedEmitter<MessengerEvents> implements Conversa
       accessTokenExpiresAt: () => this.api.session.tokens.expires_at,
       refreshToken: () => this.api.refreshSession(),
       onFrame: (frame) => this.receiveFrame(frame),
-      onStateChange: (state) => this.emit('stateChanged', state),
+      onStateChange: (state) => {
+        if (state === 'online') this.outbox.connectionRestored();
+        this.reportState();
+      },
     });
   }
 
@@ -121,8 +158,27 @@ export class Messenger extends TypedEmitter<MessengerEvents> implements Conversa
   get session(): Session {
     return this.api.session;
   }
+  /**
+   * 'online' only while the live socket is up and the REST API answers: a send that cannot reach the server
+   * turns it 'offline' until the API answers again.
+   */
   get state(): ConnectionState {
-    return this.connection.currentState;
+    const state = this.connection.currentState;
+    return state === 'online' && !this.apiReachable ? 'offline' : state;
+  }
+
+  /** Every message waiting in the outbox, across conversations, oldest first. */
+  outgoingMessages(conversation?: Conversation): readonly OutgoingMessage[] {
+    if (conversation) return this.outbox.messages(conversation.id);
+    return [...this.entries.keys()].flatMap((id) => this.outbox.messages(id));
+  }
+
+  retrySend(clientMessageId: string): boolean {
+    return this.outbox.retry(clientMessageId);
+  }
+
+  discardSend(clientMessageId: string): boolean {
+    return this.outbox.discard(clientMessageId);
   }
 
   /** Swaps in a newer session for the same user (another tab refreshed the tokens) and reconnects. */
@@ -208,8 +264,9 @@ export class Messenger extends TypedEmitter<MessengerEvents> implements Conversa
   /** Stops the socket and writes the cache. */
   async close(): Promise<void> {
     this.closed = true;
+    if (this.probeTimer) clearTimeout(this.probeTimer);
     this.connection.stop();
-    await this.flushCache();
+    await Promise.all([this.outbox.close(), this.flushCache()]);
   }
 
   // ---- ConversationBackend: what Conversation methods call ----
@@ -229,22 +286,8 @@ export class Messenger extends TypedEmitter<MessengerEvents> implements Conversa
         'payload_too_large',
       );
     }
-    const retries = this.options.sendRetries ?? 3;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const data = await this.api.post<MessageData>(`/v1/conversations/${conversation.id}/messages`, {
-          clientMessageId,
-          parts,
-        });
-        const message = conversation.upsertMessage(data);
-        this.changed(conversation.id);
-        return message;
-      } catch (err) {
-        // Same clientMessageId on every attempt: the server returns the first result, never a duplicate.
-        if (!(err instanceof ParleyApiError) || !err.retryable || attempt >= retries) throw err;
-        await sleep(300 * 2 ** attempt);
-      }
-    }
+    const data = await this.outbox.add(conversation.id, parts, clientMessageId);
+    return conversation.message(data.id) ?? conversation.upsertMessage(data);
   }
 
   async editMessage(conversation: Conversation, messageId: string, parts: MessagePartInput[]): Promise<void> {
@@ -514,6 +557,7 @@ export class Messenger extends TypedEmitter<MessengerEvents> implements Conversa
         break;
       case 'message.sent': {
         const message = c.upsertMessage(event.payload.message);
+        if (message.senderId === this.userId) this.outbox.confirm(event.payload.message);
         if (message.senderId !== this.userId && message.seq > c.lastReadSeq) c.unreadCount += 1;
         this.emit('messageSent', { conversation: c, event, message });
         break;
@@ -568,10 +612,46 @@ export class Messenger extends TypedEmitter<MessengerEvents> implements Conversa
     try {
       for (const cached of await this.options.store.loadConversations())
         this.createConversationFromCache(cached);
+      // Sends that were queued when the app last stopped go out again, with their own ids.
+      this.outbox.restore(await this.options.store.loadOutbox());
     } catch (err) {
       this.emit('error', err as Error);
     }
     if (this.entries.size > 0) this.emit('conversationsChanged');
+  }
+
+  // ---- reachability ----
+
+  private setApiReachable(reachable: boolean): void {
+    if (reachable) {
+      this.probeDelayMs = PROBE_MIN_MS;
+      if (this.probeTimer) clearTimeout(this.probeTimer);
+      this.probeTimer = undefined;
+    }
+    if (reachable === this.apiReachable) return;
+    this.apiReachable = reachable;
+    if (reachable) this.outbox.connectionRestored();
+    else this.scheduleProbe();
+    this.reportState();
+  }
+
+  /** Asks the API, with growing pauses, whether it answers again: nothing else might call it meanwhile. */
+  private scheduleProbe(): void {
+    if (this.closed || this.probeTimer) return;
+    this.probeTimer = setTimeout(() => {
+      this.probeTimer = undefined;
+      this.probeDelayMs = Math.min(PROBE_MAX_MS, this.probeDelayMs * 2);
+      void this.api.probe().then((answered) => {
+        if (!answered) this.scheduleProbe();
+      });
+    }, this.probeDelayMs);
+  }
+
+  private reportState(): void {
+    const state = this.state;
+    if (state === this.reportedState) return;
+    this.reportedState = state;
+    this.emit('stateChanged', state);
   }
 
   private changed(id: string): void {
@@ -606,8 +686,4 @@ function activityOf(c: Conversation): string {
 
 function utf8Bytes(s: string): number {
   return new TextEncoder().encode(s).byteLength;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

@@ -1,9 +1,12 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { CachedConversation } from '../model/conversation.js';
+import type { OutgoingMessage } from '../outbox/send-queue.js';
 import type { CacheStore } from './cache-store.js';
 
 interface ParleyCacheSchema extends DBSchema {
   conversations: { key: string; value: CachedConversation };
+  /** One record, key 'queue': the whole outbox, written in one put so it is never half saved. */
+  outbox: { key: string; value: OutgoingMessage[] };
 }
 
 /** Browser cache in IndexedDB, one database per name (use one per user). */
@@ -17,9 +20,10 @@ export class IndexedDbStore implements CacheStore {
 
   private open(): Promise<IDBPDatabase<ParleyCacheSchema>> {
     if (this.factory) (globalThis as { indexedDB?: IDBFactory }).indexedDB ??= this.factory;
-    this.db ??= openDB<ParleyCacheSchema>(this.name, 1, {
-      upgrade(db) {
-        db.createObjectStore('conversations', { keyPath: 'conversation.id' });
+    this.db ??= openDB<ParleyCacheSchema>(this.name, 2, {
+      upgrade(db, oldVersion) {
+        if (oldVersion < 1) db.createObjectStore('conversations', { keyPath: 'conversation.id' });
+        if (oldVersion < 2) db.createObjectStore('outbox');
       },
     });
     return this.db;
@@ -38,7 +42,16 @@ export class IndexedDbStore implements CacheStore {
     await (await this.open()).delete('conversations', id);
   }
 
+  async loadOutbox(): Promise<OutgoingMessage[]> {
+    return (await (await this.open()).get('outbox', 'queue')) ?? [];
+  }
+
+  async saveOutbox(messages: OutgoingMessage[]): Promise<void> {
+    await (await this.open()).put('outbox', messages, 'queue');
+  }
+
   async clear(): Promise<void> {
-    await (await this.open()).clear('conversations');
+    const db = await this.open();
+    await Promise.all([db.clear('conversations'), db.clear('outbox')]);
   }
 }

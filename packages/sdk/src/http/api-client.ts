@@ -11,6 +11,8 @@ export interface ApiClientOptions {
   onSessionChange?: (session: Session) => void;
   /** The server refused the refresh token: only a new log-in helps. */
   onSessionExpired?: (error: ParleyApiError) => void;
+  /** Every call tells whether the server answered at all (any status) or could not be reached. */
+  onReachability?: (reachable: boolean) => void;
 }
 
 /**
@@ -67,16 +69,10 @@ export class ApiClient {
     this.refreshing ??= (async () => {
       try {
         const refreshToken = this.options.session.tokens.refresh_token;
-        const tokens = await requestJson<TokenResponse>(
-          this.fetchImpl,
-          `${this.baseUrl}/oauth/token`,
-          'POST',
-          undefined,
-          {
-            grant_type: 'refresh_token',
-            refresh_token: refreshToken,
-          },
-        ).catch((err: unknown) => {
+        const tokens = await this.call<TokenResponse>('POST', '/oauth/token', undefined, {
+          grant_type: 'refresh_token',
+          refresh_token: refreshToken,
+        }).catch((err: unknown) => {
           // A refused refresh token (used, expired, revoked) will never work again, unless another tab
           // renewed first and handed us its newer session while this request ran.
           const replaced = this.options.session.tokens.refresh_token !== refreshToken;
@@ -94,8 +90,29 @@ export class ApiClient {
     return this.refreshing;
   }
 
+  /** Asks the server for any answer (a health check): true when it answered, whatever the status. */
+  async probe(path = '/health'): Promise<boolean> {
+    try {
+      await this.call('GET', path, undefined);
+      return true;
+    } catch (err) {
+      return !(err instanceof ParleyApiError && err.status === 0);
+    }
+  }
+
   private send<T>(method: string, path: string, body?: unknown): Promise<T> {
-    return requestJson<T>(this.fetchImpl, `${this.baseUrl}${path}`, method, this.accessToken, body);
+    return this.call<T>(method, path, this.accessToken, body);
+  }
+
+  private async call<T>(method: string, path: string, token: string | undefined, body?: unknown): Promise<T> {
+    try {
+      const result = await requestJson<T>(this.fetchImpl, `${this.baseUrl}${path}`, method, token, body);
+      this.options.onReachability?.(true);
+      return result;
+    } catch (err) {
+      this.options.onReachability?.(!(err instanceof ParleyApiError && err.status === 0));
+      throw err;
+    }
   }
 }
 

@@ -7,6 +7,7 @@ import type {
   Participant,
   RetransmitResponse,
 } from '@parley/protocol';
+import type { OutgoingMessage } from '../outbox/send-queue.js';
 import { Message, type CachedMessage } from './message.js';
 
 /** What a Conversation needs from its Messenger to act on the server. */
@@ -19,6 +20,9 @@ export interface ConversationBackend {
   ): Promise<Message>;
   editMessage(conversation: Conversation, messageId: string, parts: MessagePartInput[]): Promise<void>;
   removeMessage(conversation: Conversation, messageId: string): Promise<void>;
+  outgoingMessages(conversation: Conversation): readonly OutgoingMessage[];
+  retrySend(clientMessageId: string): boolean;
+  discardSend(clientMessageId: string): boolean;
   markAsRead(conversation: Conversation, seq: number): Promise<void>;
   typing(conversation: Conversation, active: boolean): void;
   loadOlder(conversation: Conversation, limit: number): Promise<number>;
@@ -57,6 +61,8 @@ export function newClientMessageId(): string {
 
 export class Conversation {
   private readonly byId = new Map<string, Message>();
+  /** This user's messages by their clientMessageId: a resent message is recognised when it arrives. */
+  private readonly ownByClientId = new Map<string, Message>();
   private ordered: Message[] | undefined;
   /** Whether older messages than the loaded ones exist on the server. */
   hasOlder = true;
@@ -113,6 +119,27 @@ export class Conversation {
     return this.byId.get(id);
   }
 
+  /**
+   * Messages this user sent that the server has not confirmed yet, oldest first: show them after the loaded
+   * messages, as pending ('pending' | 'sending') or, once the outbox gave up, as failed with a retry action.
+   */
+  outgoingMessages(): readonly OutgoingMessage[] {
+    return this.backend.outgoingMessages(this).filter((m) => !this.ownByClientId.has(m.clientMessageId));
+  }
+  /** Sends a failed message again, with its own clientMessageId. */
+  retrySend(clientMessageId: string): boolean {
+    return this.backend.retrySend(clientMessageId);
+  }
+  /** Drops a failed (or not yet attempted) message from the outbox. */
+  discardSend(clientMessageId: string): boolean {
+    return this.backend.discardSend(clientMessageId);
+  }
+
+  /**
+   * Queues a message in the outbox and resolves once the server stored it. It shows at once in
+   * `outgoingMessages()`; it goes out after this conversation's earlier sends, is retried with the same
+   * clientMessageId through disconnects, and rejects only when the outbox gives up on it.
+   */
   sendMessage(
     content: string | MessagePartInput[],
     options: { clientMessageId?: string } = {},
@@ -182,6 +209,7 @@ export class Conversation {
     }
     const message = new Message(data);
     this.byId.set(data.id, message);
+    if (data.senderId === this.backend.userId) this.ownByClientId.set(data.clientMessageId, message);
     this.ordered = undefined;
     return message;
   }
@@ -203,6 +231,7 @@ export class Conversation {
   /** @internal Drops loaded messages (after a reset the local copy is not continuous any more). */
   clearMessages(): void {
     this.byId.clear();
+    this.ownByClientId.clear();
     this.ordered = undefined;
     this.hasOlder = true;
   }
