@@ -145,3 +145,34 @@ test('signing up in the UI and logging in as a demo user', async ({ page }) => {
   await page.getByTestId('auth-submit').click();
   await expect(page.getByTestId('auth-error')).toBeVisible();
 });
+
+test('names and messages with bidi controls cannot reorder the text around them', async ({ browser }) => {
+  const [ann, ben] = await Promise.all([createUser('Ann'), createUser('Ben\u202Eliam')]);
+  const conv = await api<{ id: string }>(ann, 'POST', '/v1/conversations', {
+    type: 'direct',
+    participants: [ben.id],
+    distinct: true,
+  });
+  await api(ben, 'POST', `/v1/conversations/${conv.id}/messages`, {
+    clientMessageId: 'bidi-1',
+    parts: [{ mimeType: 'text/plain', body: '\u202Egnp.exe' }],
+  });
+  const { context, page } = await openDevice(browser, ann);
+  await openConversation(page, conv.id);
+  await expect(page.getByTestId('message-text').last()).toHaveText('\u202Egnp.exe');
+  const bidiOf = (testId: string) =>
+    page
+      .getByTestId(testId)
+      .first()
+      .evaluate((el) => getComputedStyle(el).unicodeBidi);
+  expect(await bidiOf('message-text')).toBe('plaintext');
+  for (const id of ['chat-title', 'conversation-title', 'conversation-preview'])
+    expect(await bidiOf(id), id).toBe('isolate');
+  // Inside a longer sentence the name is wrapped in FSI … PDI, the text form of <bdi>.
+  const benPage = await openDevice(browser, ben);
+  await openConversation(benPage.page, conv.id);
+  await benPage.page.getByTestId('composer-input').pressSequentially('hi', { delay: 20 });
+  await expect(page.getByTestId('typing-indicator')).toHaveText('\u2068Ben\u202Eliam\u2069 is typing…');
+  await context.close();
+  await benPage.context.close();
+});

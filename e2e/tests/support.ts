@@ -13,7 +13,7 @@ export interface E2eUser {
 
 /** Creates a user through the public API (what another person's client would do). */
 export async function createUser(name: string): Promise<E2eUser> {
-  const username = `${name.toLowerCase()}${randomBytes(3).toString('hex')}`;
+  const username = `${name.toLowerCase().replace(/[^a-z0-9]/g, '')}${randomBytes(3).toString('hex')}`;
   const res = await fetch(`${messagingUrl}/v1/auth/signup`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -71,10 +71,14 @@
  *   edit-input             inline editor (Enter saves, Escape cancels)
  *   edit-error             error while saving an edit
  *   read-marker            "Seen" under the last own message another participant has read
+ *   outgoing-message       an own message not yet stored by the server; data-client-message-id,
+ *                          data-status "pending" | "sending" | "failed"
+ *   retry-send             "Retry" on a failed outgoing message
+ *   discard-send           "Delete" on a failed outgoing message
  *   typing-indicator       "Bob is typing…"
  *   composer-input         message textarea (Enter sends, Shift+Enter newline)
  *   send-button            send
- *   composer-error         error after a failed send (e.g. "Message is too long (… KB, limit 64 KB)")
+ *   composer-error         a message the composer refused (e.g. "Message is too long (… KB, limit 64 KB)")
  *
  * Notices
  *   toast                  a corner notice (e.g. "Could not remove the message: …")
@@ -178,6 +182,9 @@ export const TestIds = {
   editInput: 'edit-input',
   editError: 'edit-error',
   readMarker: 'read-marker',
+  outgoingMessage: 'outgoing-message',
+  retrySend: 'retry-send',
+  discardSend: 'discard-send',
   typingIndicator: 'typing-indicator',
   composerInput: 'composer-input',
   sendButton: 'send-button',

@@ -13,6 +13,7 @@ import { useCalls } from '../calls/calls-context';
 import { useMsisdnOf } from '../calls/contacts';
 import { Avatar } from '../ui/Avatar';
 import { IconArrowLeft, IconDoor, IconPhone } from '../ui/icons';
+import { isolate } from '../ui/format';
 import { useToast } from '../ui/toast';
 import { Composer, type ComposerHandle } from './Composer';
 import { isTextOnly } from './MessageItem';
@@ -70,7 +71,9 @@ export function ChatView({ conversation, onBack }: ChatViewProps) {
     () =>
       messenger.on('messageSent', ({ conversation: c, message }) => {
         if (c.id === conversation.id && message.senderId !== myId) {
-          setAnnouncement(`${senderName(conversation, message.senderId)}: ${messagePreview(message)}`);
+          setAnnouncement(
+            `${isolate(senderName(conversation, message.senderId))}: ${messagePreview(message)}`,
+          );
         }
       }),
     [messenger, conversation, myId],
@@ -114,7 +117,7 @@ export function ChatView({ conversation, onBack }: ChatViewProps) {
     setLeaving(true);
     try {
       await messenger.leaveConversation(conversation.id);
-      toast(`You left ${title}.`, 'info');
+      toast(`You left ${isolate(title)}.`, 'info');
       onBack();
     } catch (err) {
       toast(`Could not leave: ${describeError(err)}`);

@@ -3,7 +3,7 @@ import type { Conversation } from '@parley/sdk';
 import { TestIds } from '../app/test-ids';
 import { formatKb, utf8Bytes } from '../ui/format';
 import { IconAlert, IconSend } from '../ui/icons';
-import { MAX_TEXT_BYTES, checkTextSize, describeSendError } from './message-size';
+import { MAX_TEXT_BYTES, checkTextSize } from './message-size';
 
 /** Drafts survive switching conversations (not reloads). */
 const drafts = new Map<string, string>();
@@ -28,7 +28,6 @@ interface ComposerProps {
 export function Composer({ conversation, title, onEditLast, onSent, handleRef }: ComposerProps) {
   const [text, setText] = useState(() => drafts.get(conversation.id) ?? '');
   const [error, setError] = useState<string>();
-  const [sending, setSending] = useState(false);
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const typingSentAt = useRef(0);
   const idleTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -72,30 +71,28 @@ export function Composer({ conversation, title, onEditLast, onSent, handleRef }:
     idleTimer.current = setTimeout(stopTyping, TYPING_IDLE_MS);
   };
 
-  const send = async () => {
-    if (sending) return;
-    const body = text;
+  /**
+   * Every Enter is one message: the text goes into the SDK outbox (shown at once as pending, sent in order,
+   * retried through disconnects) and the composer is empty for the next one. The text is read from the
+   * textarea itself, which is ahead of React state when keys come fast.
+   */
+  const send = () => {
+    const body = inputRef.current?.value ?? text;
     if (!body.trim()) return;
     const tooLong = checkTextSize(body);
     if (tooLong) {
       setError(tooLong);
       return;
     }
-    setSending(true);
     setError(undefined);
     stopTyping();
-    // Clear at once so the next message can be typed; put the text back if the send fails.
+    if (inputRef.current) inputRef.current.value = '';
     setText('');
-    try {
-      await conversation.sendMessage(body);
-      onSent();
-    } catch (err) {
-      setText((current) => (current ? `${body}\n${current}` : body));
-      setError(describeSendError(err, body));
-    } finally {
-      setSending(false);
-      inputRef.current?.focus();
-    }
+    drafts.delete(conversation.id);
+    // A failure shows on the message itself, with Retry; nothing to do here.
+    conversation.sendMessage(body).catch(() => undefined);
+    onSent();
+    inputRef.current?.focus();
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -108,7 +105,7 @@ export function Composer({ conversation, title, onEditLast, onSent, handleRef }:
       !e.nativeEvent.isComposing
     ) {
       e.preventDefault();
-      void send();
+      send();
     } else if (e.key === 'ArrowUp' && text === '' && !e.shiftKey && !e.altKey) {
       if (onEditLast()) e.preventDefault();
     } else if (e.key === 'Escape' && error) {
@@ -131,7 +128,7 @@ export function Composer({ conversation, title, onEditLast, onSent, handleRef }:
         className={`composer${error ? ' has-error' : ''}`}
         onSubmit={(e) => {
           e.preventDefault();
-          void send();
+          send();
         }}
       >
         <textarea
@@ -161,7 +158,7 @@ export function Composer({ conversation, title, onEditLast, onSent, handleRef }:
         <button
           type="submit"
           className="send-button"
-          disabled={!text.trim() || sending}
+          disabled={!text.trim()}
           aria-label="Send message"
           title="Send (Enter)"
           data-testid={TestIds.sendButton}

@@ -3,6 +3,7 @@ import {
   useEffect,
   useImperativeHandle,
   useLayoutEffect,
+  useMemo,
   useRef,
   useState,
   type Ref,
@@ -14,6 +15,7 @@ import { TestIds } from '../app/test-ids';
 import { readersOf, othersReadSeq, senderName } from '../conversations/conversation-info';
 import { formatDay, sameDay } from '../ui/format';
 import { MessageItem } from './MessageItem';
+import { OutgoingItem } from './OutgoingItem';
 
 /** Older messages fetched per page when the reader reaches the top. */
 export const OLDER_PAGE_SIZE = 50;
@@ -50,6 +52,8 @@ interface MessageListProps {
 export function MessageList(props: MessageListProps) {
   const { conversation, myId, revision, editingId } = props;
   const messages = conversation.messages();
+  // Sent but not yet stored: rendered after the stored messages, in send order.
+  const outgoing = useMemo(() => conversation.outgoingMessages(), [conversation, revision]);
   const scrollRef = useRef<HTMLDivElement>(null);
   const [loadingOlder, setLoadingOlder] = useState(false);
   const [olderError, setOlderError] = useState<string>();
@@ -57,9 +61,13 @@ export function MessageList(props: MessageListProps) {
   const exhaustedRef = useRef(false);
   const [settled, setSettled] = useState(false);
 
-  const getItemKey = useCallback((index: number) => messages[index]?.id ?? index, [messages]);
+  const getItemKey = useCallback(
+    (index: number) =>
+      messages[index]?.id ?? `out:${outgoing[index - messages.length]?.clientMessageId ?? index}`,
+    [messages, outgoing],
+  );
   const virtualizer = useVirtualizer({
-    count: messages.length,
+    count: messages.length + outgoing.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => 64,
     getItemKey,
@@ -143,6 +151,9 @@ export function MessageList(props: MessageListProps) {
     }
   }
 
+  const retrySend = useCallback((id: string) => conversation.retrySend(id), [conversation]);
+  const discardSend = useCallback((id: string) => conversation.discardSend(id), [conversation]);
+
   const items = virtualizer.getVirtualItems();
   const distanceFromEnd = virtualizer.getDistanceFromEnd();
   const byUsername = new Map(conversation.participants.map((p) => [p.userId, p.username]));
@@ -187,7 +198,28 @@ export function MessageList(props: MessageListProps) {
           </div>
           {items.map((item) => {
             const message = messages[item.index];
-            if (!message) return null;
+            if (!message) {
+              const pending = outgoing[item.index - messages.length];
+              if (!pending) return null;
+              const before = messages[messages.length - 1];
+              return (
+                <div
+                  key={item.key}
+                  data-index={item.index}
+                  ref={virtualizer.measureElement}
+                  className="virtual-row"
+                  style={{ transform: `translateY(${item.start}px)` }}
+                >
+                  <OutgoingItem
+                    message={pending}
+                    version={`${pending.status}|${pending.attempts}`}
+                    grouped={item.index > messages.length || (before?.senderId === myId && !before.removedAt)}
+                    onRetry={retrySend}
+                    onDiscard={discardSend}
+                  />
+                </div>
+              );
+            }
             const previous = item.index > 0 ? messages[item.index - 1] : undefined;
             const newDay = !previous || !sameDay(previous.createdAt, message.createdAt);
             const grouped =
@@ -223,7 +255,7 @@ export function MessageList(props: MessageListProps) {
             );
           })}
         </div>
-        {messages.length === 0 && !loadingOlder && (
+        {messages.length === 0 && outgoing.length === 0 && !loadingOlder && (
           <div className="message-list-empty" data-testid={TestIds.messageListEmpty}>
             {conversation.hasOlder && !exhaustedRef.current && !olderError ? (
               <p className="muted">Loading messages…</p>

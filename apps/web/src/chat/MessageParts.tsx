@@ -159,7 +159,7 @@ export function MessageParts({ parts }: { parts: readonly MessagePart[] }) {
         let node: ReactNode;
         if (type.startsWith('text/plain') && part.body !== undefined && part.encoding !== 'base64') {
           node = (
-            <p className="message-text" data-testid={TestIds.messageText}>
+            <p className="message-text" dir="auto" data-testid={TestIds.messageText}>
               <Linkified text={part.body} />
             </p>
           );

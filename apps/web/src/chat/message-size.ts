@@ -1,4 +1,4 @@
-import { ParleyApiError } from '@parley/sdk';
+import { ParleyApiError, type SendFailure } from '@parley/sdk';
 import { MessagingLimits } from '@parley/protocol';
 import { describeError } from '../app/errors';
 import { formatKb, utf8Bytes } from '../ui/format';
@@ -30,4 +30,12 @@ export function describeSendError(err: unknown, text: string): string {
     if (err.status === 403) return "Not sent: you can't write in this conversation.";
   }
   return `Not sent: ${describeError(err)}`;
+}
+
+/** Why the outbox gave up on a message, in a few words under it. */
+export function describeSendFailure(failure: SendFailure | undefined): string {
+  if (!failure || failure.status === 0) return "Couldn't reach the server.";
+  if (failure.status === 403) return "You can't write in this conversation.";
+  if (failure.status === 413) return 'Too large for the server.';
+  return failure.message;
 }

@@ -1,6 +1,6 @@
 import type { Conversation, Message } from '@parley/sdk';
 import type { MessagePart, VoipLinkBody } from '@parley/protocol';
-import { joinNames } from '../ui/format';
+import { isolate, joinNames } from '../ui/format';
 
 /** Title as the user sees it: direct chats are named after the other person. */
 export function conversationTitle(conversation: Conversation, myId: string): string {
@@ -15,7 +15,7 @@ export function conversationTitle(conversation: Conversation, myId: string): str
     .map((p) => firstName(p.displayName || p.username));
   if (others.length === 0) return 'Just you';
   if (others.length <= 3) return joinNames(others);
-  return `${others.slice(0, 2).join(', ')} and ${others.length - 2} others`;
+  return `${others.slice(0, 2).map(isolate).join(', ')} and ${others.length - 2} others`;
 }
 
 export function conversationSubtitle(conversation: Conversation, myId: string): string {
@@ -58,7 +58,7 @@ export function parseVoipLink(part: MessagePart): Partial<VoipLinkBody> | undefi
 export function messagePreview(message: Message): string {
   if (message.removedAt) return 'Message removed';
   const text = message.text.replace(/\s+/g, ' ').trim();
-  if (text) return text;
+  if (text) return isolate(text);
   const part = message.parts[0];
   if (!part) return 'Empty message';
   const type = part.mimeType.toLowerCase();
@@ -66,8 +66,8 @@ export function messagePreview(message: Message): string {
     const body = parseVoipLink(part);
     return body?.media === 'audio' ? 'Voice call' : 'Video call';
   }
-  if (type.startsWith('image/')) return part.name ? `Photo · ${part.name}` : 'Photo';
-  return part.name ? `Attachment · ${part.name}` : `Attachment (${part.mimeType})`;
+  if (type.startsWith('image/')) return part.name ? `Photo · ${isolate(part.name)}` : 'Photo';
+  return part.name ? `Attachment · ${isolate(part.name)}` : `Attachment (${part.mimeType})`;
 }
 
 /** Last activity, for sorting and the list's time stamp. */
@@ -87,5 +87,5 @@ export function othersReadSeq(conversation: Conversation, myId: string): number 
 export function readersOf(conversation: Conversation, myId: string, seq: number): string[] {
   return conversation.participants
     .filter((p) => p.userId !== myId && p.lastReadSeq >= seq)
-    .map((p) => firstName(p.displayName || p.username));
+    .map((p) => isolate(firstName(p.displayName || p.username)));
 }

@@ -69,6 +69,19 @@ export function utf8Bytes(text: string): number {
 
 /** Names joined for humans: "Bob", "Bob and Carol", "Bob, Carol and Dave". */
 export function joinNames(names: string[]): string {
-  if (names.length <= 1) return names[0] ?? '';
-  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  const isolated = names.map(isolate);
+  if (isolated.length <= 1) return isolated[0] ?? '';
+  return `${isolated.slice(0, -1).join(', ')} and ${isolated[isolated.length - 1]}`;
+}
+
+/** Right-to-left letters and the bidi controls (LRE…RLO, LRI…PDI, LRM/RLM). */
+const BIDI_SENSITIVE = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+/**
+ * User text placed inside a longer string ("Bob is typing…", "Seen by Ann, Bob") is wrapped in FIRST STRONG
+ * ISOLATE … POP DIRECTIONAL ISOLATE, the text form of <bdi>: an RLO in a name cannot reorder what follows it.
+ * Plain left-to-right text is returned unchanged.
+ */
+export function isolate(text: string): string {
+  return BIDI_SENSITIVE.test(text) ? `\u2068${text}\u2069` : text;
 }

@@ -169,8 +169,9 @@ export class SendQueue {
     return this.queue.find((m) => m.clientMessageId === clientMessageId);
   }
 
+  /** Copies: what the app holds never changes under it. */
   forConversation(conversationId: string): OutgoingMessage[] {
-    return this.queue.filter((m) => m.conversationId === conversationId);
+    return this.queue.filter((m) => m.conversationId === conversationId).map((m) => structuredClone(m));
   }
 
   conversationIds(): string[] {
