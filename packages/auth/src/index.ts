@@ -16,7 +16,7 @@ export { FAST_TEST_SCRYPT_PARAMS, hashSecret, verifySecret, type ScryptParams } 
 export { generateOpaqueToken, sha256Base64Url } from './opaque-tokens.js';
 export { extractBearerToken, type BearerTokenSource } from './bearer.js';
 
-export { TOKEN_VERIFIER } from './nest/tokens.js';
+export { TOKEN_VERIFIER, IS_PUBLIC_KEY, REQUIRED_SCOPES_KEY } from './nest/tokens.js';
 export { AuthModule } from './nest/auth.module.js';
 export { JwtAuthGuard } from './nest/jwt-auth.guard.js';
 export { WsAuthGuard } from './nest/ws-auth.guard.js';
