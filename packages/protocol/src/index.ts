@@ -1,3 +1,4 @@
 export * from './common.js';
+export * from './input-rules.js';
 export * from './messaging/index.js';
 export * from './webterminal/index.js';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { findInputIssue, InputLimits, isStorableText } from '../input-rules.js';
 import {
   ClientFrame,
   ConversationEvent,
@@ -100,5 +101,30 @@ describe('messaging wire schemas', () => {
       },
     });
     expect(event.type).toBe('message.sent');
+  });
+});
+
+describe('input rules', () => {
+  it('refuses NUL and lone surrogates anywhere, keys included, and names the path', () => {
+    expect(findInputIssue({ a: 'fine 😀 ok' }, 'body')).toBeUndefined();
+    expect(findInputIssue({ a: ['x', 'nul\u0000'] }, 'body')).toEqual({
+      path: 'body.a.1',
+      message: 'must not contain the NUL character (U+0000)',
+    });
+    expect(findInputIssue({ b: 'half \ud83d' }, 'body')?.path).toBe('body.b');
+    expect(findInputIssue({ 'k\udc00': 1 }, 'body')?.message).toMatch(/^field name must be well-formed/);
+    expect(isStorableText('😀')).toBe(true);
+    expect(isStorableText('\ude00\ud83d')).toBe(false);
+  });
+
+  it('bounds depth and size without recursion', () => {
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(findInputIssue(deep, 'body')?.message).toBe(`nests deeper than ${InputLimits.maxJsonDepth} levels`);
+    let ok: unknown = 1;
+    for (let i = 0; i < InputLimits.maxJsonDepth; i++) ok = { x: ok };
+    expect(findInputIssue(ok, 'body')).toBeUndefined();
+    const wide = Array.from({ length: InputLimits.maxJsonNodes + 1 }, () => 0);
+    expect(findInputIssue(wide, 'body')?.message).toMatch(/more than/);
   });
 });

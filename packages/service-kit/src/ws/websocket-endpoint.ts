@@ -1,0 +1,184 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from '@parley/logger';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { describeFailure, failureToHttp, WsCloseCodes, type Failure } from '../errors/failure.js';
+
+/** One accepted socket, with sends bounded by what the peer has read. */
+export class ManagedSocket {
+  /** Set by the heartbeat: false after a ping until the peer's pong arrives. */
+  alive = true;
+
+  constructor(
+    readonly ws: WebSocket,
+    private readonly maxBufferedBytes: number,
+  ) {}
+
+  get isOpen(): boolean {
+    return this.ws.readyState === this.ws.OPEN;
+  }
+
+  /**
+   * Sends a text frame. A peer that stopped reading (its unsent data passed the limit) is disconnected
+   * rather than buffered without end; clients repair what they missed by seq when they reconnect.
+   */
+  send(data: string): boolean {
+    if (!this.isOpen) return false;
+    if (this.ws.bufferedAmount > this.maxBufferedBytes) {
+      this.close(WsCloseCodes.slowConsumer, 'send buffer full: reconnect and catch up');
+      return false;
+    }
+    this.ws.send(data);
+    return true;
+  }
+
+  close(code: number, reason: string): void {
+    if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING)
+      this.ws.close(code, reason);
+  }
+}
+
+export interface WebSocketEndpointOptions<S> {
+  path: string;
+  logger: Logger;
+  maxPayloadBytes: number;
+  /** Unsent bytes allowed per socket before it is closed as a slow consumer (default 4 MiB). */
+  maxBufferedBytes?: number;
+  /** Ping interval; a socket that has not answered the previous ping is terminated (default 30 s). */
+  heartbeatMs?: number;
+  /** Decides who connects, before the upgrade: throw an auth or domain error to refuse with its status. */
+  authenticate: (req: IncomingMessage, url: URL) => Promise<S>;
+  /** A socket was accepted for `session`. */
+  onOpen: (socket: ManagedSocket, session: S, req: IncomingMessage) => void | Promise<void>;
+}
+
+const endpointsByServer = new WeakMap<Server, Map<string, WebSocketEndpoint<unknown>>>();
+
+/**
+ * A WebSocket path on a service's HTTP server: authenticated at the upgrade (a refused client gets a
+ * plain HTTP status and an ErrorBody, never a socket), kept honest with pings, bounded per socket, and
+ * closed with 1001 when the service stops. Several endpoints share one server; unknown paths get 404.
+ */
+export class WebSocketEndpoint<S> {
+  private readonly wss: WebSocketServer;
+  private readonly sockets = new Set<ManagedSocket>();
+  private readonly heartbeat: ReturnType<typeof setInterval>;
+  private accepting = true;
+
+  constructor(
+    private readonly server: Server,
+    private readonly options: WebSocketEndpointOptions<S>,
+  ) {
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
+    let endpoints = endpointsByServer.get(server);
+    if (!endpoints) {
+      const byPath = new Map<string, WebSocketEndpoint<unknown>>();
+      endpoints = byPath;
+      endpointsByServer.set(server, byPath);
+      server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        const url = new URL(req.url ?? '/', 'http://localhost');
+        const endpoint = byPath.get(url.pathname);
+        if (!endpoint) {
+          rejectUpgrade(socket, {
+            kind: 'not_found',
+            code: 'no_route',
+            message: 'no WebSocket at this path',
+          });
+          return;
+        }
+        void endpoint.upgrade(req, socket, head, url);
+      });
+    }
+    endpoints.set(options.path, this as WebSocketEndpoint<unknown>);
+    this.heartbeat = setInterval(() => this.checkHeartbeats(), options.heartbeatMs ?? 30_000);
+    this.heartbeat.unref();
+  }
+
+  get connections(): number {
+    return this.sockets.size;
+  }
+
+  /**
+   * Stops accepting, closes every socket with 1001 so clients reconnect elsewhere, and waits for them to
+   * close (terminating those that do not within `graceMs`).
+   */
+  async close(graceMs = 2000): Promise<void> {
+    this.accepting = false;
+    clearInterval(this.heartbeat);
+    endpointsByServer.get(this.server)?.delete(this.options.path);
+    const closing = [...this.sockets].map(
+      (s) =>
+        new Promise<void>((resolve) => {
+          if (s.ws.readyState === s.ws.CLOSED) return resolve();
+          s.ws.once('close', () => resolve());
+          s.close(WsCloseCodes.goingAway, 'server shutting down');
+        }),
+    );
+    const grace = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
+    await Promise.race([Promise.all(closing), grace]);
+    for (const s of this.sockets) s.ws.terminate();
+    this.wss.close();
+  }
+
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): Promise<void> {
+    socket.on('error', () => undefined);
+    if (!this.accepting) {
+      rejectUpgrade(socket, { kind: 'unavailable', code: 'closing', message: 'server shutting down' });
+      return;
+    }
+    let session: S;
+    try {
+      session = await this.options.authenticate(req, url);
+    } catch (err) {
+      const failure = describeFailure(err);
+      if (failure.kind === 'internal') {
+        // Not a bad credential: the check itself failed (e.g. the JWKS did not answer).
+        this.options.logger.warn({ err, path: this.options.path }, 'cannot authenticate WebSocket upgrade');
+        rejectUpgrade(socket, {
+          kind: 'unavailable',
+          code: 'unavailable',
+          message: 'cannot verify credentials right now',
+        });
+      } else rejectUpgrade(socket, failure);
+      return;
+    }
+    if (!this.accepting || socket.destroyed) {
+      socket.destroy();
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const managed = new ManagedSocket(ws, this.options.maxBufferedBytes ?? 4 * 1024 * 1024);
+      this.sockets.add(managed);
+      ws.on('pong', () => (managed.alive = true));
+      ws.on('close', () => this.sockets.delete(managed));
+      ws.on('error', (err) => this.options.logger.debug({ err, path: this.options.path }, 'socket error'));
+      void Promise.resolve(this.options.onOpen(managed, session, req)).catch((err: unknown) => {
+        this.options.logger.error({ err, path: this.options.path }, 'WebSocket open failed');
+        managed.close(WsCloseCodes.internal, 'internal error');
+      });
+    });
+  }
+
+  private checkHeartbeats(): void {
+    for (const s of this.sockets) {
+      if (!s.alive) {
+        s.ws.terminate();
+        continue;
+      }
+      s.alive = false;
+      s.ws.ping();
+    }
+  }
+}
+
+/** Answers a refused upgrade with a plain HTTP response in the ErrorBody format. */
+export function rejectUpgrade(socket: Duplex, failure: Failure): void {
+  const http = failureToHttp(failure);
+  const body = JSON.stringify(http.body);
+  const headers = Object.entries(http.headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
+  socket.end(
+    `HTTP/1.1 ${http.status} ${http.body.error}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${headers}Connection: close\r\n\r\n${body}`,
+  );
+}
