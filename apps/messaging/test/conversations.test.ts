@@ -1,15 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMessagingUnderTest, type MessagingUnderTest } from './support/messaging-under-test.js';
-import { uniqueUsername, type TestUser } from './support/api-client.js';
+import type { TestUser } from './support/api-client.js';
 
 let svc: MessagingUnderTest;
 let ann: TestUser, ben: TestUser, cat: TestUser, dan: TestUser;
 
 beforeAll(async () => {
   svc = await startMessagingUnderTest('conversations');
-  [ann, ben, cat, dan] = await Promise.all(
-    ['ann', 'ben', 'cat', 'dan'].map((n) => svc.api.signUp(uniqueUsername(n))),
-  );
+  [ann, ben, cat, dan] = await Promise.all([
+    svc.api.newUser('ann'),
+    svc.api.newUser('ben'),
+    svc.api.newUser('cat'),
+    svc.api.newUser('dan'),
+  ]);
 });
 afterAll(async () => svc?.stop());
 

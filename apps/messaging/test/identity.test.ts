@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenIssuer } from '@parley/auth';
+import { eventually } from '@parley/testing';
 import { startMessagingUnderTest, type MessagingUnderTest } from './support/messaging-under-test.js';
 import { uniqueUsername } from './support/api-client.js';
 
@@ -41,7 +42,7 @@ describe('sign-up, login and tokens', () => {
   });
 
   it('logs in with the password grant and refuses a wrong password without saying which part was wrong', async () => {
-    const user = await svc.api.signUp(uniqueUsername('pat'));
+    const user = await svc.api.newUser('pat');
     const ok = await svc.api.post('/oauth/token', undefined, {
       grant_type: 'password',
       username: user.username,
@@ -107,7 +108,7 @@ describe('sign-up, login and tokens', () => {
   });
 
   it('rotates refresh tokens: each works exactly once', async () => {
-    const user = await svc.api.signUp(uniqueUsername('ref'));
+    const user = await svc.api.newUser('ref');
     const first = await svc.api.post('/oauth/token', undefined, {
       grant_type: 'refresh_token',
       refresh_token: user.refreshToken,
@@ -156,7 +157,7 @@ describe('tokens that must be refused', () => {
       audience: 'parley',
       accessTokenTtlSeconds: 60,
     });
-    const user = await svc.api.signUp(uniqueUsername('vic'));
+    const user = await svc.api.newUser('vic');
     const forged = await forger.issueAccessToken({
       subject: user.id,
       kind: 'user',
@@ -168,15 +169,17 @@ describe('tokens that must be refused', () => {
   });
 
   it('refuses an expired token', async () => {
-    const user = await svc.api.signUp(uniqueUsername('exp'));
+    const user = await svc.api.newUser('exp');
     const short = await svc.running.infra.issuer.issueAccessToken({
       subject: user.id,
       kind: 'user',
       scopes: ['messages.read'],
       ttlSeconds: 1,
     });
-    await new Promise((r) => setTimeout(r, 2100));
-    const res = await svc.api.get('/v1/me', short.accessToken);
+    const res = await eventually(async () => {
+      const me = await svc.api.get('/v1/me', short.accessToken);
+      return me.status === 200 ? undefined : me;
+    }, 'the one-second token to be refused');
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('expired_token');
   });
@@ -187,7 +190,7 @@ describe('tokens that must be refused', () => {
   });
 
   it('answers a token without the needed scope with 403', async () => {
-    const user = await svc.api.signUp(uniqueUsername('scp'));
+    const user = await svc.api.newUser('scp');
     const readOnly = await svc.api.post('/oauth/token', undefined, {
       grant_type: 'password',
       username: user.username,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MessagingLimits } from '@parley/protocol';
 import { startMessagingUnderTest, type MessagingUnderTest } from './support/messaging-under-test.js';
-import { uniqueUsername, type TestUser } from './support/api-client.js';
+import type { TestUser } from './support/api-client.js';
 
 let svc: MessagingUnderTest;
 let ann: TestUser, ben: TestUser, cat: TestUser;
@@ -21,7 +21,11 @@ async function group(...others: TestUser[]): Promise<string> {
 
 beforeAll(async () => {
   svc = await startMessagingUnderTest('messages');
-  [ann, ben, cat] = await Promise.all(['ann', 'ben', 'cat'].map((n) => svc.api.signUp(uniqueUsername(n))));
+  [ann, ben, cat] = await Promise.all([
+    svc.api.newUser('ann'),
+    svc.api.newUser('ben'),
+    svc.api.newUser('cat'),
+  ]);
 });
 afterAll(async () => svc?.stop());
 
@@ -75,9 +79,7 @@ describe('sending', () => {
   });
 
   it('keeps seq gap-free and unique with 50 parallel senders', async () => {
-    const users = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => svc.api.signUp(uniqueUsername(`p${i}`))),
-    );
+    const users = await Promise.all(Array.from({ length: 10 }, (_, i) => svc.api.newUser(`p${i}`)));
     const conv = await svc.api.post('/v1/conversations', ann.token, {
       type: 'group',
       participants: users.map((u) => u.id),

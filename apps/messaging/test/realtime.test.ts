@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CloseCodes } from '@parley/protocol';
+import { eventually } from '@parley/testing';
 import { startMessagingUnderTest, type MessagingUnderTest } from './support/messaging-under-test.js';
-import { uniqueUsername, type TestUser } from './support/api-client.js';
+import type { TestUser } from './support/api-client.js';
 import { TestDevice } from './support/device.js';
 
 let svc: MessagingUnderTest;
@@ -22,7 +23,11 @@ const text = (body: string) => ({
 
 beforeAll(async () => {
   svc = await startMessagingUnderTest('realtime');
-  [ann, ben, cat] = await Promise.all(['ann', 'ben', 'cat'].map((n) => svc.api.signUp(uniqueUsername(n))));
+  [ann, ben, cat] = await Promise.all([
+    svc.api.newUser('ann'),
+    svc.api.newUser('ben'),
+    svc.api.newUser('cat'),
+  ]);
 });
 afterAll(async () => {
   devices.forEach((d) => d.close());
@@ -78,8 +83,13 @@ describe('device WebSocket', () => {
           .map((e) => e.seq),
       ).toEqual([1, 2]);
     }
-    // Not a participant: sees nothing of it.
-    await new Promise((r) => setTimeout(r, 200));
+    // Not a participant: sees nothing of it. A conversation with cat created afterwards travels the same
+    // channel to cat's device, so once it is there anything of the group would have been too.
+    const marker = await svc.api.post('/v1/conversations', ann.token, {
+      type: 'direct',
+      participants: [cat.id],
+    });
+    await catPhone.waitForEvent((e) => e.conversationId === marker.body.id);
     expect(catPhone.events().some((e) => e.conversationId === conv.body.id)).toBe(false);
   });
 
@@ -97,7 +107,11 @@ describe('device WebSocket', () => {
         f.event.conversationId === conv.body.id,
     );
     await svc.api.post(`/v1/conversations/${conv.body.id}/messages`, ann.token, text('after removal'));
-    await new Promise((r) => setTimeout(r, 200));
+    const marker = await svc.api.post('/v1/conversations', ann.token, {
+      type: 'direct',
+      participants: [ben.id],
+    });
+    await benDevice.waitForEvent((e) => e.conversationId === marker.body.id);
     expect(
       benDevice.events().some((e) => e.conversationId === conv.body.id && e.type === 'message.sent'),
     ).toBe(false);
@@ -115,8 +129,10 @@ describe('device WebSocket', () => {
     expect(typing).toEqual({ type: 'typing', conversationId: conv.body.id, userId: ann.id, active: true });
     const after = await svc.api.get(`/v1/conversations/${conv.body.id}`, ann.token);
     expect(after.body.lastSeq).toBe(1);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(annDevice.frames.some((f) => f.type === 'typing')).toBe(false);
+    // Ben typing back reaches ann's device on the channel her own signal would have used.
+    benDevice.send({ type: 'typing', conversationId: conv.body.id, active: true });
+    await annDevice.waitFor((f) => f.type === 'typing' && f.userId === ben.id);
+    expect(annDevice.frames.some((f) => f.type === 'typing' && f.userId === ann.id)).toBe(false);
   });
 
   it('answers pings and reports invalid frames without closing the socket', async () => {
@@ -149,10 +165,11 @@ describe('device WebSocket', () => {
       subject: ann.id,
       kind: 'user',
       scopes: ['messages.read'],
-      ttlSeconds: 2,
+      // Long enough to connect on a loaded machine: the upgrade itself refuses an expired token.
+      ttlSeconds: 3,
     });
     const d = await connect(ann, short.accessToken);
-    expect(await d.waitForClose(5000)).toBe(CloseCodes.tokenExpired);
+    expect(await d.waitForClose(15_000)).toBe(CloseCodes.tokenExpired);
   });
 
   it('keeps the socket open when the device sends a fresh token in time', async () => {
@@ -160,12 +177,17 @@ describe('device WebSocket', () => {
       subject: ann.id,
       kind: 'user',
       scopes: ['messages.read'],
-      ttlSeconds: 2,
+      ttlSeconds: 3,
     });
     const d = await connect(ann, short.accessToken);
     d.send({ type: 'authenticate', accessToken: ann.token });
-    await d.waitFor((f) => f.type === 'authenticated');
-    await new Promise((r) => setTimeout(r, 2500));
+    expect(await d.waitFor((f) => f.type === 'authenticated')).toMatchObject({
+      tokenExpiresAt: expect.any(Number),
+    });
+    // Past the first token's expiry, the socket still answers.
+    await eventually(() => Date.now() > short.expiresAt * 1000, 'the first token to expire');
+    d.send({ type: 'ping', ref: 'after-expiry' });
+    await d.waitFor((f) => f.type === 'pong' && f.ref === 'after-expiry');
     expect(d.closeCode).toBeUndefined();
   });
 

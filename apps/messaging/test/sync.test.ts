@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MessagingLimits } from '@parley/protocol';
 import { startMessagingUnderTest, type MessagingUnderTest } from './support/messaging-under-test.js';
-import { uniqueUsername, type TestUser } from './support/api-client.js';
+import type { TestUser } from './support/api-client.js';
 
 let svc: MessagingUnderTest;
 let ann: TestUser, ben: TestUser, eve: TestUser;
@@ -13,7 +13,11 @@ const text = (body: string) => ({
 
 beforeAll(async () => {
   svc = await startMessagingUnderTest('sync');
-  [ann, ben, eve] = await Promise.all(['ann', 'ben', 'eve'].map((n) => svc.api.signUp(uniqueUsername(n))));
+  [ann, ben, eve] = await Promise.all([
+    svc.api.newUser('ann'),
+    svc.api.newUser('ben'),
+    svc.api.newUser('eve'),
+  ]);
 });
 afterAll(async () => svc?.stop());
 

@@ -1,26 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, uniqueUsername, type TestUser } from './support/api-client.js';
+import { allocateTestNamespace, type ServiceProcess } from '@parley/testing';
+import type { ApiClient, TestUser } from './support/api-client.js';
 import { TestDevice } from './support/device.js';
-import { cleanNamespace } from './support/messaging-under-test.js';
-import { freePort, stopProcess, waitForOutput } from './support/processes.js';
-import { messagingEnv, uniqueNamespace } from './support/test-env.js';
+import { startMessagingProcess } from './support/messaging-under-test.js';
 
-const mainJs = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-const ns = uniqueNamespace('twoproc');
-const children: ChildProcess[] = [];
+const ns = allocateTestNamespace('twoproc');
+const services: ServiceProcess[] = [];
 const devices: TestDevice[] = [];
 
 async function startProcess(): Promise<ApiClient> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [mainJs], {
-    env: { ...process.env, ...messagingEnv(ns, { PORT: String(port), LOG_LEVEL: 'info' }) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  await waitForOutput(child, /messaging listening/);
-  return new ApiClient(`http://127.0.0.1:${port}`);
+  const { api, service } = await startMessagingProcess(ns);
+  services.push(service);
+  return api;
 }
 
 // Two processes can share PostgreSQL, not an embedded PGlite directory: the PGlite run leaves this file out.
@@ -31,13 +22,13 @@ describe('two messaging processes serve one conversation', () => {
   beforeAll(async () => {
     nodeA = await startProcess();
     nodeB = await startProcess();
-    ann = await nodeA.signUp(uniqueUsername('ann'));
-    ben = await nodeB.signUp(uniqueUsername('ben'));
+    ann = await nodeA.newUser('ann');
+    ben = await nodeB.newUser('ben');
   });
   afterAll(async () => {
     devices.forEach((d) => d.close());
-    await Promise.all(children.map(stopProcess));
-    await cleanNamespace(ns);
+    await Promise.all(services.map((s) => s.stop()));
+    await ns.cleanup();
   });
 
   it('delivers every event to devices connected to either process', async () => {

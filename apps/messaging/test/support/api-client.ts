@@ -49,6 +49,11 @@ export class ApiClient {
     return this.request<T>('DELETE', path, { token });
   }
 
+  /** Signs up a user with a unique name made from `base` (see uniqueUsername). */
+  newUser(base: string): Promise<TestUser> {
+    return this.signUp(uniqueUsername(base));
+  }
+
   /** Signs up a user and returns its id and access token. */
   async signUp(username: string, extra: { msisdn?: string; displayName?: string } = {}): Promise<TestUser> {
     const res = await this.post<AuthSession>('/v1/auth/signup', undefined, {

@@ -1,4 +1,4 @@
-import type { ServerFrame } from '@parley/protocol';
+import type { ConversationEvent, ServerFrame } from '@parley/protocol';
 import WebSocket from 'ws';
 
 /** A connected device for tests: records every frame and waits for the ones a test expects. */
@@ -43,8 +43,19 @@ export class TestDevice {
     this.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
   }
 
-  async waitFor(predicate: (f: ServerFrame) => boolean, timeoutMs = 5000): Promise<ServerFrame> {
+  /** The first frame (received so far or later) that matches; narrows to the frame type the predicate names. */
+  waitFor<F extends ServerFrame>(predicate: (f: ServerFrame) => f is F, timeoutMs?: number): Promise<F>;
+  waitFor(predicate: (f: ServerFrame) => boolean, timeoutMs?: number): Promise<ServerFrame>;
+  async waitFor(predicate: (f: ServerFrame) => boolean, timeoutMs = 10_000): Promise<ServerFrame> {
     return this.waitUntil(() => this.frames.find(predicate), timeoutMs);
+  }
+
+  /** The first conversation event (received so far or later) that matches. */
+  async waitForEvent(
+    predicate: (e: ConversationEvent) => boolean,
+    timeoutMs = 10_000,
+  ): Promise<ConversationEvent> {
+    return this.waitUntil(() => this.events().find(predicate), timeoutMs);
   }
 
   async waitForEvents(count: number, timeoutMs = 10_000) {
@@ -52,7 +63,7 @@ export class TestDevice {
     return this.events();
   }
 
-  async waitForClose(timeoutMs = 5000): Promise<number> {
+  async waitForClose(timeoutMs = 10_000): Promise<number> {
     return this.waitUntil(() => this.closeCode, timeoutMs);
   }
 

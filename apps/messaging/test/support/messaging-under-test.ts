@@ -1,15 +1,48 @@
-import { openDatabase, dropSchema } from '@parley/db';
-import { Redis } from 'ioredis';
+// The one place the tests start the messaging service: in this process (startMessaging with a config from
+// loadConfig) or as a child process of the built dist/main.js. A change to either entry point is adapted
+// here only.
+import { fileURLToPath } from 'node:url';
+import {
+  allocateTestNamespace,
+  freePort,
+  startService,
+  testDatabaseUrl,
+  testDb,
+  testRedisUrl,
+  type ServiceProcess,
+  type TestNamespace,
+} from '@parley/testing';
 import { loadConfig } from '../../src/config/config.js';
 import { startMessaging, type RunningMessaging } from '../../src/bootstrap/create-app.js';
 import { ApiClient } from './api-client.js';
-import { messagingEnv, testDatabaseUrl, testDb, testRedisUrl, uniqueNamespace } from './test-env.js';
+
+const mainJs = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+
+/** The service's environment in a test namespace: its schema, Redis prefix and a signing key file of its own. */
+export function messagingEnv(
+  ns: TestNamespace,
+  overrides: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DB_SCHEMA: ns.schema,
+    REDIS_URL: testRedisUrl,
+    REDIS_PREFIX: ns.redisPrefix,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    PASSWORD_HASH_PROFILE: 'fast-test',
+    OUTBOX_POLL_INTERVAL_MS: '100',
+    JWT_KEY_FILE: ns.tempFile('signing-key.json'),
+    ...(testDb === 'postgres' ? { DATABASE_URL: testDatabaseUrl } : { PGLITE_DIR: 'memory://' }),
+    ...overrides,
+  };
+}
 
 export interface MessagingUnderTest {
   running: RunningMessaging;
   api: ApiClient;
   url: string;
-  ns: { schema: string; redisPrefix: string };
+  ns: TestNamespace;
   stop(): Promise<void>;
 }
 
@@ -18,32 +51,41 @@ export async function startMessagingUnderTest(
   label: string,
   overrides: Record<string, string> = {},
 ): Promise<MessagingUnderTest> {
-  const ns = uniqueNamespace(label);
-  const running = await startMessaging(loadConfig(messagingEnv(ns, overrides)));
+  const ns = allocateTestNamespace(label);
+  let running: RunningMessaging;
+  try {
+    running = await startMessaging(loadConfig(messagingEnv(ns, overrides)));
+  } catch (err) {
+    await ns.cleanup();
+    throw err;
+  }
   return {
     running,
     api: new ApiClient(running.url),
     url: running.url,
     ns,
     async stop() {
-      await running.close();
-      await cleanNamespace(ns);
+      try {
+        await running.close();
+      } finally {
+        await ns.cleanup();
+      }
     },
   };
 }
 
-export async function cleanNamespace(ns: { schema: string; redisPrefix: string }): Promise<void> {
-  if (testDb === 'postgres') {
-    const db = await openDatabase({ url: testDatabaseUrl, schema: ns.schema });
-    await dropSchema(db);
-    await db.close();
-  }
-  const redis = new Redis(testRedisUrl);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${ns.redisPrefix}*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
-  redis.disconnect();
+/** The built service as a child process in `ns`; several such processes share one deployment. */
+export async function startMessagingProcess(
+  ns: TestNamespace,
+  overrides: Record<string, string> = {},
+): Promise<{ api: ApiClient; service: ServiceProcess }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const service = await startService({
+    name: 'messaging',
+    main: mainJs,
+    env: messagingEnv(ns, { PORT: String(port), LOG_LEVEL: 'warn', ...overrides }),
+    healthUrl: `${url}/health`,
+  });
+  return { api: new ApiClient(url), service };
 }

@@ -1,22 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { stopProcess } from '@parley/testing';
 
 /** Waits until `child` prints a line matching `pattern` (or fails with what it printed). */
-export function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 20_000): Promise<string> {
   return new Promise((resolve, reject) => {
     let seen = '';
     const onData = (chunk: Buffer) => {
@@ -44,15 +33,6 @@ export function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
     child.on('exit', onExit);
-  });
-}
-
-export async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 5000).unref();
   });
 }
 
@@ -90,7 +70,13 @@ export class RedisServerProcess {
   }
 
   async stop(): Promise<void> {
-    if (this.child) await stopProcess(this.child);
+    await stopProcess(this.child, 5000);
     this.child = undefined;
+  }
+
+  /** Stops the server and removes its data directory. */
+  async remove(): Promise<void> {
+    await this.stop();
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -1,0 +1,27 @@
+// Public surface of @parley/testing: the helpers every Parley test suite shares.
+
+export { testDatabaseUrl, testDb, testRedisUrl, type TestDb } from './environment.js';
+export { freePort } from './ports.js';
+export { eventually, type EventuallyOptions, type NotYet } from './eventually.js';
+export {
+  adoptTestNamespace,
+  allocateTestNamespace,
+  cleanTestNamespace,
+  deleteRedisKeys,
+  type TestNamespace,
+  type TestNamespaceNames,
+  type TestNamespaceOptions,
+} from './namespace.js';
+export {
+  startTokenServer,
+  type MintTokenRequest,
+  type TokenServer,
+  type TokenServerOptions,
+} from './token-server.js';
+export {
+  startService,
+  stopProcess,
+  type ExitStatus,
+  type ServiceProcess,
+  type StartServiceOptions,
+} from './service-process.js';
