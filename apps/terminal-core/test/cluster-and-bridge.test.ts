@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { RunningTerminalCore } from '../src/bootstrap/create-app.js';
+import { TerminalErrorCode, WebTerminalMessage } from '@parley/protocol';
+import { eventually } from '@parley/testing';
+import type { RunningTerminalCore } from './support/core-under-test.js';
 import type { GrpcTerminal } from './support/grpc-terminal.js';
 import { TerminalFixture } from './support/terminal-fixture.js';
 
 const world = new TerminalFixture('cluster', '+4793');
-const tokens = world.tokens;
 const msisdn = () => world.msisdn();
 let node1: RunningTerminalCore;
 let node2: RunningTerminalCore;
@@ -14,36 +15,52 @@ let node2: RunningTerminalCore;
 const grpcTerminal = (node: RunningTerminalCore, number: string): Promise<GrpcTerminal> =>
   world.terminal(number, 'multi', node);
 
+/** A canonical-JSON frame as the bridge sends it (proto3 JSON: default values are left out). */
+type JsonFrame = Record<string, unknown>;
+
+const isJsonFrame = (value: unknown): value is JsonFrame =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /** A browser-style terminal on the WebSocket bridge: canonical JSON frames. */
 class WsTerminal {
-  readonly frames: Array<Record<string, any>> = [];
+  readonly frames: JsonFrame[] = [];
   private constructor(readonly ws: WebSocket) {
-    ws.on('message', (d) => this.frames.push(JSON.parse(d.toString())));
+    ws.on('message', (d) => {
+      const frame: unknown = JSON.parse(d.toString());
+      this.frames.push(isJsonFrame(frame) ? frame : { notAnObject: frame });
+    });
   }
+  /** Opens a registered bridge terminal (a MultiPipe proves registration as GrpcTerminal does). */
   static async open(node: RunningTerminalCore, token: string, mode = 'multi'): Promise<WsTerminal> {
     const ws = new WebSocket(
       `${node.httpUrl.replace('http', 'ws')}/v1/terminal?access_token=${token}&mode=${mode}`,
     );
+    const t = new WsTerminal(ws);
     await new Promise((resolve, reject) => {
       ws.once('open', resolve);
       ws.once('unexpected-response', (_q, res) => reject(new Error(`refused ${res.statusCode}`)));
     });
-    const t = new WsTerminal(ws);
     world.track({ close: () => ws.close() });
-    await new Promise((r) => setTimeout(r, 100));
+    if (mode === 'multi') {
+      const probe = randomUUID();
+      t.send({ answer: { sdp: 'probe' }, callId: probe });
+      await t.next('error', probe);
+    }
     return t;
   }
   send(frame: unknown): void {
     this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
   }
-  async next(key: string, callId?: string, timeoutMs = 5000): Promise<Record<string, any>> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const i = this.frames.findIndex((f) => key in f && (callId === undefined || f.callId === callId));
-      if (i >= 0) return this.frames.splice(i, 1)[0]!;
-      if (Date.now() > deadline) throw new Error(`no ${key}; frames: ${JSON.stringify(this.frames)}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+  /** Takes the first frame carrying `key` (and callId, when given), waiting for it if need be. */
+  async next(key: string, callId?: string, timeoutMs = 10_000): Promise<JsonFrame> {
+    const match = (f: JsonFrame) => key in f && (callId === undefined || f.callId === callId);
+    const frame = await eventually(
+      () => this.frames.find(match),
+      `${key} on the bridge; frames: ${JSON.stringify(this.frames)}`,
+      timeoutMs,
+    );
+    this.frames.splice(this.frames.indexOf(frame), 1);
+    return frame;
   }
 }
 
@@ -95,10 +112,20 @@ describe('two core nodes serve one deployment', () => {
     onOne.answer(id, 'from-one');
     onTwo.answer(id, 'from-two');
     await caller.next('answer', id);
-    await new Promise((r) => setTimeout(r, 300));
+    // The loser is told the call was answered elsewhere, and its own Answer, decided after the winner's,
+    // is refused: once that refusal is back, no second Answer can be on its way to the caller.
+    const losers = await eventually(() => {
+      const withBye = [onOne, onTwo].filter((t) => t.kinds().includes('bye'));
+      return withBye.length > 0 ? withBye : undefined;
+    }, 'a Bye to the losing terminal');
+    expect(losers).toHaveLength(1);
+    const loser = losers[0]!;
+    expect((await loser.next('bye', id)).message).toMatchObject({ value: { reason: 'answered_elsewhere' } });
+    expect((await loser.next('error', id)).message).toMatchObject({
+      value: { err: TerminalErrorCode.NOT_INCALL },
+    });
     expect(caller.kinds().filter((k) => k === 'answer')).toEqual([]);
-    const loserGotBye = [onOne, onTwo].filter((t) => t.kinds().includes('bye'));
-    expect(loserGotBye).toHaveLength(1);
+    expect([onOne, onTwo].filter((t) => t.kinds().includes('bye'))).toEqual([]);
   });
 
   it('ends a call when a terminal on the other node drops', async () => {
@@ -111,7 +138,7 @@ describe('two core nodes serve one deployment', () => {
     callee.answer(id);
     await caller.next('answer', id);
     callee.cancel();
-    expect((await caller.next('bye', id, 3000)).message).toMatchObject({
+    expect((await caller.next('bye', id)).message).toMatchObject({
       value: { reason: 'connection_lost' },
     });
   });
@@ -122,17 +149,17 @@ describe('WebSocket bridge for browsers', () => {
     const base = `${node1.httpUrl.replace('http', 'ws')}/v1/terminal`;
     expect(await upgradeStatus(base)).toBe(401);
     expect(
-      await upgradeStatus(`${base}?access_token=${await tokens.tokenFor(msisdn(), ['messages.read'])}`),
+      await upgradeStatus(`${base}?access_token=${await world.tokenFor(msisdn(), ['messages.read'])}`),
     ).toBe(403);
-    expect(await upgradeStatus(`${base}?access_token=${await tokens.tokenFor(undefined)}`)).toBe(403);
-    expect(await upgradeStatus(`${base}?access_token=${await tokens.tokenFor(msisdn())}&mode=fancy`)).toBe(
+    expect(await upgradeStatus(`${base}?access_token=${await world.tokenFor(undefined)}`)).toBe(403);
+    expect(await upgradeStatus(`${base}?access_token=${await world.tokenFor(msisdn())}&mode=fancy`)).toBe(
       400,
     );
   });
 
   it('carries a call between a browser terminal (canonical JSON) and a gRPC terminal on another node', async () => {
     const [a, b] = [msisdn(), msisdn()];
-    const browser = await WsTerminal.open(node2, await tokens.tokenFor(a));
+    const browser = await WsTerminal.open(node2, await world.tokenFor(a));
     const desk = await grpcTerminal(node1, b);
     const id = randomUUID();
     browser.send({ offer: { sdp: 'browser-sdp', msisdn: { e164: b } }, callId: id });
@@ -148,12 +175,14 @@ describe('WebSocket bridge for browsers', () => {
   });
 
   it('answers a frame that is not a WebTerminalMessage with an Error and keeps the socket', async () => {
-    const t = await WsTerminal.open(node1, await tokens.tokenFor(msisdn()));
+    const t = await WsTerminal.open(node1, await world.tokenFor(msisdn()));
     t.send('{not json');
     // Canonical JSON leaves out default values: UNKNOWN (0) has no `err` field.
-    const unknown = await t.next('error');
-    expect(unknown.error.err ?? 'UNKNOWN').toBe('UNKNOWN');
-    expect(unknown.error.message).toMatch(/canonical JSON/);
+    const unknown = WebTerminalMessage.fromJSON(await t.next('error'));
+    expect(unknown.message).toMatchObject({
+      $case: 'error',
+      value: { err: TerminalErrorCode.UNKNOWN, message: expect.stringMatching(/canonical JSON/) },
+    });
     t.send({ answer: { sdp: 'x' }, callId: randomUUID() });
     expect(await t.next('error')).toMatchObject({ error: { err: 'INVALID_CALL_ID' } });
   });
@@ -162,7 +191,7 @@ describe('WebSocket bridge for browsers', () => {
     const b = msisdn();
     const desk = await grpcTerminal(node1, b);
     const ws = new WebSocket(
-      `${node2.httpUrl.replace('http', 'ws')}/v1/terminal?access_token=${await tokens.tokenFor(msisdn())}`,
+      `${node2.httpUrl.replace('http', 'ws')}/v1/terminal?access_token=${await world.tokenFor(msisdn())}`,
     );
     world.track({ close: () => ws.close() });
     const ids = Array.from({ length: 5 }, () => randomUUID());
@@ -173,7 +202,7 @@ describe('WebSocket bridge for browsers', () => {
   });
 
   it('a Pipe over the bridge gets Idle on opening', async () => {
-    const t = await WsTerminal.open(node1, await tokens.tokenFor(msisdn()), 'pipe');
+    const t = await WsTerminal.open(node1, await world.tokenFor(msisdn()), 'pipe');
     // An empty call_id is a default value, so canonical JSON omits it.
     expect(await t.next('idle')).toEqual({ idle: {} });
   });

@@ -61,19 +61,35 @@ export class GrpcTerminal {
     return this.received.map((m) => m.message?.$case ?? 'none');
   }
 
-  /** Resolves with the first received message of `kind` (and callId, when given) not yet taken. */
-  async next(kind: Kind, callId?: string, timeoutMs = 5000): Promise<WebTerminalMessage> {
-    const taken = new Set<WebTerminalMessage>();
-    const match = () =>
-      this.received.find(
-        (m) => !taken.has(m) && m.message?.$case === kind && (callId === undefined || m.callId === callId),
-      );
-    const found = await this.waitUntil(match, timeoutMs, `${kind}${callId ? ` for ${callId}` : ''}`);
+  /** Takes the first received message of `kind` (and callId, when given), waiting for it if need be. */
+  async next(kind: Kind, callId?: string, timeoutMs = 10_000): Promise<WebTerminalMessage> {
+    return this.nextOf([kind], callId, timeoutMs);
+  }
+
+  /** Takes the first received message of any of `kinds` (and callId, when given). */
+  async nextOf(kinds: Kind[], callId?: string, timeoutMs = 10_000): Promise<WebTerminalMessage> {
+    const found = await this.waitFor(
+      (m) => {
+        const kind = m.message?.$case;
+        return kind !== undefined && kinds.includes(kind) && (callId === undefined || m.callId === callId);
+      },
+      `${kinds.join(' or ')}${callId ? ` for ${callId}` : ''}`,
+      timeoutMs,
+    );
     this.received.splice(this.received.indexOf(found), 1);
     return found;
   }
 
-  async waitForError(timeoutMs = 5000): Promise<ServiceError> {
+  /** The first received message that matches (left in `received`), waiting for it if need be. */
+  waitFor(
+    predicate: (m: WebTerminalMessage) => boolean,
+    what: string,
+    timeoutMs = 10_000,
+  ): Promise<WebTerminalMessage> {
+    return this.waitUntil(() => this.received.find(predicate), timeoutMs, what);
+  }
+
+  async waitForError(timeoutMs = 10_000): Promise<ServiceError> {
     return this.waitUntil(() => this.error, timeoutMs, 'a stream error');
   }
 

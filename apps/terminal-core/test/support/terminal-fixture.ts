@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { RunningTerminalCore } from '../../src/bootstrap/create-app.js';
-import { cleanPrefix, startCore, uniquePrefix } from './core-under-test.js';
+import { Scopes } from '@parley/auth';
+import { allocateTestNamespace, startTokenServer, type TokenServer } from '@parley/testing';
+import { startCore, type RunningTerminalCore } from './core-under-test.js';
 import { GrpcTerminal } from './grpc-terminal.js';
-import { TokenServer } from './token-server.js';
 
 /** One test file's world: a token issuer, core nodes in one Redis prefix, and the terminals it opened. */
 export class TerminalFixture {
-  readonly tokens = new TokenServer();
-  readonly prefix: string;
+  // The core keeps nothing in PostgreSQL: only Redis keys to delete.
+  readonly ns;
   readonly nodes: RunningTerminalCore[] = [];
+  private tokens: TokenServer | undefined;
   private readonly open: Array<{ close(): void }> = [];
   private counter = 0;
 
@@ -16,7 +17,7 @@ export class TerminalFixture {
     label: string,
     private readonly msisdnPrefix: string,
   ) {
-    this.prefix = uniquePrefix(label);
+    this.ns = allocateTestNamespace(`tc_${label}`, { databaseUrl: null });
   }
 
   get core(): RunningTerminalCore {
@@ -24,9 +25,17 @@ export class TerminalFixture {
   }
 
   async start(env: Record<string, string> = {}, nodeIds: string[] = ['']): Promise<void> {
-    await this.tokens.start();
+    this.tokens = await startTokenServer();
     for (const id of nodeIds)
-      this.nodes.push(await startCore(this.tokens.jwksUrl, this.prefix, id ? { ...env, NODE_ID: id } : env));
+      this.nodes.push(
+        await startCore(this.tokens.jwksUrl, this.ns.redisPrefix, id ? { ...env, NODE_ID: id } : env),
+      );
+  }
+
+  /** An access token for a terminal of `msisdn` (none: a token without an msisdn). */
+  tokenFor(msisdn: string | undefined, scopes: string[] = [Scopes.callControl]): Promise<string> {
+    if (!this.tokens) throw new Error('start() the fixture first');
+    return this.tokens.mintToken({ scopes, ...(msisdn ? { msisdn } : {}) });
   }
 
   /** A fresh msisdn, so tests never see each other's terminals. */
@@ -40,11 +49,20 @@ export class TerminalFixture {
     return closable;
   }
 
-  /** A registered gRPC terminal (a Pipe proves registration with its first message; MultiPipe waits briefly). */
+  /**
+   * A registered gRPC terminal. A Pipe proves registration with its greeting (Idle or InCall). A MultiPipe
+   * has no greeting, so it asks about a call that does not exist: the core reads a stream's messages only
+   * once the stream is registered, so the INVALID_CALL_ID answer proves it.
+   */
   async terminal(number: string, mode: 'pipe' | 'multi' = 'multi', node = this.core): Promise<GrpcTerminal> {
-    const t = this.track(GrpcTerminal.open(node.grpcPort, await this.tokens.tokenFor(number), mode));
-    if (mode === 'pipe') await t.next('idle').catch(async () => t.next('inCall'));
-    else await new Promise((r) => setTimeout(r, 100));
+    const t = this.track(GrpcTerminal.open(node.grpcPort, await this.tokenFor(number), mode));
+    if (mode === 'pipe') {
+      await t.nextOf(['idle', 'inCall']);
+    } else {
+      const probe = randomUUID();
+      t.answer(probe);
+      await t.next('error', probe);
+    }
     return t;
   }
 
@@ -67,8 +85,11 @@ export class TerminalFixture {
 
   async stop(): Promise<void> {
     this.closeTerminals();
-    for (const node of this.nodes) await node.close();
-    await this.tokens.stop();
-    await cleanPrefix(this.prefix);
+    try {
+      for (const node of this.nodes) await node.close();
+      await this.tokens?.close();
+    } finally {
+      await this.ns.cleanup();
+    }
   }
 }
