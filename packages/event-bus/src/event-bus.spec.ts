@@ -1,28 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { newEvent } from '../test/conversation-events.js';
 import { deleteKeysWithPrefix, testRedisUrl, uniquePrefix } from '../test/redis-test-env.js';
-import {
-  EventBus,
-  Topics,
-  UnrecoverableError,
-  type BusEvent,
-  type Topic,
-  type TopicPayloads,
-} from './index.js';
+import { EventBus, Topics, UnrecoverableError, type BusEvent, type Topic } from './index.js';
 
 const prefix = uniquePrefix('event-bus');
 const reported: Array<{ err: unknown; context: string }> = [];
 let bus: EventBus;
-
-/** Handlers are typed by topic; the tests only need an event that round-trips, so a stub is cast into shape. */
-function payloadFor<T extends Topic>(topic: T, eventId: string): TopicPayloads[T] {
-  return { id: eventId, type: topic.replace(/\.v1$/, ''), conversationId: randomUUID(), seq: 1 } as never;
-}
-
-function newEvent<T extends Topic>(topic: T) {
-  const id = randomUUID();
-  return { id, payload: payloadFor(topic, id) };
-}
 
 /** Resolves once `handled` contains `eventId`: with concurrency 1 and FIFO queues, a barrier for what came before. */
 async function waitUntilHandled(handled: Array<{ id: string }>, eventId: string): Promise<void> {

@@ -1,17 +1,36 @@
-import { Queue, type Worker } from 'bullmq';
+import { Queue, type JobState, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { toBusEvent, type BusEvent, type PublishInput } from './bus-event.js';
+import { assertJobId, toBusEvent, type BusEvent, type PublishInput } from './bus-event.js';
 import { assertGroupName } from './consumer-groups.js';
 import {
   listDeadLetters,
+  listDelayedDeadLetters,
   replayAllDeadLetters,
   replayDeadLetter,
   type DeadLetter,
+  type DelayedDeadLetter,
+  type DelayedJobQueue,
   type GroupQueue,
 } from './dead-letters.js';
+import {
+  assertDelayedJobName,
+  isDelayedJobName,
+  parseDueJob,
+  retryPolicyOf,
+  toDelayedJob,
+  type DelayedJob,
+  type DelayedJobName,
+  type DelayedJobPayloads,
+} from './delayed-jobs.js';
 import { FanoutProducer, type FanoutJob } from './fanout-producer.js';
 import { GroupRegistry } from './group-registry.js';
-import { handlerTable, startGroupWorker, type Subscription } from './group-worker.js';
+import {
+  checkedHandlerTable,
+  handlerTable,
+  startGroupWorker,
+  startQueueWorker,
+  type Subscription,
+} from './group-worker.js';
 import { closeRedis, createFailFastRedis, whenReady } from './redis-connections.js';
 import { jobOptionsFor, resolveRetryPolicy } from './retry-policy.js';
 import type { Topic, TopicPayloads } from './topics.js';
@@ -23,6 +42,23 @@ export interface EventBusOptions {
   /** Connection problems, worker errors and jobs that ended in the dead letters; never throws into the caller. */
   onError?: (err: unknown, context: string) => void;
 }
+
+export type DelayedJobHandler<N extends DelayedJobName> = (job: DelayedJob<N>) => Promise<void>;
+export type DelayedJobHandlers<N extends DelayedJobName> = { [K in N]: DelayedJobHandler<K> };
+
+export interface DelayedJobsRunner {
+  names: DelayedJobName[];
+  /** Stops this process's workers after their jobs in progress; scheduled jobs wait in Redis for the next run. */
+  close(): Promise<void>;
+}
+
+export interface RunDelayedJobsOptions {
+  /** Jobs of each name this process runs at the same time. Default 1. */
+  concurrency?: number;
+}
+
+/** Delayed-job states in which a job has not started yet: the ones a cancel can still stop. */
+const cancellableStates: ReadonlySet<JobState | 'unknown'> = new Set(['delayed', 'waiting', 'prioritized']);
 
 export interface SubscribeOptions {
   /** Jobs this process runs at the same time for the group. Default 1. */
@@ -50,8 +86,10 @@ export class EventBus {
   private readonly registry: GroupRegistry;
   private readonly producer: FanoutProducer;
   private readonly queues = new Map<string, GroupQueue>();
+  private readonly delayedQueues = new Map<DelayedJobName, DelayedJobQueue>();
+  /** Keyed by queue: a group name or a delayed job name (the two never collide). */
   private readonly workers = new Map<string, Worker>();
-  /** Groups with a worker running or starting in this process. */
+  /** Groups and delayed job names with a worker running or starting in this process. */
   private readonly subscribedGroups = new Set<string>();
   /** The publisher connection is shared with BullMQ objects that re-emit its errors: report each error once. */
   private readonly reportedErrors = new WeakSet<object>();
@@ -67,7 +105,11 @@ export class EventBus {
     this.producer.on('error', (err) => this.report(err, 'publisher'));
   }
 
-  /** Resolves with the groups that have (now or already) a job for this event; none subscribed is not an error. */
+  /**
+   * Resolves with the groups that have (now or already) a job for this event; none subscribed is not an error.
+   * The payload is parsed with the topic's protocol schema first: one that does not fit throws
+   * InvalidPayloadError and nothing is written.
+   */
   async publish<T extends Topic>(
     topic: T,
     event: { id: string; payload: TopicPayloads[T]; occurredAt?: string },
@@ -76,7 +118,10 @@ export class EventBus {
     return { deliveredToGroups };
   }
 
-  /** A whole batch in one transaction; an unknown topic or bad id anywhere refuses the batch before any write. */
+  /**
+   * A whole batch in one transaction; an unknown topic, bad id or payload that does not fit its schema
+   * anywhere refuses the batch before any write.
+   */
   async publishMany(events: Array<PublishInput>): Promise<void> {
     if (events.length === 0) return;
     await this.deliver(events.map((event) => toBusEvent(event)));
@@ -117,10 +162,7 @@ export class EventBus {
     assertGroupName(group);
     const table = handlerTable(group, handlers);
     const policy = resolveRetryPolicy(options);
-    const concurrency = options.concurrency ?? 1;
-    if (!Number.isInteger(concurrency) || concurrency < 1) {
-      throw new Error(`event bus: concurrency must be an integer >= 1, got ${concurrency}`);
-    }
+    const concurrency = checkedConcurrency(options.concurrency);
     // One processor per queue: a second worker with other handlers would take jobs it cannot run.
     if (this.subscribedGroups.has(group)) {
       throw new Error(`event bus: group "${group}" is already subscribed on this bus`);
@@ -164,6 +206,115 @@ export class EventBus {
     };
   }
 
+  /**
+   * Runs `payload` as job `name` after `delayMs`, unless cancelled first. `jobId` is the BullMQ job id and
+   * the de-duplication key: while a job with that id is pending, running, or kept after running (24 h, like
+   * published events), scheduling it again changes nothing, so a new timer needs a new id. The payload is
+   * parsed with the job's schema first; nothing is written when it does not fit. A job that is due fires
+   * once, in whichever process runs its name, including one started after the scheduler stopped.
+   */
+  async scheduleDelayed<N extends DelayedJobName>(
+    name: N,
+    jobId: string,
+    payload: DelayedJobPayloads[N],
+    delayMs: number,
+  ): Promise<void> {
+    this.assertOpen();
+    const job = toDelayedJob(name, jobId, payload, delayMs, new Date());
+    const queue = await this.delayedQueueOf(name);
+    await queue.add(name, job, { ...jobOptionsFor(job.id, retryPolicyOf(name)), delay: delayMs });
+  }
+
+  /**
+   * Removes the pending job `jobId` of `name`. Resolves true when a pending job was removed, false when there
+   * was none: never scheduled, already fired or firing now (a running handler is not interrupted).
+   * A job waiting for a retry counts as pending: cancelling it stops the retries too.
+   */
+  async cancelDelayed(name: DelayedJobName, jobId: string): Promise<boolean> {
+    this.assertOpen();
+    assertDelayedJobName(name);
+    assertJobId(jobId, 'delayed job id');
+    const queue = await this.delayedQueueOf(name);
+    if (!cancellableStates.has(await queue.getJobState(jobId))) return false;
+    // BullMQ refuses (0) to remove a job that became active in the meantime.
+    return (await queue.remove(jobId)) === 1;
+  }
+
+  /**
+   * Starts this process's workers for the delayed job names in `handlers`, one handler per name (a missing
+   * or unknown one is refused before anything starts). Resolves once every worker is running.
+   */
+  async runDelayedJobs<N extends DelayedJobName>(
+    handlers: DelayedJobHandlers<N>,
+    options: RunDelayedJobsOptions = {},
+  ): Promise<DelayedJobsRunner> {
+    this.assertOpen();
+    const table = checkedHandlerTable<DelayedJobName, DelayedJobHandler<DelayedJobName>>(
+      'delayed jobs',
+      handlers,
+      isDelayedJobName,
+      'delayed job',
+    );
+    const concurrency = checkedConcurrency(options.concurrency);
+    const names = [...table.keys()];
+    const taken = names.filter((name) => this.subscribedGroups.has(name));
+    if (taken.length > 0) {
+      throw new Error(
+        `event bus: delayed jobs ${taken.map((n) => `"${n}"`).join(', ')} already run on this bus`,
+      );
+    }
+    for (const name of names) this.subscribedGroups.add(name);
+
+    const started: Array<[DelayedJobName, Worker]> = [];
+    try {
+      await whenReady(this.redis);
+      for (const [name, handler] of table) {
+        const worker = await startQueueWorker<DelayedJob>({
+          queue: name,
+          run: async (job) => handler(parseDueJob(job.name, job.data)),
+          redisUrl: this.opts.redisUrl,
+          prefix: this.opts.prefix,
+          concurrency,
+          report: (err, context) => this.report(err, context),
+        });
+        started.push([name, worker]);
+      }
+    } catch (err) {
+      await Promise.allSettled(started.map(([, worker]) => worker.close()));
+      for (const name of names) this.subscribedGroups.delete(name);
+      throw err;
+    }
+    if (this.closing) {
+      await Promise.allSettled(started.map(([, worker]) => worker.close()));
+      throw new Error('event bus: closed while starting delayed jobs');
+    }
+    for (const [name, worker] of started) this.workers.set(name, worker);
+
+    let closed: Promise<void> | undefined;
+    return {
+      names,
+      close: () => {
+        closed ??= Promise.allSettled(started.map(([, worker]) => worker.close())).then(() => {
+          for (const name of names) {
+            this.workers.delete(name);
+            this.subscribedGroups.delete(name);
+          }
+        });
+        return closed;
+      },
+    };
+  }
+
+  /** Delayed jobs of `name` that gave up (most recent first). */
+  async delayedDeadLetters(name: DelayedJobName, limit = 50): Promise<DelayedDeadLetter[]> {
+    return listDelayedDeadLetters(await this.delayedQueueOf(name), limit);
+  }
+
+  /** Runs one dead delayed job again at once, with a fresh attempt budget. */
+  async replayDelayedDeadLetter(name: DelayedJobName, jobId: string): Promise<void> {
+    await replayDeadLetter(await this.delayedQueueOf(name), jobId);
+  }
+
   /** Jobs of `group` that gave up (most recent first). */
   async deadLetters(group: string, limit = 50): Promise<DeadLetter[]> {
     return listDeadLetters(await this.queueOf(group), limit);
@@ -197,9 +348,10 @@ export class EventBus {
     this.workers.clear();
     await Promise.allSettled([
       this.producer.close(),
-      ...[...this.queues.values()].map((queue) => queue.close()),
+      ...[...this.queues.values(), ...this.delayedQueues.values()].map((queue) => queue.close()),
     ]);
     this.queues.clear();
+    this.delayedQueues.clear();
     await closeRedis(this.redis);
   }
 
@@ -213,6 +365,19 @@ export class EventBus {
       queue = new Queue<BusEvent, void, string>(group, { connection: this.redis, prefix: this.opts.prefix });
       queue.on('error', (err) => this.report(err, `queue:${group}`));
       this.queues.set(group, queue);
+    }
+    return queue;
+  }
+
+  private async delayedQueueOf(name: DelayedJobName): Promise<DelayedJobQueue> {
+    this.assertOpen();
+    assertDelayedJobName(name);
+    await whenReady(this.redis);
+    let queue = this.delayedQueues.get(name);
+    if (!queue) {
+      queue = new Queue<DelayedJob, void, string>(name, { connection: this.redis, prefix: this.opts.prefix });
+      queue.on('error', (err) => this.report(err, `queue:${name}`));
+      this.delayedQueues.set(name, queue);
     }
     return queue;
   }
@@ -232,4 +397,11 @@ export class EventBus {
       // A throwing error callback must not turn a reported error into a crash.
     }
   }
+}
+
+function checkedConcurrency(concurrency = 1): number {
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new Error(`event bus: concurrency must be an integer >= 1, got ${concurrency}`);
+  }
+  return concurrency;
 }

@@ -1,5 +1,5 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { BusEvent } from './bus-event.js';
+import { parseDeliveredEvent, type BusEvent } from './bus-event.js';
 import { isTopic, type Topic } from './topics.js';
 import { workerConnectionOptions, type ErrorReporter } from './redis-connections.js';
 
@@ -16,24 +16,75 @@ export interface Subscription {
 type AnyHandler = (event: BusEvent) => Promise<void>;
 
 /**
+ * Checks a handler map keyed by job name: every key known, every value a function, at least one entry.
+ * A queue whose jobs have no handler would collect jobs that all fail, so this is a start-up error.
+ */
+export function checkedHandlerTable<N extends string, H>(
+  owner: string,
+  handlers: unknown,
+  isKnown: (name: string) => name is N,
+  kind: string,
+): Map<N, H> {
+  if (typeof handlers !== 'object' || handlers === null) {
+    throw new Error(`event bus: ${owner} needs a handler object`);
+  }
+  const table = new Map<N, H>();
+  for (const [name, handler] of Object.entries(handlers)) {
+    if (!isKnown(name)) throw new Error(`event bus: ${owner} subscribes to unknown ${kind} "${name}"`);
+    if (typeof handler !== 'function') {
+      throw new Error(`event bus: ${owner} subscribes to "${name}" without a handler`);
+    }
+    table.set(name, handler as H);
+  }
+  if (table.size === 0) throw new Error(`event bus: ${owner} subscribes to no ${kind}`);
+  return table;
+}
+
+/**
  * Checks the handler map before anything touches Redis: a group registered for a topic it cannot handle
  * would collect jobs that all fail, so a missing or unknown handler is a start-up error, not a runtime one.
  */
 export function handlerTable(group: string, handlers: unknown): Map<Topic, AnyHandler> {
-  if (typeof handlers !== 'object' || handlers === null) {
-    throw new Error(`event bus: group "${group}" needs a handler object`);
+  return checkedHandlerTable<Topic, AnyHandler>(`group "${group}"`, handlers, isTopic, 'topic');
+}
+
+export interface QueueWorkerOptions<D> {
+  /** The BullMQ queue. */
+  queue: string;
+  /** Runs one job; throw to retry it, throw UnrecoverableError to send it to the dead letters at once. */
+  run: (job: Job<D, void, string>) => Promise<void>;
+  redisUrl: string;
+  prefix: string;
+  concurrency: number;
+  report: ErrorReporter;
+}
+
+/** One BullMQ worker, resolved once it is connected and running; errors and final failures go to `report`. */
+export async function startQueueWorker<D>(options: QueueWorkerOptions<D>): Promise<Worker<D, void, string>> {
+  const { queue, report } = options;
+  const worker = new Worker<D, void, string>(queue, options.run, {
+    connection: workerConnectionOptions(options.redisUrl),
+    prefix: options.prefix,
+    concurrency: options.concurrency,
+    // Started below, once connected, so that the caller gets a worker that is really running.
+    autorun: false,
+  });
+  worker.on('error', (err) => report(err, `worker:${queue}`));
+  worker.on('failed', (job, err) => {
+    if (!job) return;
+    const final = err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+    // Retries are routine; only a job that gave up is worth someone's attention.
+    if (final) report(err, `dead-letter:${queue}:${job.name}:${job.id ?? '?'}`);
+  });
+
+  try {
+    await worker.waitUntilReady();
+  } catch (err) {
+    await worker.close(true).catch(() => undefined);
+    throw err;
   }
-  const table = new Map<Topic, AnyHandler>();
-  for (const [topic, handler] of Object.entries(handlers)) {
-    if (!isTopic(topic))
-      throw new Error(`event bus: group "${group}" subscribes to unknown topic "${topic}"`);
-    if (typeof handler !== 'function') {
-      throw new Error(`event bus: group "${group}" subscribes to "${topic}" without a handler`);
-    }
-    table.set(topic, handler as AnyHandler);
-  }
-  if (table.size === 0) throw new Error(`event bus: group "${group}" subscribes to no topic`);
-  return table;
+  worker.run().catch((err: unknown) => report(err, `worker:${queue}`));
+  return worker;
 }
 
 export interface GroupWorkerOptions {
@@ -46,37 +97,16 @@ export interface GroupWorkerOptions {
 }
 
 /** One BullMQ worker for the group's queue, dispatching each job to the handler of its name (the topic). */
-export async function startGroupWorker(options: GroupWorkerOptions): Promise<Worker<BusEvent, void, string>> {
-  const { group, handlers, report } = options;
-
-  const processEvent = async (job: Job<BusEvent, void, string>): Promise<void> => {
-    const handler = isTopic(job.name) ? handlers.get(job.name) : undefined;
-    // Retrying cannot make a handler appear (it takes a deploy), so straight to the dead letters, replayable later.
-    if (!handler) throw new UnrecoverableError(`group "${group}" has no handler for topic "${job.name}"`);
-    await handler(job.data);
-  };
-
-  const worker = new Worker<BusEvent, void, string>(group, processEvent, {
-    connection: workerConnectionOptions(options.redisUrl),
-    prefix: options.prefix,
-    concurrency: options.concurrency,
-    // Started below, once connected, so that `subscribe` resolves with a worker that is really running.
-    autorun: false,
+export function startGroupWorker(options: GroupWorkerOptions): Promise<Worker<BusEvent, void, string>> {
+  const { group, handlers } = options;
+  return startQueueWorker<BusEvent>({
+    ...options,
+    queue: group,
+    run: async (job) => {
+      const handler = isTopic(job.name) ? handlers.get(job.name) : undefined;
+      // Retrying cannot make a handler appear (it takes a deploy), so straight to the dead letters, replayable later.
+      if (!handler) throw new UnrecoverableError(`group "${group}" has no handler for topic "${job.name}"`);
+      await handler(parseDeliveredEvent(group, job.name, job.data));
+    },
   });
-  worker.on('error', (err) => report(err, `worker:${group}`));
-  worker.on('failed', (job, err) => {
-    if (!job) return;
-    const final = err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
-    // Retries are routine; only a job that gave up is worth someone's attention.
-    if (final) report(err, `dead-letter:${group}:${job.name}:${job.id ?? '?'}`);
-  });
-
-  try {
-    await worker.waitUntilReady();
-  } catch (err) {
-    await worker.close(true).catch(() => undefined);
-    throw err;
-  }
-  worker.run().catch((err: unknown) => report(err, `worker:${group}`));
-  return worker;
 }

@@ -1,4 +1,18 @@
-import type { ConversationEventOf, ConversationEventType } from '@parley/protocol';
+import {
+  ConversationCreatedEvent,
+  ConversationReadEvent,
+  ConversationUpdatedEvent,
+  MessageEditedEvent,
+  MessageRemovedEvent,
+  MessageSentEvent,
+  ParticipantUpdatedEvent,
+  ParticipantsAddedEvent,
+  ParticipantsRemovedEvent,
+  type ConversationEventOf,
+  type ConversationEventType,
+} from '@parley/protocol';
+import type { z } from 'zod';
+import { parsePayload } from './invalid-payload.js';
 
 /**
  * Every topic the bus carries. A topic string is also the BullMQ job name stored in Redis and the key of the
@@ -35,6 +49,32 @@ export interface TopicPayloads {
 type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 const everyTopicHasAPayload: Exact<keyof TopicPayloads, Topic> = true;
 void everyTopicHasAPayload;
+
+/**
+ * The protocol schema of each topic's payload: a publisher's payload is parsed with it before anything is
+ * written to Redis, and a consumer's job data again before its handler runs. The annotation ties each schema
+ * to the payload type above, so the two cannot drift apart.
+ */
+const topicSchemas: { readonly [K in Topic]: z.ZodType<TopicPayloads[K]> } = {
+  'conversation.created.v1': ConversationCreatedEvent,
+  'conversation.updated.v1': ConversationUpdatedEvent,
+  'participants.added.v1': ParticipantsAddedEvent,
+  'participants.removed.v1': ParticipantsRemovedEvent,
+  'participants.updated.v1': ParticipantUpdatedEvent,
+  'message.sent.v1': MessageSentEvent,
+  'message.edited.v1': MessageEditedEvent,
+  'message.removed.v1': MessageRemovedEvent,
+  'conversation.read.v1': ConversationReadEvent,
+};
+
+/** Throws InvalidPayloadError (naming the topic, the event id and the mismatches) unless `payload` fits. */
+export function parseTopicPayload<T extends Topic>(
+  topic: T,
+  eventId: string,
+  payload: unknown,
+): TopicPayloads[T] {
+  return parsePayload(topicSchemas[topic], payload, topic, eventId);
+}
 
 /** `satisfies` keeps a new conversation event type from compiling until it is given a topic. */
 const topicByConversationEventType = {
