@@ -3,9 +3,11 @@ export type { MessengerEvents, ChannelListing, User } from './messenger-events.j
 export {
   Conversation,
   type CachedConversation,
+  type ConversationEvents,
+  type ConversationSnapshot,
   CACHED_MESSAGES_PER_CONVERSATION,
 } from './model/conversation.js';
-export { Message, type CachedMessage } from './model/message.js';
+export { Message, messageText, type CachedMessage, type MessageSnapshot } from './model/message.js';
 export { ParleyApiError } from './http/api-error.js';
 export type { OutgoingMessage, OutgoingStatus, SendFailure, SendPolicy } from './outbox/send-queue.js';
 export type { Session } from './http/session.js';

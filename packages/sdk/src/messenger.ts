@@ -1,16 +1,17 @@
 import {
+  CatchUpResponse,
+  Conversation as ConversationSchema,
+  HistoryResponse,
+  MeResponse,
+  Message as MessageSchema,
   MessagingLimits,
-  type CatchUpResponse,
+  RetransmitResponse,
   type ChannelListing,
   type Conversation as ConversationData,
   type ConversationEvent,
   type ConversationType,
   type CustomData,
-  type HistoryResponse,
-  type MeResponse,
-  type Message as MessageData,
   type MessagePartInput,
-  type RetransmitResponse,
   type ServerFrame,
   type User,
 } from '@parley/protocol';
@@ -18,6 +19,7 @@ import type { CacheStore } from './cache/cache-store.js';
 import { TypedEmitter } from './events.js';
 import { ApiClient, Auth, type FetchLike } from './http/api-client.js';
 import { ParleyApiError } from './http/api-error.js';
+import { ChannelList, UserList } from './http/response-schema.js';
 import type { Session } from './http/session.js';
 import type { MessengerEvents } from './messenger-events.js';
 import { Conversation, type CachedConversation, type ConversationBackend } from './model/conversation.js';
@@ -27,6 +29,7 @@ import {
   type ConnectionState,
   type WebSocketFactory,
 } from './realtime/realtime-connection.js';
+import { applyOwnReadMark, reduceConversationEvent, storeMessage } from './sync/conversation-reducer.js';
 import { EventSequencer } from './sync/event-sequencer.js';
 import { Outbox } from './outbox/outbox.js';
 import type { OutgoingMessage, SendPolicy } from './outbox/send-queue.js';
@@ -65,7 +68,7 @@ const PROBE_MAX_MS = 10_000;
  * with retransmitEvents before later events are emitted; after every reconnect the device compares its
  * seqs with getUser and replays (or, after a long absence, resets) what it missed.
  */
-export class Messenger extends TypedEmitter<MessengerEvents> implements ConversationBackend {
+export class Messenger extends TypedEmitter<MessengerEvents> {
   static signUp = Auth.signUp;
   static login = Auth.login;
 
@@ -83,6 +86,8 @@ export class Messenger extends TypedEmitter<MessengerEvents> implements Conversa
   private probeTimer: ReturnType<typeof setTimeout> | undefined;
   private probeDelayMs = PROBE_MIN_MS;
   private reportedState: ConnectionState = 'closed';
+  /** What Conversation methods call. */
+  private readonly backend: ConversationBackend;
 
   private constructor(private readonly options: MessengerOptions) {
     super();
@@ -98,19 +103,24 @@ export class Messenger extends TypedEmitter<MessengerEvents> implements Conversa
       },
       onReachability: (reachable) => this.setApiReachable(reachable),
     });
+    this.backend = this.createBackend();
     this.outbox = new Outbox({
       send: (m) =>
-        this.api.post<MessageData>(`/v1/conversations/${m.conversationId}/messages`, {
-          clientMessageId: m.clientMessageId,
-          parts: m.parts,
-        }),
+        this.api.post(
+          `/v1/conversations/${m.conversationId}/messages`,
+          { clientMessageId: m.clientMessageId, parts: m.parts },
+          MessageSchema,
+        ),
       onSent: (data) => {
         const entry = this.entries.get(data.conversationId);
         if (!entry) return;
-        entry.conversation.upsertMessage(data);
+        entry.conversation.applyEffects(storeMessage(entry.conversation.reducerState, data));
         this.changed(data.conversationId);
       },
       onChanged: (conversationId) => {
+        const conversation = this.entries.get(conversationId)?.conversation;
+        conversation?.outboxChanged();
+        conversation?.flushUpdate();
         this.emit('outgoingChanged', { conversationId });
         this.emit('conversationsChanged');
       },
@@ -134,6 +144,7 @@ export class Messenger extends TypedEmitter<MessengerEvents> implements Conversa
       accessTokenExpiresAt: () => this.api.session.tokens.expires_at,
       refreshToken: () => this.api.refreshSession(),
       onFrame: (frame) => this.receiveFrame(frame),
+      onInvalidFrame: (err) => this.emit('error', err),
       onStateChange: (state) => {
         if (state === 'online') this.outbox.connectionRestored();
         this.reportState();
@@ -210,7 +221,7 @@ export class Messenger extends TypedEmitter<MessengerEvents> implements Conversa
 
   /** The seed's getUser: the user and each conversation's lastSeq, lastReadSeq and unread count. */
   getUser(): Promise<MeResponse> {
-    return this.api.get<MeResponse>('/v1/me');
+    return this.api.get('/v1/me', MeResponse);
   }
 
   async createConversation(req: {
@@ -220,45 +231,47 @@ export class Messenger extends TypedEmitter<MessengerEvents> implements Conversa
     title?: string;
     customData?: CustomData;
   }): Promise<Conversation> {
-    const data = await this.api.post<ConversationData>('/v1/conversations', {
-      type: 'group',
-      participants: [],
-      ...req,
-    });
+    const data = await this.api.post(
+      '/v1/conversations',
+      { type: 'group', participants: [], ...req },
+      ConversationSchema,
+    );
     return this.adopt(data);
   }
 
   async joinConversation(id: string): Promise<Conversation> {
-    return this.adopt(await this.api.post<ConversationData>(`/v1/conversations/${id}/join`));
+    return this.adopt(await this.api.post(`/v1/conversations/${id}/join`, {}, ConversationSchema));
   }
 
   async leaveConversation(id: string): Promise<void> {
-    await this.api.post(`/v1/conversations/${id}/leave`);
+    await this.api.perform('POST', `/v1/conversations/${id}/leave`);
     this.forget(id);
   }
 
   async findUsers(query: string): Promise<User[]> {
-    return (await this.api.get<{ users: User[] }>(`/v1/users?q=${encodeURIComponent(query)}`)).users;
+    return (await this.api.get(`/v1/users?q=${encodeURIComponent(query)}`, UserList)).users;
   }
 
   async listChannels(query?: string): Promise<ChannelListing[]> {
     const q = query ? `?q=${encodeURIComponent(query)}` : '';
-    return (await this.api.get<{ channels: ChannelListing[] }>(`/v1/channels${q}`)).channels;
+    return (await this.api.get(`/v1/channels${q}`, ChannelList)).channels;
   }
 
   /** Restores a conversation saved with `toCache()` (used at start-up with the cache store). */
   createConversationFromCache(cached: CachedConversation): Conversation {
     const existing = this.entries.get(cached.conversation.id);
     if (existing) return existing.conversation;
-    const conversation = new Conversation(cached.conversation, this, cached.lastReadSeq, cached.unreadCount);
-    for (const m of cached.messages) conversation.upsertMessage(m);
-    conversation.hasOlder = cached.hasOlder;
-    this.entries.set(conversation.id, { conversation, sequencer: new EventSequencer(cached.appliedSeq) });
+    const copy = structuredClone(cached);
+    const { lastReadSeq, unreadCount } = copy;
+    const conversation = Conversation.create(copy.conversation, this.backend, { lastReadSeq, unreadCount });
+    conversation.addHistory(copy.messages, copy.hasOlder);
+    conversation.flushUpdate();
+    this.entries.set(conversation.id, { conversation, sequencer: new EventSequencer(copy.appliedSeq) });
     return conversation;
   }
 
   createMessageFromCache(cached: CachedMessage): Message {
-    return new Message(cached);
+    return Message.fromData(structuredClone(cached));
   }
 
   /** Stops the socket and writes the cache. */
@@ -269,9 +282,35 @@ export class Messenger extends TypedEmitter<MessengerEvents> implements Conversa
     await Promise.all([this.outbox.close(), this.flushCache()]);
   }
 
-  // ---- ConversationBackend: what Conversation methods call ----
+  // ---- what Conversation methods call ----
 
-  async sendMessage(
+  private createBackend(): ConversationBackend {
+    return {
+      userId: this.userId, // a session is only ever replaced by one of the same user
+      sendMessage: (c, parts, clientMessageId) => this.sendMessage(c, parts, clientMessageId),
+      editMessage: (c, messageId, parts) => this.editMessage(c, messageId, parts),
+      removeMessage: (c, messageId) =>
+        this.api.perform('DELETE', `/v1/conversations/${c.id}/messages/${messageId}`),
+      outgoingMessages: (c) => this.outgoingMessages(c),
+      retrySend: (id) => this.retrySend(id),
+      discardSend: (id) => this.discardSend(id),
+      markAsRead: (c, seq) => this.markAsRead(c, seq),
+      typing: (c, active) => this.typing(c, active),
+      loadOlder: (c, limit) => this.loadOlder(c, limit),
+      retransmitEvents: (c, fromSeq, toSeq) => this.retransmitEvents(c, fromSeq, toSeq),
+      update: (c, patch) => this.api.perform('PATCH', `/v1/conversations/${c.id}`, patch),
+      addParticipants: (c, userIds) =>
+        this.api.perform('POST', `/v1/conversations/${c.id}/participants`, {
+          participants: userIds.map((userId) => ({ userId })),
+        }),
+      removeParticipant: async (c, userId) => {
+        await this.api.perform('DELETE', `/v1/conversations/${c.id}/participants/${userId}`);
+        if (userId === this.userId) this.forget(c.id);
+      },
+    };
+  }
+
+  private async sendMessage(
     conversation: Conversation,
     parts: MessagePartInput[],
     clientMessageId: string,
@@ -287,71 +326,63 @@ export class Messenger extends TypedEmitter<MessengerEvents> implements Conversa
       );
     }
     const data = await this.outbox.add(conversation.id, parts, clientMessageId);
-    return conversation.message(data.id) ?? conversation.upsertMessage(data);
+    const message = conversation.message(data.id);
+    if (message) return message;
+    // The conversation was left or reset meanwhile: the stored message still resolves the send.
+    return Message.fromData(data);
   }
 
-  async editMessage(conversation: Conversation, messageId: string, parts: MessagePartInput[]): Promise<void> {
-    const data = await this.api.request<MessageData>(
+  private async editMessage(
+    conversation: Conversation,
+    messageId: string,
+    parts: MessagePartInput[],
+  ): Promise<void> {
+    const data = await this.api.request(
       'PATCH',
       `/v1/conversations/${conversation.id}/messages/${messageId}`,
+      MessageSchema,
       { parts },
     );
-    conversation.upsertMessage(data);
+    conversation.applyEffects(storeMessage(conversation.reducerState, data));
     this.changed(conversation.id);
   }
 
-  async removeMessage(conversation: Conversation, messageId: string): Promise<void> {
-    await this.api.request('DELETE', `/v1/conversations/${conversation.id}/messages/${messageId}`);
-  }
-
-  async markAsRead(conversation: Conversation, seq: number): Promise<void> {
+  private async markAsRead(conversation: Conversation, seq: number): Promise<void> {
     const target = Math.min(seq, conversation.lastSeq);
     if (target <= conversation.lastReadSeq) return;
-    this.applyOwnReadMark(conversation, target);
-    await this.api.post(`/v1/conversations/${conversation.id}/read`, { seq: target });
+    conversation.applyEffects(applyOwnReadMark(conversation.reducerState, target));
+    this.changed(conversation.id);
+    await this.api.perform('POST', `/v1/conversations/${conversation.id}/read`, { seq: target });
   }
 
-  typing(conversation: Conversation, active: boolean): void {
+  private typing(conversation: Conversation, active: boolean): void {
     const last = this.typingSentAt.get(conversation.id) ?? 0;
     if (active && Date.now() - last < TYPING_THROTTLE_MS) return;
     this.typingSentAt.set(conversation.id, active ? Date.now() : 0);
     this.connection.send({ type: 'typing', conversationId: conversation.id, active });
   }
 
-  async loadOlder(conversation: Conversation, limit: number): Promise<number> {
+  private async loadOlder(conversation: Conversation, limit: number): Promise<number> {
     const oldest = conversation.messages()[0];
     const before = oldest ? `&before=${oldest.seq}` : '';
-    const page = await this.api.get<HistoryResponse>(
+    const page = await this.api.get(
       `/v1/conversations/${conversation.id}/messages?limit=${limit}${before}`,
+      HistoryResponse,
     );
-    for (const m of page.messages) conversation.upsertMessage(m);
-    conversation.hasOlder = page.nextBefore !== null;
+    conversation.addHistory(page.messages, page.nextBefore !== null);
     this.changed(conversation.id);
     return page.messages.length;
   }
 
-  retransmitEvents(conversation: Conversation, fromSeq: number, toSeq: number): Promise<RetransmitResponse> {
-    return this.api.get<RetransmitResponse>(
-      `/v1/conversations/${conversation.id}/events?fromSeq=${fromSeq}&toSeq=${toSeq}`,
-    );
-  }
-
-  async update(
+  private retransmitEvents(
     conversation: Conversation,
-    patch: { title?: string | null; customData?: CustomData },
-  ): Promise<void> {
-    await this.api.request('PATCH', `/v1/conversations/${conversation.id}`, patch);
-  }
-
-  async addParticipants(conversation: Conversation, userIds: string[]): Promise<void> {
-    await this.api.post(`/v1/conversations/${conversation.id}/participants`, {
-      participants: userIds.map((userId) => ({ userId })),
-    });
-  }
-
-  async removeParticipant(conversation: Conversation, userId: string): Promise<void> {
-    await this.api.request('DELETE', `/v1/conversations/${conversation.id}/participants/${userId}`);
-    if (userId === this.userId) this.forget(conversation.id);
+    fromSeq: number,
+    toSeq: number,
+  ): Promise<RetransmitResponse> {
+    return this.api.get(
+      `/v1/conversations/${conversation.id}/events?fromSeq=${fromSeq}&toSeq=${toSeq}`,
+      RetransmitResponse,
+    );
   }
 
   // ---- sync ----
@@ -390,16 +421,16 @@ export class Messenger extends TypedEmitter<MessengerEvents> implements Conversa
         if (!entry) {
           // New to this device: start from the current state rather than replaying all of history.
           const { lastReadSeq, unreadCount, lastMessage, ...data } = summary;
-          const conversation = new Conversation(data, this, lastReadSeq, unreadCount);
-          if (lastMessage) conversation.upsertMessage(lastMessage);
+          const conversation = Conversation.create(data, this.backend, { lastReadSeq, unreadCount });
+          if (lastMessage) conversation.addHistory([lastMessage]);
           entry = { conversation, sequencer: new EventSequencer(summary.lastSeq) };
           this.entries.set(summary.id, entry);
           this.changed(summary.id);
           return;
         }
         await this.repair(entry, summary.lastSeq);
-        entry.conversation.lastReadSeq = summary.lastReadSeq;
-        entry.conversation.unreadCount = summary.unreadCount;
+        if (this.entries.get(summary.id) !== entry) return;
+        entry.conversation.setReadState(summary.lastReadSeq, summary.unreadCount);
         this.changed(summary.id);
       }),
     );
@@ -419,7 +450,8 @@ export class Messenger extends TypedEmitter<MessengerEvents> implements Conversa
   private repair(entry: Entry, lastSeq?: number): Promise<void> {
     entry.repairing ??= (async () => {
       try {
-        for (;;) {
+        // Stops when the conversation is gone from this device (left while repairing).
+        while (this.entries.get(entry.conversation.id) === entry) {
           const gap = lastSeq === undefined ? entry.sequencer.gap() : entry.sequencer.gapUpTo(lastSeq);
           if (!gap) return;
           if (gap.toSeq - gap.fromSeq + 1 > MessagingLimits.replayRecommendedMaxGap) {
@@ -442,18 +474,16 @@ export class Messenger extends TypedEmitter<MessengerEvents> implements Conversa
 
   /** A gap too large to replay: the server's catch-up answer decides, usually a reset to the latest page. */
   private async catchUp(entry: Entry): Promise<void> {
-    const res = await this.api.get<CatchUpResponse>(
+    const res = await this.api.get(
       `/v1/conversations/${entry.conversation.id}/sync?sinceSeq=${entry.sequencer.appliedSeq}`,
+      CatchUpResponse,
     );
     if (res.mode === 'replay') {
       this.applyInOrder(entry, entry.sequencer.offer(res.page.events));
       return;
     }
     const conversation = entry.conversation;
-    conversation.clearMessages();
-    conversation.setData(res.conversation);
-    for (const m of res.messages) conversation.upsertMessage(m);
-    conversation.hasOlder = res.nextBefore !== null;
+    conversation.reset(res.conversation, res.messages, res.nextBefore !== null);
     const buffered = entry.sequencer.resetTo(res.lastSeq);
     this.emit('conversationReset', { conversation, reason: res.reason });
     this.applyInOrder(entry, buffered);
@@ -467,14 +497,11 @@ export class Messenger extends TypedEmitter<MessengerEvents> implements Conversa
     if (!pending) {
       pending = (async () => {
         try {
-          if (event.type === 'conversation.created') {
-            const conversation = new Conversation(event.payload.conversation, this);
-            const entry = { conversation, sequencer: new EventSequencer<ConversationEvent>(event.seq - 1) };
-            this.entries.set(id, entry);
-            return entry;
-          }
-          const data = await this.api.get<ConversationData>(`/v1/conversations/${id}`);
-          const conversation = new Conversation(data, this);
+          const data =
+            event.type === 'conversation.created'
+              ? structuredClone(event.payload.conversation)
+              : await this.api.get(`/v1/conversations/${id}`, ConversationSchema);
+          const conversation = Conversation.create(data, this.backend);
           const entry = { conversation, sequencer: new EventSequencer<ConversationEvent>(event.seq - 1) };
           this.entries.set(id, entry);
           return entry;
@@ -494,7 +521,7 @@ export class Messenger extends TypedEmitter<MessengerEvents> implements Conversa
   private adopt(data: ConversationData): Conversation {
     const existing = this.entries.get(data.id);
     if (existing) return existing.conversation;
-    const conversation = new Conversation(data, this);
+    const conversation = Conversation.create(data, this.backend);
     this.entries.set(data.id, { conversation, sequencer: new EventSequencer(data.lastSeq) });
     this.changed(data.id);
     return conversation;
@@ -507,102 +534,64 @@ export class Messenger extends TypedEmitter<MessengerEvents> implements Conversa
     void this.options.store?.removeConversation(id).catch(() => undefined);
   }
 
+  /** Applies events released by the sequencer, then announces the batch once (`updated`, `conversationsChanged`). */
   private applyInOrder(entry: Entry, events: ConversationEvent[]): void {
-    for (const event of events) this.apply(entry, event);
+    if (events.length === 0) return;
+    for (const event of events) {
+      if (!this.apply(entry.conversation, event)) return;
+    }
+    this.changed(entry.conversation.id);
   }
 
-  private apply(entry: Entry, event: ConversationEvent): void {
-    const c = entry.conversation;
-    c.setData({ lastSeq: Math.max(c.lastSeq, event.seq), updatedAt: event.createdAt });
+  /** One event through the reducer; false when it took this user out of the conversation. */
+  private apply(c: Conversation, event: ConversationEvent): boolean {
+    const effects = reduceConversationEvent(c.reducerState, event);
+    c.applyEffects(effects);
+    for (const effect of effects) if (effect.type === 'ownMessageStored') this.outbox.confirm(effect.message);
+    this.emitTyped(c, event);
+    this.emit('event', { conversation: c, event });
+    if (effects.some((e) => e.type === 'left')) {
+      c.flushUpdate();
+      this.forget(c.id);
+      return false;
+    }
+    return true;
+  }
+
+  /** The Messenger's event named after the conversation event's type. */
+  private emitTyped(conversation: Conversation, event: ConversationEvent): void {
     switch (event.type) {
       case 'conversation.created':
-        c.setData({ ...event.payload.conversation, lastSeq: Math.max(c.lastSeq, event.seq) });
-        this.emit('conversationCreated', { conversation: c, event });
-        break;
-      case 'conversation.updated': {
-        const { title, customData } = event.payload;
-        c.setData({
-          ...(title !== undefined ? { title } : {}),
-          ...(customData !== undefined ? { customData } : {}),
-        });
-        this.emit('conversationUpdated', { conversation: c, event });
-        break;
-      }
-      case 'participants.added': {
-        const ids = new Set(event.payload.participants.map((p) => p.userId));
-        c.setData({
-          participants: [...c.participants.filter((p) => !ids.has(p.userId)), ...event.payload.participants],
-        });
-        this.emit('participantsAdded', { conversation: c, event });
-        break;
-      }
-      case 'participants.removed': {
-        const ids = new Set(event.payload.userIds);
-        c.setData({ participants: c.participants.filter((p) => !ids.has(p.userId)) });
-        this.emit('participantsRemoved', { conversation: c, event });
-        if (ids.has(this.userId)) {
-          this.emit('event', { conversation: c, event });
-          this.forget(c.id);
-          return;
-        }
-        break;
-      }
+        return this.emit('conversationCreated', { conversation, event });
+      case 'conversation.updated':
+        return this.emit('conversationUpdated', { conversation, event });
+      case 'participants.added':
+        return this.emit('participantsAdded', { conversation, event });
+      case 'participants.removed':
+        return this.emit('participantsRemoved', { conversation, event });
       case 'participants.updated':
-        c.setData({
-          participants: c.participants.map((p) =>
-            p.userId === event.payload.participant.userId ? event.payload.participant : p,
-          ),
+        return this.emit('participantUpdated', { conversation, event });
+      case 'message.sent':
+        return this.emit('messageSent', {
+          conversation,
+          event,
+          message: conversation.message(event.payload.message.id)!,
         });
-        this.emit('participantUpdated', { conversation: c, event });
-        break;
-      case 'message.sent': {
-        const message = c.upsertMessage(event.payload.message);
-        if (message.senderId === this.userId) this.outbox.confirm(event.payload.message);
-        if (message.senderId !== this.userId && message.seq > c.lastReadSeq) c.unreadCount += 1;
-        this.emit('messageSent', { conversation: c, event, message });
-        break;
-      }
-      case 'message.edited': {
-        const message = c.message(event.payload.messageId);
-        message?.apply({ parts: event.payload.parts, editedAt: event.payload.editedAt });
-        this.emit('messageEdited', { conversation: c, event, message });
-        break;
-      }
-      case 'message.removed': {
-        const message = c.message(event.payload.messageId);
-        if (
-          message &&
-          !message.removedAt &&
-          message.senderId !== this.userId &&
-          message.seq > c.lastReadSeq
-        ) {
-          c.unreadCount = Math.max(0, c.unreadCount - 1);
-        }
-        message?.apply({ parts: [], removedAt: event.payload.removedAt });
-        this.emit('messageRemoved', { conversation: c, event, message });
-        break;
-      }
-      case 'conversation.read': {
-        const { userId, seq } = event.payload;
-        c.setData({
-          participants: c.participants.map((p) => (p.userId === userId ? { ...p, lastReadSeq: seq } : p)),
+      case 'message.edited':
+        return this.emit('messageEdited', {
+          conversation,
+          event,
+          message: conversation.message(event.payload.messageId),
         });
-        if (userId === this.userId) this.applyOwnReadMark(c, seq);
-        this.emit('conversationRead', { conversation: c, event });
-        break;
-      }
+      case 'message.removed':
+        return this.emit('messageRemoved', {
+          conversation,
+          event,
+          message: conversation.message(event.payload.messageId),
+        });
+      case 'conversation.read':
+        return this.emit('conversationRead', { conversation, event });
     }
-    this.emit('event', { conversation: c, event });
-    this.changed(c.id);
-  }
-
-  /** One lastReadSeq per user: a read on any device clears the badge on all of them. */
-  private applyOwnReadMark(c: Conversation, seq: number): void {
-    if (seq <= c.lastReadSeq) return;
-    const cleared = c.countLoadedUnread(c.lastReadSeq, seq);
-    c.lastReadSeq = seq;
-    c.unreadCount = seq >= c.lastSeq ? 0 : Math.max(0, c.unreadCount - cleared);
-    this.changed(c.id);
   }
 
   // ---- cache ----
@@ -654,7 +643,9 @@ export class Messenger extends TypedEmitter<MessengerEvents> implements Conversa
     this.emit('stateChanged', state);
   }
 
+  /** A conversation changed: it announces its batch (`updated`), the list re-renders, the cache is saved. */
   private changed(id: string): void {
+    this.entries.get(id)?.conversation.flushUpdate();
     this.dirty.add(id);
     this.emit('conversationsChanged');
     if (!this.options.store || this.closed) return;

@@ -1,5 +1,6 @@
-import type { AuthSession, TokenResponse } from '@parley/protocol';
+import { AuthSession, TokenResponse } from '@parley/protocol';
 import { ParleyApiError } from './api-error.js';
+import { ServerErrorBody, describeIssues, mismatchError, type ResponseSchema } from './response-schema.js';
 import type { Session } from './session.js';
 
 export type FetchLike = typeof fetch;
@@ -16,8 +17,10 @@ export interface ApiClientOptions {
 }
 
 /**
- * REST calls with the session's access token. An expired token is refreshed once (single flight, refresh
- * tokens rotate) and the call retried, so apps never see a 401 for a token that could be renewed.
+ * REST calls with the session's access token. Every answer the SDK reads is checked against the protocol's
+ * schema: a body that does not match is a `ParleyApiError` 502 `bad_response`, never a wrongly typed object.
+ * An expired token is refreshed once (single flight, refresh tokens rotate) and the call retried, so apps
+ * never see a 401 for a token that could be renewed.
  */
 export class ApiClient {
   private refreshing: Promise<void> | undefined;
@@ -44,24 +47,22 @@ export class ApiClient {
     return this.options.session.tokens.access_token;
   }
 
-  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    try {
-      return await this.send<T>(method, path, body);
-    } catch (err) {
-      if (err instanceof ParleyApiError && err.status === 401 && this.options.session.tokens.refresh_token) {
-        await this.refreshSession();
-        return this.send<T>(method, path, body);
-      }
-      throw err;
-    }
+  get<T>(path: string, schema: ResponseSchema<T>): Promise<T> {
+    return this.request('GET', path, schema);
   }
 
-  get<T>(path: string): Promise<T> {
-    return this.request<T>('GET', path);
+  post<T>(path: string, body: unknown, schema: ResponseSchema<T>): Promise<T> {
+    return this.request('POST', path, schema, body);
   }
 
-  post<T>(path: string, body?: unknown): Promise<T> {
-    return this.request<T>('POST', path, body ?? {});
+  /** A call whose answer is checked against `schema` and returned. */
+  async request<T>(method: string, path: string, schema: ResponseSchema<T>, body?: unknown): Promise<T> {
+    return checkBody(await this.authorized(method, path, body), schema, `${method} ${path}`);
+  }
+
+  /** A call whose answer the SDK has no use for (a 204, or state that arrives as an event anyway). */
+  async perform(method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<void> {
+    await this.authorized(method, path, body ?? (method === 'DELETE' ? undefined : {}));
   }
 
   /** Renews the access token with the refresh token; concurrent callers share one refresh. */
@@ -69,18 +70,21 @@ export class ApiClient {
     this.refreshing ??= (async () => {
       try {
         const refreshToken = this.options.session.tokens.refresh_token;
-        const tokens = await this.call<TokenResponse>('POST', '/oauth/token', undefined, {
+        const path = '/oauth/token';
+        const tokens = await this.call('POST', path, undefined, {
           grant_type: 'refresh_token',
           refresh_token: refreshToken,
-        }).catch((err: unknown) => {
-          // A refused refresh token (used, expired, revoked) will never work again, unless another tab
-          // renewed first and handed us its newer session while this request ran.
-          const replaced = this.options.session.tokens.refresh_token !== refreshToken;
-          if (!replaced && err instanceof ParleyApiError && (err.status === 400 || err.status === 401))
-            this.options.onSessionExpired?.(err);
-          if (replaced) return this.options.session.tokens;
-          throw err;
-        });
+        })
+          .then((text) => checkBody(text, TokenResponse, `POST ${path}`))
+          .catch((err: unknown) => {
+            // A refused refresh token (used, expired, revoked) will never work again, unless another tab
+            // renewed first and handed us its newer session while this request ran.
+            const replaced = this.options.session.tokens.refresh_token !== refreshToken;
+            if (!replaced && err instanceof ParleyApiError && (err.status === 400 || err.status === 401))
+              this.options.onSessionExpired?.(err);
+            if (replaced) return this.options.session.tokens;
+            throw err;
+          });
         this.options.session = { ...this.options.session, tokens };
         this.options.onSessionChange?.(this.options.session);
       } finally {
@@ -100,15 +104,29 @@ export class ApiClient {
     }
   }
 
-  private send<T>(method: string, path: string, body?: unknown): Promise<T> {
-    return this.call<T>(method, path, this.accessToken, body);
+  /** One call with the access token, renewed and retried once when the server says it expired. */
+  private async authorized(method: string, path: string, body: unknown): Promise<string> {
+    try {
+      return await this.call(method, path, this.accessToken, body);
+    } catch (err) {
+      if (err instanceof ParleyApiError && err.status === 401 && this.options.session.tokens.refresh_token) {
+        await this.refreshSession();
+        return this.call(method, path, this.accessToken, body);
+      }
+      throw err;
+    }
   }
 
-  private async call<T>(method: string, path: string, token: string | undefined, body?: unknown): Promise<T> {
+  private async call(
+    method: string,
+    path: string,
+    token: string | undefined,
+    body?: unknown,
+  ): Promise<string> {
     try {
-      const result = await requestJson<T>(this.fetchImpl, `${this.baseUrl}${path}`, method, token, body);
+      const text = await fetchBody(this.fetchImpl, `${this.baseUrl}${path}`, method, token, body);
       this.options.onReachability?.(true);
-      return result;
+      return text;
     } catch (err) {
       this.options.onReachability?.(!(err instanceof ParleyApiError && err.status === 0));
       throw err;
@@ -116,40 +134,63 @@ export class ApiClient {
   }
 }
 
-export async function requestJson<T>(
+/** Sends one request and returns the answer's body; no answer or an error status is a ParleyApiError. */
+async function fetchBody(
   fetchImpl: FetchLike,
   url: string,
   method: string,
   token: string | undefined,
   body?: unknown,
-): Promise<T> {
+): Promise<string> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
+  let text: string;
   try {
     res = await fetchImpl(url, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
+    text = await res.text();
   } catch (err) {
     throw new ParleyApiError(0, `network error: ${(err as Error).message}`, 'network_error');
   }
-  const text = await res.text();
-  const json = text ? safeJson(text) : undefined;
-  if (!res.ok) {
-    const e = (json ?? {}) as { message?: string; code?: string; issues?: [] };
-    throw new ParleyApiError(res.status, e.message ?? res.statusText, e.code, e.issues ?? []);
-  }
-  return json as T;
+  if (!res.ok) throw errorFromBody(res.status, res.statusText, text);
+  return text;
 }
 
-function safeJson(text: string): unknown {
+/** The answer as `schema` describes it, or a ParleyApiError 502 `bad_response` naming what did not match. */
+export function checkBody<T>(text: string, schema: ResponseSchema<T>, where: string): T {
+  const json = parseJson(text);
+  if (!json.ok) {
+    const message = text ? 'the body is not JSON' : 'the body is empty';
+    throw mismatchError(`unexpected answer to ${where}`, 'bad_response', [{ path: '', message }]);
+  }
+  const parsed = schema.safeParse(json.value);
+  if (parsed.success) return parsed.data;
+  throw mismatchError(`unexpected answer to ${where}`, 'bad_response', describeIssues(parsed.error.issues));
+}
+
+/** The server's reason for an error status; a body that is not a Parley error (a proxy's page) still says something. */
+export function errorFromBody(status: number, statusText: string, text: string): ParleyApiError {
+  const json = parseJson(text);
+  const parsed = json.ok ? ServerErrorBody.safeParse(json.value) : undefined;
+  if (parsed?.success) {
+    const { message, code, issues } = parsed.data;
+    return new ParleyApiError(status, message, typeof code === 'string' ? code : undefined, issues ?? []);
+  }
+  const plain = json.ok ? '' : text.trim().slice(0, 200);
+  return new ParleyApiError(status, plain || statusText || `HTTP ${status}`);
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  if (!text) return { ok: false };
   try {
-    return JSON.parse(text);
+    return { ok: true, value: JSON.parse(text) };
   } catch {
-    return { message: text };
+    return { ok: false };
   }
 }
 
@@ -160,13 +201,7 @@ export const Auth = {
     req: { username: string; password: string; displayName?: string; msisdn?: string },
     fetchImpl: FetchLike = fetch,
   ): Promise<AuthSession> {
-    return requestJson<AuthSession>(
-      fetchImpl,
-      `${baseUrl.replace(/\/$/, '')}/v1/auth/signup`,
-      'POST',
-      undefined,
-      req,
-    );
+    return authRequest(fetchImpl, baseUrl, '/v1/auth/signup', req);
   },
   login(
     baseUrl: string,
@@ -174,12 +209,16 @@ export const Auth = {
     password: string,
     fetchImpl: FetchLike = fetch,
   ): Promise<AuthSession> {
-    return requestJson<AuthSession>(
-      fetchImpl,
-      `${baseUrl.replace(/\/$/, '')}/v1/auth/login`,
-      'POST',
-      undefined,
-      { username, password },
-    );
+    return authRequest(fetchImpl, baseUrl, '/v1/auth/login', { username, password });
   },
 };
+
+async function authRequest(
+  fetchImpl: FetchLike,
+  baseUrl: string,
+  path: string,
+  body: unknown,
+): Promise<AuthSession> {
+  const url = `${baseUrl.replace(/\/$/, '')}${path}`;
+  return checkBody(await fetchBody(fetchImpl, url, 'POST', undefined, body), AuthSession, `POST ${path}`);
+}

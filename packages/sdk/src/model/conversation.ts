@@ -2,13 +2,15 @@ import type {
   Conversation as ConversationData,
   ConversationType,
   CustomData,
-  Message as MessageData,
   MessagePartInput,
   Participant,
   RetransmitResponse,
 } from '@parley/protocol';
+import { TypedEmitter } from '../events.js';
 import type { OutgoingMessage } from '../outbox/send-queue.js';
-import { Message, type CachedMessage } from './message.js';
+import type { ConversationEffect, ConversationState, LoadedMessages } from '../sync/conversation-reducer.js';
+import { deepFreeze } from './freeze.js';
+import { Message, type CachedMessage, type MessageSnapshot } from './message.js';
 
 /** What a Conversation needs from its Messenger to act on the server. */
 export interface ConversationBackend {
@@ -45,6 +47,57 @@ export interface CachedConversation {
   messages: CachedMessage[];
 }
 
+/**
+ * A conversation as plain, frozen data, for rendering. `conversation.snapshot()` returns the same object
+ * until something in it changes, so it can be compared by identity (React's `useSyncExternalStore`, memo).
+ * Unchanged parts (participants, each message, the message list) keep their identity across snapshots.
+ */
+export interface ConversationSnapshot {
+  readonly id: string;
+  readonly type: ConversationType;
+  readonly title: string | null;
+  readonly customData: Readonly<CustomData>;
+  readonly distinct: boolean;
+  readonly createdBy: string;
+  readonly createdAt: string;
+  /** When the last event happened. */
+  readonly updatedAt: string;
+  readonly participants: readonly Readonly<Participant>[];
+  /** The seq of the conversation's newest event. */
+  readonly lastSeq: number;
+  /** This user's read mark (one per user, shared by their devices). */
+  readonly lastReadSeq: number;
+  /** Messages from others after `lastReadSeq` that are not removed. */
+  readonly unreadCount: number;
+  /** Whether older messages than the loaded ones exist on the server (`loadOlder` fetches them). */
+  readonly hasOlder: boolean;
+  /** The loaded messages, oldest first; removed ones stay as tombstones (`removedAt` set, no parts). */
+  readonly messages: readonly MessageSnapshot[];
+  /** The newest message that is not removed, or null. */
+  readonly lastMessage: MessageSnapshot | null;
+  /** Sent from this device but not stored by the server yet, oldest first (see `outgoingMessages()`). */
+  readonly outgoingMessages: readonly Readonly<OutgoingMessage>[];
+}
+
+/** What a Conversation emits. Listeners run after the change is applied, so `snapshot()` already shows it. */
+export interface ConversationEvents {
+  /** A message reached this device: a new message, or this device's own send once the server stored it. */
+  messageAdded: (message: Message) => void;
+  /** A loaded message was edited. */
+  messageUpdated: (message: Message) => void;
+  /** A loaded message was removed (it stays in `messages()` with `removedAt` set). */
+  messageRemoved: (message: Message) => void;
+  /** The unread count or this user's read mark changed (a read on any of the user's devices counts). */
+  unreadChanged: (read: { unreadCount: number; lastReadSeq: number }) => void;
+  /** Messages waiting in the outbox changed: queued, attempted, failed, stored or discarded. */
+  outgoingChanged: (outgoing: readonly Readonly<OutgoingMessage>[]) => void;
+  /**
+   * `snapshot()` changed: after the events above, and for changes without an event of their own (title,
+   * participants, a page of older messages, a reset). Fires once per batch of changes (e.g. a replayed page).
+   */
+  updated: () => void;
+}
+
 /** How many recent messages a conversation keeps in the cache. */
 export const CACHED_MESSAGES_PER_CONVERSATION = 200;
 
@@ -59,20 +112,39 @@ export function newClientMessageId(): string {
   return `c-${random}-${clientIdCounter}`;
 }
 
-export class Conversation {
+export class Conversation extends TypedEmitter<ConversationEvents> {
   private readonly byId = new Map<string, Message>();
   /** This user's messages by their clientMessageId: a resent message is recognised when it arrives. */
-  private readonly ownByClientId = new Map<string, Message>();
-  private ordered: Message[] | undefined;
-  /** Whether older messages than the loaded ones exist on the server. */
-  hasOlder = true;
+  private readonly ownClientIds = new Set<string>();
+  private ordered: readonly Message[] | undefined;
+  private messageSnapshots: readonly MessageSnapshot[] | undefined;
+  private outgoing: readonly Readonly<OutgoingMessage>[] | undefined;
+  private current: ConversationSnapshot | undefined;
+  /** A change was applied since `updated` was last emitted. */
+  private updatePending = false;
+  private olderOnServer = true;
+  private readonly loaded: LoadedMessages = {
+    get: (id) => this.byId.get(id)?.toJSON(),
+    values: () => [...this.byId.values()].map((m) => m.toJSON()),
+  };
 
-  constructor(
+  private constructor(
     private data: ConversationData,
     private readonly backend: ConversationBackend,
-    public lastReadSeq = 0,
-    public unreadCount = 0,
-  ) {}
+    private read: { lastReadSeq: number; unreadCount: number },
+  ) {
+    super();
+    deepFreeze(data);
+  }
+
+  /** @internal `data` (and the messages added later) are frozen in place: pass copies of data kept elsewhere. */
+  static create(
+    data: ConversationData,
+    backend: ConversationBackend,
+    read = { lastReadSeq: 0, unreadCount: 0 },
+  ): Conversation {
+    return new Conversation(data, backend, { ...read });
+  }
 
   get id(): string {
     return this.data.id;
@@ -83,7 +155,7 @@ export class Conversation {
   get title(): string | null {
     return this.data.title;
   }
-  get customData(): CustomData {
+  get customData(): Readonly<CustomData> {
     return this.data.customData;
   }
   get distinct(): boolean {
@@ -92,7 +164,7 @@ export class Conversation {
   get createdBy(): string {
     return this.data.createdBy;
   }
-  get participants(): readonly Participant[] {
+  get participants(): readonly Readonly<Participant>[] {
     return this.data.participants;
   }
   get lastSeq(): number {
@@ -100,6 +172,18 @@ export class Conversation {
   }
   get updatedAt(): string {
     return this.data.updatedAt;
+  }
+  /** This user's read mark (one per user, shared by their devices). */
+  get lastReadSeq(): number {
+    return this.read.lastReadSeq;
+  }
+  /** Messages from others after `lastReadSeq` that are not removed. */
+  get unreadCount(): number {
+    return this.read.unreadCount;
+  }
+  /** Whether older messages than the loaded ones exist on the server. */
+  get hasOlder(): boolean {
+    return this.olderOnServer;
   }
 
   /** The newest visible message, or null. */
@@ -110,8 +194,8 @@ export class Conversation {
   }
 
   /** Loaded messages, oldest first. */
-  messages(): Message[] {
-    this.ordered ??= [...this.byId.values()].sort((a, b) => a.seq - b.seq);
+  messages(): readonly Message[] {
+    this.ordered ??= Object.freeze([...this.byId.values()].sort((a, b) => a.seq - b.seq));
     return this.ordered;
   }
 
@@ -120,11 +204,49 @@ export class Conversation {
   }
 
   /**
+   * Everything about the conversation as one frozen object; the same object until something changes (the
+   * `updated` event says when). Made on demand, reusing every part that did not change.
+   */
+  snapshot(): ConversationSnapshot {
+    if (this.current) return this.current;
+    this.messageSnapshots ??= Object.freeze(this.messages().map((m) => m.toJSON()));
+    const messages = this.messageSnapshots;
+    let lastMessage: MessageSnapshot | null = null;
+    for (let i = messages.length - 1; i >= 0 && !lastMessage; i--)
+      if (!messages[i]!.removedAt) lastMessage = messages[i]!;
+    const { id, type, title, customData, distinct, createdBy, createdAt, updatedAt, participants, lastSeq } =
+      this.data;
+    this.current = Object.freeze({
+      id,
+      type,
+      title,
+      customData,
+      distinct,
+      createdBy,
+      createdAt,
+      updatedAt,
+      participants,
+      lastSeq,
+      lastReadSeq: this.read.lastReadSeq,
+      unreadCount: this.read.unreadCount,
+      hasOlder: this.olderOnServer,
+      messages,
+      lastMessage,
+      outgoingMessages: this.outgoingMessages(),
+    });
+    return this.current;
+  }
+
+  /**
    * Messages this user sent that the server has not confirmed yet, oldest first: show them after the loaded
    * messages, as pending ('pending' | 'sending') or, once the outbox gave up, as failed with a retry action.
+   * Frozen; the same array until the outbox changes (`outgoingChanged`).
    */
-  outgoingMessages(): readonly OutgoingMessage[] {
-    return this.backend.outgoingMessages(this).filter((m) => !this.ownByClientId.has(m.clientMessageId));
+  outgoingMessages(): readonly Readonly<OutgoingMessage>[] {
+    this.outgoing ??= deepFreeze(
+      this.backend.outgoingMessages(this).filter((m) => !this.ownClientIds.has(m.clientMessageId)),
+    );
+    return this.outgoing;
   }
   /** Sends a failed message again, with its own clientMessageId. */
   retrySend(clientMessageId: string): boolean {
@@ -184,55 +306,115 @@ export class Conversation {
     return {
       conversation: structuredClone(this.data),
       appliedSeq,
-      lastReadSeq: this.lastReadSeq,
-      unreadCount: this.unreadCount,
-      hasOlder: this.hasOlder || this.byId.size > CACHED_MESSAGES_PER_CONVERSATION,
+      lastReadSeq: this.read.lastReadSeq,
+      unreadCount: this.read.unreadCount,
+      hasOlder: this.olderOnServer || this.byId.size > CACHED_MESSAGES_PER_CONVERSATION,
       messages: this.messages()
         .slice(-CACHED_MESSAGES_PER_CONVERSATION)
         .map((m) => m.toCache()),
     };
   }
 
-  // ---- internal state changes, applied by the Messenger in seq order ----
+  // ---- state changes, made by the Messenger in seq order; `updated` goes out on flushUpdate() ----
 
-  /** @internal */
-  setData(patch: Partial<ConversationData>): void {
-    this.data = { ...this.data, ...patch };
+  /** @internal What the reducer reads. */
+  get reducerState(): ConversationState {
+    return {
+      userId: this.backend.userId,
+      data: this.data,
+      lastReadSeq: this.read.lastReadSeq,
+      unreadCount: this.read.unreadCount,
+      messages: this.loaded,
+    };
   }
 
-  /** @internal */
-  upsertMessage(data: MessageData): Message {
-    const existing = this.byId.get(data.id);
-    if (existing) {
-      existing.apply(data);
-      return existing;
+  /** @internal Applies the reducer's effects in order and emits the event each one announces. */
+  applyEffects(effects: readonly ConversationEffect[]): void {
+    for (const effect of effects) {
+      switch (effect.type) {
+        case 'dataChanged':
+          this.data = deepFreeze(effect.data);
+          this.touch();
+          break;
+        case 'messageAdded':
+          this.emit('messageAdded', this.addMessage(effect.message));
+          break;
+        case 'messageUpdated':
+        case 'messageRemoved': {
+          const message = this.byId.get(effect.message.id);
+          if (!message) break;
+          message.replaceData(effect.message);
+          this.messageSnapshots = undefined;
+          this.touch();
+          this.emit(effect.type, message);
+          break;
+        }
+        case 'unreadChanged':
+          this.setReadState(effect.lastReadSeq, effect.unreadCount);
+          break;
+        case 'ownMessageStored':
+        case 'left':
+          break; // the Messenger's to act on
+      }
     }
-    const message = new Message(data);
+  }
+
+  /** @internal The server's read state (after a sync). */
+  setReadState(lastReadSeq: number, unreadCount: number): void {
+    if (lastReadSeq === this.read.lastReadSeq && unreadCount === this.read.unreadCount) return;
+    this.read = { lastReadSeq, unreadCount };
+    this.touch();
+    this.emit('unreadChanged', { ...this.read });
+  }
+
+  /** @internal A page of history (or the latest message from a sync): held without per-message events. */
+  addHistory(messages: readonly MessageSnapshot[], hasOlder?: boolean): void {
+    for (const m of messages) if (!this.byId.has(m.id)) this.addMessage(m);
+    if (hasOlder !== undefined && hasOlder !== this.olderOnServer) {
+      this.olderOnServer = hasOlder;
+      this.touch();
+    }
+  }
+
+  /** @internal The device was away too long: start again from the server's latest page. */
+  reset(data: ConversationData, messages: readonly MessageSnapshot[], hasOlder: boolean): void {
+    this.byId.clear();
+    this.ownClientIds.clear();
+    this.ordered = this.messageSnapshots = this.outgoing = undefined;
+    this.data = deepFreeze(data);
+    this.olderOnServer = hasOlder;
+    this.addHistory(messages);
+    this.touch();
+  }
+
+  /** @internal The outbox changed for this conversation. */
+  outboxChanged(): void {
+    this.outgoing = undefined;
+    this.touch();
+    this.emit('outgoingChanged', this.outgoingMessages());
+  }
+
+  /** @internal Emits `updated` once for everything applied since the last call. */
+  flushUpdate(): void {
+    if (!this.updatePending) return;
+    this.updatePending = false;
+    this.emit('updated');
+  }
+
+  private addMessage(data: MessageSnapshot): Message {
+    const message = Message.fromData(data);
     this.byId.set(data.id, message);
-    if (data.senderId === this.backend.userId) this.ownByClientId.set(data.clientMessageId, message);
-    this.ordered = undefined;
+    if (data.senderId === this.backend.userId) {
+      this.ownClientIds.add(data.clientMessageId);
+      this.outgoing = undefined; // it is not outgoing any more
+    }
+    this.ordered = this.messageSnapshots = undefined;
+    this.touch();
     return message;
   }
 
-  /** @internal */
-  hasMessage(id: string): boolean {
-    return this.byId.has(id);
-  }
-
-  /** @internal Unread messages from others among the loaded ones, after `seq`. */
-  countLoadedUnread(afterSeq: number, upToSeq = Number.MAX_SAFE_INTEGER): number {
-    let n = 0;
-    for (const m of this.byId.values()) {
-      if (m.seq > afterSeq && m.seq <= upToSeq && m.senderId !== this.backend.userId && !m.removedAt) n += 1;
-    }
-    return n;
-  }
-
-  /** @internal Drops loaded messages (after a reset the local copy is not continuous any more). */
-  clearMessages(): void {
-    this.byId.clear();
-    this.ownByClientId.clear();
-    this.ordered = undefined;
-    this.hasOlder = true;
+  private touch(): void {
+    this.current = undefined;
+    this.updatePending = true;
   }
 }

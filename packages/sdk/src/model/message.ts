@@ -1,10 +1,30 @@
 import type { Message as MessageData, MessagePart } from '@parley/protocol';
+import { deepFreeze } from './freeze.js';
 
 /** Plain data a Message is cached as; `createMessageFromCache` turns it back into a Message. */
 export type CachedMessage = MessageData;
 
+/** A message as plain, frozen data: what a conversation snapshot lists. A new object after every change. */
+export interface MessageSnapshot extends Readonly<Omit<MessageData, 'parts'>> {
+  readonly parts: readonly Readonly<MessagePart>[];
+}
+
+/** The text of a message: its text/plain parts joined. */
+export function messageText(message: { readonly parts: readonly Readonly<MessagePart>[] }): string {
+  return message.parts
+    .filter((p) => p.mimeType.startsWith('text/plain') && p.body !== undefined)
+    .map((p) => p.body)
+    .join('\n');
+}
+
+/** A loaded message. It stays the same object while it is edited or removed; `toJSON()` is its current data. */
 export class Message {
-  constructor(private data: MessageData) {}
+  private constructor(private data: MessageSnapshot) {}
+
+  /** @internal A message holding `data`, which is frozen in place (pass a copy of data the caller keeps). */
+  static fromData(data: MessageSnapshot): Message {
+    return new Message(deepFreeze(data));
+  }
 
   get id(): string {
     return this.data.id;
@@ -21,7 +41,7 @@ export class Message {
   get clientMessageId(): string {
     return this.data.clientMessageId;
   }
-  get parts(): readonly MessagePart[] {
+  get parts(): readonly Readonly<MessagePart>[] {
     return this.data.parts;
   }
   get createdAt(): string {
@@ -36,22 +56,20 @@ export class Message {
 
   /** The text of the message: its text/plain parts joined. */
   get text(): string {
-    return this.data.parts
-      .filter((p) => p.mimeType.startsWith('text/plain') && p.body !== undefined)
-      .map((p) => p.body)
-      .join('\n');
+    return messageText(this.data);
   }
 
-  /** Internal: applies an edit or removal event. */
-  apply(patch: Partial<MessageData>): void {
-    this.data = { ...this.data, ...patch };
+  /** @internal Takes the message's new data (an edit or a removal), frozen in place. */
+  replaceData(data: MessageSnapshot): void {
+    this.data = deepFreeze(data);
   }
 
   toCache(): CachedMessage {
-    return structuredClone(this.data);
+    return { ...this.data, parts: this.data.parts.map((p) => ({ ...p })) };
   }
 
-  toJSON(): MessageData {
+  /** The current data, frozen: the same object until the message changes. */
+  toJSON(): MessageSnapshot {
     return this.data;
   }
 }

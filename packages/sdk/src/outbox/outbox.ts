@@ -1,4 +1,5 @@
-import type { Message as MessageData, MessagePartInput } from '@parley/protocol';
+import type { MessagePartInput } from '@parley/protocol';
+import type { MessageSnapshot } from '../model/message.js';
 import { ParleyApiError } from '../http/api-error.js';
 import {
   SendQueue,
@@ -10,9 +11,9 @@ import {
 
 export interface OutboxOptions {
   /** Performs one attempt; the server answers a repeated clientMessageId with the first result. */
-  send: (message: OutgoingMessage) => Promise<MessageData>;
+  send: (message: OutgoingMessage) => Promise<MessageSnapshot>;
   /** The server stored the message. */
-  onSent: (data: MessageData) => void;
+  onSent: (data: MessageSnapshot) => void;
   /** A conversation's outgoing messages changed (queued, attempted, failed, gone): re-render. */
   onChanged: (conversationId: string) => void;
   /** Keeps the queue across reloads; called with the whole queue after changes, never concurrently. */
@@ -23,7 +24,7 @@ export interface OutboxOptions {
 }
 
 interface Waiter {
-  resolve: (data: MessageData) => void;
+  resolve: (data: MessageSnapshot) => void;
   reject: (err: Error) => void;
 }
 
@@ -47,8 +48,8 @@ export class Outbox {
   }
 
   /** Queues a message; the promise settles when the server stored it or the outbox gave up on it. */
-  add(conversationId: string, parts: MessagePartInput[], clientMessageId: string): Promise<MessageData> {
-    const promise = new Promise<MessageData>((resolve, reject) => {
+  add(conversationId: string, parts: MessagePartInput[], clientMessageId: string): Promise<MessageSnapshot> {
+    const promise = new Promise<MessageSnapshot>((resolve, reject) => {
       const list = this.waiters.get(clientMessageId) ?? [];
       list.push({ resolve, reject });
       this.waiters.set(clientMessageId, list);
@@ -69,7 +70,7 @@ export class Outbox {
   }
 
   /** The message arrived by another way (the live event, a sync): whatever attempt is running, it is done. */
-  confirm(data: MessageData): void {
+  confirm(data: MessageSnapshot): void {
     if (!this.queue.confirm(data.clientMessageId)) return;
     this.settle(data.clientMessageId, data);
     this.changed(data.conversationId);
@@ -161,7 +162,7 @@ export class Outbox {
     this.wakeTimers.delete(conversationId);
   }
 
-  private settle(clientMessageId: string, data: MessageData): void {
+  private settle(clientMessageId: string, data: MessageSnapshot): void {
     for (const w of this.waiters.get(clientMessageId) ?? []) w.resolve(data);
     this.waiters.delete(clientMessageId);
   }

@@ -1,4 +1,6 @@
-import type { ClientFrame, ServerFrame } from '@parley/protocol';
+import { ServerFrame, type ClientFrame } from '@parley/protocol';
+import type { ParleyApiError } from '../http/api-error.js';
+import { describeIssues, mismatchError } from '../http/response-schema.js';
 import { ReconnectingSocket } from './reconnecting-socket.js';
 
 export type ConnectionState = 'connecting' | 'online' | 'offline' | 'closed';
@@ -22,7 +24,10 @@ export interface RealtimeConnectionOptions {
   /** Seconds since epoch when the current access token expires. */
   accessTokenExpiresAt: () => number;
   refreshToken: () => Promise<void>;
+  /** A frame that matched the protocol's `ServerFrame`, parsed once here. */
   onFrame: (frame: ServerFrame) => void;
+  /** A frame that is not JSON or does not match `ServerFrame`: it was ignored (`bad_frame`). */
+  onInvalidFrame: (error: ParleyApiError) => void;
   onStateChange: (state: ConnectionState) => void;
   pingIntervalMs?: number;
   pongTimeoutMs?: number;
@@ -84,12 +89,25 @@ export class RealtimeConnection {
   }
 
   private receive(data: string): void {
-    let frame: ServerFrame;
+    let json: unknown;
     try {
-      frame = JSON.parse(data) as ServerFrame;
+      json = JSON.parse(data);
     } catch {
+      this.options.onInvalidFrame(
+        mismatchError('ignored a server frame', 'bad_frame', [{ path: '', message: 'not JSON' }]),
+      );
       return;
     }
+    const parsed = ServerFrame.safeParse(json);
+    if (!parsed.success) {
+      const type = typeof json === 'object' && json !== null && 'type' in json ? String(json.type) : '?';
+      const issues = describeIssues(parsed.error.issues);
+      this.options.onInvalidFrame(
+        mismatchError(`ignored a server frame of type ${type}`, 'bad_frame', issues),
+      );
+      return;
+    }
+    const frame = parsed.data;
     if (frame.type === 'pong' && this.pongDeadline) {
       clearTimeout(this.pongDeadline);
       this.pongDeadline = undefined;
