@@ -10,14 +10,3 @@ export function withTimeout(promise, ms, what) {
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
-
-/** Polls `check` until it returns something other than undefined, or throws after `ms`. */
-export async function waitUntil(check, ms, what, everyMs = 100) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not reached within ${ms} ms`);
-    await delay(everyMs);
-  }
-}

@@ -1,6 +1,7 @@
 import { cpus } from 'node:os';
+import { eventually } from '@parley/testing';
 import { printTable, progress } from '../lib/report.mjs';
-import { waitUntil, withTimeout } from '../lib/time.mjs';
+import { withTimeout } from '../lib/time.mjs';
 import { messagingApi } from './api.mjs';
 import { measureDelivery } from './delivery.mjs';
 import { measureRetransmit } from './retransmit.mjs';
@@ -10,12 +11,9 @@ import { fullSettings, quickSettings } from './settings.mjs';
 
 /** Waits until the outbox relay has published everything, so one scenario's backlog does not tax the next. */
 async function waitForQuietOutbox(api) {
-  await waitUntil(
-    async () => ((await api.health()).body?.pendingOutbox === 0 ? true : undefined),
-    30_000,
-    'outbox drain',
-    200,
-  );
+  await eventually(async () => (await api.health()).body?.pendingOutbox === 0, 'outbox drain', 30_000, {
+    intervalMs: 200,
+  });
 }
 
 async function runScenarios(api, service, settings) {

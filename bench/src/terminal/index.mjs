@@ -1,4 +1,5 @@
 import { cpus } from 'node:os';
+import { startTokenServer } from '@parley/testing';
 import { printTable, progress } from '../lib/report.mjs';
 import { round } from '../lib/stats.mjs';
 import { withTimeout } from '../lib/time.mjs';
@@ -6,7 +7,6 @@ import { startTerminalCore } from './core.mjs';
 import { startRelay } from './relay.mjs';
 import { measureSetups } from './setups.mjs';
 import { fullSettings, quickSettings } from './settings.mjs';
-import { startTokenServer } from './token-server.mjs';
 
 /** Measures one target (a started child process), failing fast if it dies mid-run, then stops it. */
 async function measureTarget(target, settings) {
@@ -93,7 +93,8 @@ function problems({ core, ceiling }) {
 /** `terminal [--quick]`: call setups/s through the terminal core and through a bare relay, and the ratio. */
 export async function runTerminalBench({ quick }) {
   const settings = quick ? quickSettings : fullSettings;
-  const tokens = await startTokenServer();
+  // Stands in for the messaging service as the token issuer; tokens are minted per terminal.
+  const tokens = await startTokenServer({ ttlSeconds: 3600 });
   // stop() of every child process started so far (idempotent: a finished target is stopped already).
   const stops = [];
   const stopAll = async () => {

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { freePort, spawnLoggingProcess } from '../lib/child-process.mjs';
+import { freePort, startService } from '@parley/testing';
 import { progress } from '../lib/report.mjs';
 
 const RELAY_JS = fileURLToPath(new URL('./relay-server.mjs', import.meta.url));
@@ -21,37 +21,42 @@ function parseJson(line) {
 export async function startRelay(onSpawn) {
   const port = await freePort();
   let paired = 0;
-  const proc = spawnLoggingProcess(RELAY_JS, {
-    env: { PATH: process.env.PATH ?? '', RELAY_PORT: String(port) },
-    onLine: (line) => {
-      const entry = parseJson(line);
-      if (entry?.msg === 'relay paired') paired = entry.pairs;
-      else if (!entry || entry.level >= 40) process.stderr.write(`[relay] ${line}\n`);
-    },
-  });
-
+  let service;
   let stopped;
   const stop = () =>
     (stopped ??= (async () => {
-      const result = await proc.stop();
-      progress(`stopped the relay (${result.signal ?? `exit ${result.code}`})`);
+      const result = await service?.stop();
+      progress(`stopped the relay (${result?.signal ?? `exit ${result?.code}`})`);
       return true;
     })());
   onSpawn(stop);
 
   try {
-    await proc.waitForLine((line) => parseJson(line)?.msg === 'relay listening', 10_000);
+    await startService({
+      name: 'relay',
+      main: RELAY_JS,
+      env: { RELAY_PORT: String(port) },
+      // A bare gRPC server has no health URL: it says when it is listening.
+      readyLine: (line) => parseJson(line)?.msg === 'relay listening',
+      startTimeoutMs: 10_000,
+      onOutputLine: (line) => {
+        const entry = parseJson(line);
+        if (entry?.msg === 'relay paired') paired = entry.pairs;
+        else if (!entry || entry.level >= 40) process.stderr.write(`[relay] ${line}\n`);
+      },
+      onSpawn: (spawned) => (service = spawned),
+    });
   } catch (err) {
     await stop();
     throw err;
   }
-  progress(`relay (pid ${proc.child.pid}) listening: gRPC 127.0.0.1:${port}`);
+  progress(`relay (pid ${service.child.pid}) listening: gRPC 127.0.0.1:${port}`);
 
   return {
     name: 'relay',
     address: `127.0.0.1:${port}`,
-    pid: proc.child.pid,
-    exited: proc.exited,
+    pid: service.child.pid,
+    exited: service.exited,
     stop,
     async metadataFor({ pair }) {
       return { [PAIR_HEADER]: `pair-${pair}` };

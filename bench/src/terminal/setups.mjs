@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { eventually } from '@parley/testing';
 import { watchCpu } from '../lib/cpu.mjs';
 import { watchEventLoop } from '../lib/event-loop.mjs';
 import { progress } from '../lib/report.mjs';
 import { round, summarize } from '../lib/stats.mjs';
-import { waitUntil } from '../lib/time.mjs';
 import { sampleSdp } from './sdp.mjs';
 import { openTerminal, StepError } from './terminal.mjs';
 
@@ -69,16 +69,17 @@ export async function measureSetups(target, { pairs, warmupMs, durationMs, stepT
       pairList.push({ caller, callee, calleeNumber });
     }
     // An Offer to a callee the target has not registered yet would be refused (callee_offline).
-    await waitUntil(
+    const opening = await eventually(
       async () => {
         const broken = all.find((t) => t.broken)?.broken;
-        if (broken) throw new Error(`${target.name}: a terminal stream failed on opening: ${broken.message}`);
-        return (await target.registered()) >= all.length ? true : undefined;
+        if (broken) return { broken };
+        return (await target.registered()) >= all.length ? { broken: undefined } : undefined;
       },
-      15_000,
       `${target.name} registering ${all.length} terminals`,
-      25,
+      15_000,
     );
+    if (opening.broken)
+      throw new Error(`${target.name}: a terminal stream failed on opening: ${opening.broken.message}`);
     progress(
       `${target.name}: ${pairs} pairs (${all.length} streams) ready; ${warmupMs} ms warm-up + ${durationMs} ms`,
     );

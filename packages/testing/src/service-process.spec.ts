@@ -85,4 +85,28 @@ createServer((req, res) => res.end(process.env.PARLEY_TESTING_LEAK ?? 'clean')).
     await inherited.stop();
     delete process.env.PARLEY_TESTING_LEAK;
   });
+
+  it('knows a service without HTTP is ready by the line it prints, and hands it out before that', async () => {
+    const grpcLike = script(
+      'grpc-like.mjs',
+      `setTimeout(() => console.log(JSON.stringify({ msg: 'relay listening' })), 200);
+setInterval(() => undefined, 1000);`,
+    );
+    let spawned = 0;
+    const service = await startService({
+      main: grpcLike,
+      env: {},
+      readyLine: (line) => line.includes('relay listening'),
+      onSpawn: () => (spawned += 1),
+    });
+    expect(spawned).toBe(1);
+    expect(service.recentOutput()).toContain('relay listening');
+    expect(await service.stop()).toEqual({ code: null, signal: 'SIGTERM' });
+  });
+
+  it('refuses to guess when neither a health URL nor a ready line is given', async () => {
+    await expect(startService({ main: slowStarter, env: {} })).rejects.toThrow(
+      /either healthUrl or readyLine/,
+    );
+  });
 });

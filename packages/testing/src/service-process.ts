@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter, once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 
@@ -13,7 +14,9 @@ export interface StartServiceOptions {
   /** The service's configuration. */
   env: Record<string, string>;
   /** A URL that answers 2xx once the service is ready to serve, e.g. `http://127.0.0.1:<port>/health`. */
-  healthUrl: string;
+  healthUrl?: string;
+  /** For a service without HTTP (a bare gRPC server): ready once it prints a line this accepts. */
+  readyLine?: (line: string) => boolean;
   /** Names the service in errors; defaults to the entry point. */
   name?: string;
   /** How long start-up may take before the child is killed and the start fails. */
@@ -25,6 +28,8 @@ export interface StartServiceOptions {
   inheritEnv?: boolean;
   /** Every line the child prints (stdout and stderr); the pipes are drained either way. */
   onOutputLine?: (line: string) => void;
+  /** Called as soon as the child exists, before it is ready, e.g. so a Ctrl-C handler can stop it. */
+  onSpawn?: (service: ServiceProcess) => void;
 }
 
 export interface ServiceProcess {
@@ -40,21 +45,31 @@ export interface ServiceProcess {
 const KEPT_LINES = 60;
 
 /**
- * Starts a built service (`node <main>`) as a child process and resolves once its health URL answers
- * 2xx. Fails, with the child's last output, if the child exits first or the start takes too long.
+ * Starts a built service (`node <main>`) as a child process and resolves once it is ready: its health URL
+ * answers 2xx (or, without HTTP, it printed its ready line). Fails, with the child's last output, if the
+ * child exits first or the start takes too long; the child is stopped then.
  */
 export async function startService(options: StartServiceOptions): Promise<ServiceProcess> {
   const name = options.name ?? options.main;
+  const { healthUrl, readyLine } = options;
+  if ((healthUrl === undefined) === (readyLine === undefined))
+    throw new Error(`startService(${name}): give either healthUrl or readyLine`);
   const env = options.inheritEnv
     ? { ...process.env, ...options.env }
     : { PATH: process.env.PATH ?? '', ...options.env };
   const child = spawn(process.execPath, [options.main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const recent: string[] = [];
+  let sawReadyLine = false;
+  const lineArrived = new EventEmitter();
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => {
       recent.push(line);
       if (recent.length > KEPT_LINES) recent.shift();
       options.onOutputLine?.(line);
+      if (readyLine && !sawReadyLine && readyLine(line)) {
+        sawReadyLine = true;
+        lineArrived.emit('ready');
+      }
     });
   }
   const exited = exitOf(child);
@@ -64,8 +79,11 @@ export async function startService(options: StartServiceOptions): Promise<Servic
     recentOutput: () => recent.join('\n'),
     stop: (graceMs) => stopProcess(child, graceMs),
   };
+  options.onSpawn?.(service);
+  const timeoutMs = options.startTimeoutMs ?? 30_000;
   try {
-    await waitForHealth(options.healthUrl, exited, options.startTimeoutMs ?? 30_000);
+    if (healthUrl !== undefined) await waitForHealth(healthUrl, exited, timeoutMs);
+    else if (!sawReadyLine) await waitForReadyLine(lineArrived, exited, timeoutMs);
   } catch (err) {
     await service.stop(2000);
     const reason = err instanceof Error ? err.message : String(err);
@@ -93,6 +111,28 @@ async function waitForHealth(url: string, exited: Promise<ExitStatus>, timeoutMs
     }
     if (Date.now() >= deadline) throw new Error(`${url} did not answer 2xx within ${timeoutMs} ms (${last})`);
     await Promise.race([delay(50), exited]);
+  }
+}
+
+async function waitForReadyLine(
+  lineArrived: EventEmitter,
+  exited: Promise<ExitStatus>,
+  timeoutMs: number,
+): Promise<void> {
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), timeoutMs);
+  try {
+    await Promise.race([
+      once(lineArrived, 'ready', { signal: timeout.signal }).catch(() => {
+        throw new Error(`no ready line within ${timeoutMs} ms`);
+      }),
+      exited.then((exit) => {
+        throw new Error(`exited (${exit.signal ?? `code ${exit.code}`}) before its ready line`);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    timeout.abort();
   }
 }
 
