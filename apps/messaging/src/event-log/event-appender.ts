@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SqlExecutor } from '@parley/db';
 import type { ConversationEvent, ConversationEventOf, ConversationEventType } from '@parley/protocol';
-import { topicOfConversationEvent } from '@parley/event-bus';
+import { toBusEvent, topicOfConversationEvent } from '@parley/event-bus';
 
 /** An event committed with the list of users whose devices must see it live. */
 export interface CommittedEvent {
@@ -53,6 +53,10 @@ export class EventAppender {
       createdAt,
       payload: req.payload(assigned, createdAt),
     } as unknown as ConversationEventOf<T>;
+    const topic = topicOfConversationEvent(event.type);
+    // The relay publishes this row later, where a payload off its protocol schema could only be set aside:
+    // checked here instead, it fails the transaction and the request that tried to store it.
+    toBusEvent({ topic, id: event.id, payload: event, occurredAt: createdAt });
     // The event and its outbox row in one statement: one round trip, and never one without the other.
     await this.tx.query(
       `WITH stored AS (
@@ -67,7 +71,7 @@ export class EventAppender {
         event.actorId,
         JSON.stringify(event.payload),
         createdAt,
-        topicOfConversationEvent(event.type),
+        topic,
         JSON.stringify(event),
       ],
     );
