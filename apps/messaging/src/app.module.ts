@@ -1,15 +1,15 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
-import { AuthModule, JwtAuthGuard } from '@parley/auth';
+import { AuthModule } from '@parley/auth';
 import { ConversationsModule } from './conversations/conversations.module.js';
-import { HealthModule } from './health/health.module.js';
 import { IdentityModule } from './identity/identity.module.js';
 import type { MessagingInfrastructure } from './infrastructure/infrastructure.js';
 import { InfrastructureModule } from './infrastructure/infrastructure.module.js';
 import { MessagesModule } from './messages/messages.module.js';
+import { OutboxModule } from './outbox/outbox.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { SyncModule } from './sync/sync.module.js';
 
+/** Every route is authenticated unless marked @Public(): the service kit installs the guard. */
 @Module({})
 export class AppModule {
   static forRoot(infra: MessagingInfrastructure): DynamicModule {
@@ -23,10 +23,8 @@ export class AppModule {
         MessagesModule,
         SyncModule,
         RealtimeModule,
-        HealthModule,
+        OutboxModule,
       ],
-      // Every route is authenticated unless marked @Public().
-      providers: [{ provide: APP_GUARD, useExisting: JwtAuthGuard }],
     };
   }
 }

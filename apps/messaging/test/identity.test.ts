@@ -245,9 +245,16 @@ describe('malformed requests', () => {
     expect(res.status).toBe(404);
   });
 
-  it('reports health of PostgreSQL and Redis', async () => {
-    const res = await svc.api.get('/health');
+  it('reports health of PostgreSQL and Redis, live and ready', async () => {
+    const res = await svc.api.get('/health/ready');
     expect(res.status).toBe(200);
-    expect(res.body.checks).toEqual({ postgres: 'up', redis: 'up' });
+    expect(res.body).toMatchObject({
+      status: 'ok',
+      service: 'messaging',
+      checks: { postgres: { status: 'up' }, redis: { status: 'up' } },
+      details: { pendingOutbox: expect.any(Number), connectedDevices: expect.any(Number) },
+    });
+    expect((await svc.api.get('/health')).body.status).toBe('ok');
+    expect((await svc.api.get('/health/live')).body).toEqual({ status: 'ok', service: 'messaging' });
   });
 });

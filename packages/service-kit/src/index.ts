@@ -13,6 +13,7 @@ export {
   databaseSection,
   httpSection,
   processSection,
+  rateLimitSection,
   redisSection,
   tokenVerificationSection,
 } from './config/sections.js';
@@ -54,11 +55,13 @@ export { checkRedisReachable, DependencyUnreachableError } from './lifecycle/sta
 export { createHttpApp, type HttpApp, type HttpAppOptions } from './http/create-http-app.js';
 export { REQUEST_ID_HEADER } from './http/request-context.js';
 export {
-  defaultRateLimitPolicies,
+  CredentialsPolicies,
   RateLimit,
+  rateLimitPolicies,
   RateLimits,
   WRITES_POLICY,
   type RateLimitPolicy,
+  type RateLimitSettings,
 } from './http/rate-limits.js';
 
 export { HealthRegistry, type HealthReport, type ProbeStatus } from './health/health-registry.js';

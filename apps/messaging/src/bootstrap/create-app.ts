@@ -1,15 +1,13 @@
 import 'reflect-metadata';
-import type { AddressInfo } from 'node:net';
-import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createLogger, PinoNestLogger, type Logger } from '@parley/logger';
-import { MessagingLimits } from '@parley/protocol';
-import type { NextFunction, Request, Response } from 'express';
+import { createLogger, type Logger } from '@parley/logger';
+import { createHttpApp, HealthRegistry, Lifecycle, type OpenApiDocument } from '@parley/service-kit';
 import { AppModule } from '../app.module.js';
 import type { MessagingConfig } from '../config/config.js';
-import { HttpExceptionFilter, mapErrorToHttp } from '../errors/http-exception.filter.js';
 import { buildInfrastructure, type MessagingInfrastructure } from '../infrastructure/infrastructure.js';
 import { OutboxRelay } from '../outbox/outbox-relay.js';
+import { OutboxRepository } from '../outbox/outbox.repository.js';
+import { RealtimeGateway } from '../realtime/realtime.gateway.js';
 
 export interface RunningMessaging {
   app: NestExpressApplication;
@@ -17,55 +15,49 @@ export interface RunningMessaging {
   url: string;
   port: number;
   outbox: OutboxRelay;
+  openApiDocument(): OpenApiDocument;
+  /** The ordered close (also what SIGTERM runs): sockets end with 1001, then Redis, then the database. */
   close(): Promise<void>;
 }
 
 /** Builds, wires and starts the service; used by main.ts, the tests and the benchmarks alike. */
 export async function startMessaging(
   config: MessagingConfig,
-  logger: Logger = createLogger({ service: 'messaging', level: config.logLevel }),
+  logger: Logger = createLogger({ service: 'messaging', level: config.process.logLevel }),
+  lifecycle: Lifecycle = new Lifecycle(logger),
 ): Promise<RunningMessaging> {
-  const infra = await buildInfrastructure(config, logger);
-  let app: NestExpressApplication;
-  try {
-    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(infra), {
-      logger: new PinoNestLogger(logger),
-      bodyParser: false,
-      abortOnError: false,
-    });
-  } catch (err) {
-    await infra.close();
-    throw err;
-  }
-  app.useBodyParser('json', { limit: MessagingLimits.maxRequestBodyBytes });
-  app.useBodyParser('urlencoded', { limit: MessagingLimits.maxRequestBodyBytes, extended: false });
-  app.useGlobalFilters(new HttpExceptionFilter(logger));
-  app.enableCors({ origin: true, credentials: false });
-  app.disable('x-powered-by');
-  app.enableShutdownHooks();
-  await app.init();
-  // Body-parser failures (bad JSON, oversize bodies) happen before Nest routes; answer them in our format.
-  app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
-    const mapped = mapErrorToHttp(err);
-    if (!mapped) return next(err);
-    res.status(mapped.status).json(mapped.body);
+  const infra = await buildInfrastructure(config, logger, lifecycle);
+  const health = new HealthRegistry('messaging')
+    .probe('postgres', () => infra.db.ping())
+    .probe('redis', () => infra.bus.ping());
+  const http = await createHttpApp({
+    module: AppModule.forRoot(infra),
+    http: config.http,
+    logger,
+    lifecycle,
+    health,
+    openapi: {
+      title: 'Parley messaging',
+      version: '1',
+      description: 'Identity and tokens, conversations, messages, the event log and sync.',
+    },
+    authenticate: true,
+    rateLimits: { settings: config.rateLimits, redis: infra.redis, prefix: config.redis.prefix },
   });
-  await app.listen(config.http.port, config.http.host);
-  const port = (app.getHttpServer().address() as AddressInfo).port;
-  const url = `http://127.0.0.1:${port}`;
-  logger.info({ url, port }, 'messaging listening');
-  let closed = false;
+  const outboxRows = http.app.get(OutboxRepository);
+  health.detail('pendingOutbox', () => outboxRows.pendingCount());
+  health.detail('connectedDevices', () => http.app.get(RealtimeGateway).connectedDevices);
+  logger.info({ url: http.url, port: http.port }, 'messaging listening');
   return {
-    app,
+    app: http.app,
     infra,
-    url,
-    port,
-    outbox: app.get(OutboxRelay),
+    url: http.url,
+    port: http.port,
+    outbox: http.app.get(OutboxRelay),
+    openApiDocument: http.openApiDocument,
     async close() {
-      if (closed) return;
-      closed = true;
-      await app.close();
-      await infra.close();
+      const report = await lifecycle.close(config.process.shutdownTimeoutMs);
+      if (!report.completed) logger.warn({ phase: report.timedOutIn }, 'messaging close timed out');
     },
   };
 }

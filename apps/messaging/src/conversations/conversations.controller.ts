@@ -1,20 +1,10 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Inject,
-  Param,
-  Patch,
-  Post,
-  Query,
-  Res,
-} from '@nestjs/common';
-import { CurrentPrincipal, RequireScopes, Scopes, type Principal } from '@parley/auth';
+import { Controller, Delete, Get, HttpCode, Inject, Patch, Post, Res } from '@nestjs/common';
+import { RequireScopes, Scopes } from '@parley/auth';
 import {
   AddParticipantsRequest,
   ChannelDirectoryQuery,
+  ChannelListing,
+  Conversation,
   ConversationParams,
   CreateConversationRequest,
   ListConversationsQuery,
@@ -22,10 +12,12 @@ import {
   UpdateConversationRequest,
   UpdateParticipantRequest,
 } from '@parley/protocol';
+import { CurrentUser, ZodBody, ZodParam, ZodQuery, ZodResponse } from '@parley/service-kit';
 import type { Response } from 'express';
-import { parseInput } from '../errors/parse-input.js';
-import { requireUser } from '../identity/principal.js';
+import { z } from 'zod';
 import { ConversationsService } from './conversations.service.js';
+
+type Of<S extends z.ZodType> = z.infer<S>;
 
 @Controller('v1')
 export class ConversationsController {
@@ -33,97 +25,115 @@ export class ConversationsController {
 
   @Post('conversations')
   @RequireScopes(Scopes.conversationsManage)
+  @ZodResponse(201, Conversation, 'created')
+  @ZodResponse(200, Conversation, 'the existing distinct conversation with these participants')
   async create(
-    @CurrentPrincipal() principal: Principal,
-    @Body() body: unknown,
+    @CurrentUser() userId: string,
+    @ZodBody(CreateConversationRequest) body: Of<typeof CreateConversationRequest>,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const req = parseInput(CreateConversationRequest, body, 'body');
-    const { conversation, created } = await this.conversations.create(requireUser(principal), req);
+    const { conversation, created } = await this.conversations.create(userId, body);
     res.status(created ? 201 : 200);
     return conversation;
   }
 
   @Get('conversations')
   @RequireScopes(Scopes.messagesRead)
-  async list(@CurrentPrincipal() principal: Principal, @Query() query: unknown) {
-    const { type } = parseInput(ListConversationsQuery, query, 'query');
-    return { conversations: await this.conversations.listForUser(requireUser(principal), type) };
+  @ZodResponse(200, z.object({ conversations: z.array(Conversation) }))
+  async list(
+    @CurrentUser() userId: string,
+    @ZodQuery(ListConversationsQuery) query: Of<typeof ListConversationsQuery>,
+  ) {
+    return { conversations: await this.conversations.listForUser(userId, query.type) };
   }
 
   @Get('channels')
   @RequireScopes(Scopes.messagesRead)
-  async channels(@CurrentPrincipal() principal: Principal, @Query() query: unknown) {
-    const { q, limit } = parseInput(ChannelDirectoryQuery, query, 'query');
-    return { channels: await this.conversations.listChannels(requireUser(principal), q, limit) };
+  @ZodResponse(200, z.object({ channels: z.array(ChannelListing) }))
+  async channels(
+    @CurrentUser() userId: string,
+    @ZodQuery(ChannelDirectoryQuery) query: Of<typeof ChannelDirectoryQuery>,
+  ) {
+    return { channels: await this.conversations.listChannels(userId, query.q, query.limit) };
   }
 
   @Get('conversations/:conversationId')
   @RequireScopes(Scopes.messagesRead)
-  async get(@CurrentPrincipal() principal: Principal, @Param() params: unknown) {
-    const { conversationId } = parseInput(ConversationParams, params, 'params');
-    return (await this.conversations.getForReader(requireUser(principal), conversationId)).conversation;
+  @ZodResponse(200, Conversation)
+  async get(
+    @CurrentUser() userId: string,
+    @ZodParam(ConversationParams) params: Of<typeof ConversationParams>,
+  ) {
+    return (await this.conversations.getForReader(userId, params.conversationId)).conversation;
   }
 
   @Patch('conversations/:conversationId')
   @RequireScopes(Scopes.conversationsManage)
-  async update(@CurrentPrincipal() principal: Principal, @Param() params: unknown, @Body() body: unknown) {
-    const { conversationId } = parseInput(ConversationParams, params, 'params');
-    return this.conversations.update(
-      requireUser(principal),
-      conversationId,
-      parseInput(UpdateConversationRequest, body, 'body'),
-    );
+  @ZodResponse(200, Conversation)
+  async update(
+    @CurrentUser() userId: string,
+    @ZodParam(ConversationParams) params: Of<typeof ConversationParams>,
+    @ZodBody(UpdateConversationRequest) body: Of<typeof UpdateConversationRequest>,
+  ) {
+    return this.conversations.update(userId, params.conversationId, body);
   }
 
   @Post('conversations/:conversationId/participants')
   @RequireScopes(Scopes.conversationsManage)
+  @ZodResponse(201, Conversation)
   async addParticipants(
-    @CurrentPrincipal() principal: Principal,
-    @Param() params: unknown,
-    @Body() body: unknown,
+    @CurrentUser() userId: string,
+    @ZodParam(ConversationParams) params: Of<typeof ConversationParams>,
+    @ZodBody(AddParticipantsRequest) body: Of<typeof AddParticipantsRequest>,
   ) {
-    const { conversationId } = parseInput(ConversationParams, params, 'params');
-    return this.conversations.addParticipants(
-      requireUser(principal),
-      conversationId,
-      parseInput(AddParticipantsRequest, body, 'body'),
-    );
+    return this.conversations.addParticipants(userId, params.conversationId, body);
   }
 
   @Patch('conversations/:conversationId/participants/:userId')
   @RequireScopes(Scopes.conversationsManage)
   async updateParticipant(
-    @CurrentPrincipal() principal: Principal,
-    @Param() params: unknown,
-    @Body() body: unknown,
+    @CurrentUser() userId: string,
+    @ZodParam(ParticipantParams) params: Of<typeof ParticipantParams>,
+    @ZodBody(UpdateParticipantRequest) body: Of<typeof UpdateParticipantRequest>,
   ) {
-    const { conversationId, userId } = parseInput(ParticipantParams, params, 'params');
-    const { permissions } = parseInput(UpdateParticipantRequest, body, 'body');
-    return this.conversations.updateParticipant(requireUser(principal), conversationId, userId, permissions);
+    return this.conversations.updateParticipant(
+      userId,
+      params.conversationId,
+      params.userId,
+      body.permissions,
+    );
   }
 
   @Delete('conversations/:conversationId/participants/:userId')
   @HttpCode(204)
   @RequireScopes(Scopes.conversationsManage)
-  async removeParticipant(@CurrentPrincipal() principal: Principal, @Param() params: unknown) {
-    const { conversationId, userId } = parseInput(ParticipantParams, params, 'params');
-    await this.conversations.removeParticipant(requireUser(principal), conversationId, userId);
+  @ZodResponse(204, undefined, 'removed')
+  async removeParticipant(
+    @CurrentUser() userId: string,
+    @ZodParam(ParticipantParams) params: Of<typeof ParticipantParams>,
+  ) {
+    await this.conversations.removeParticipant(userId, params.conversationId, params.userId);
   }
 
   @Post('conversations/:conversationId/join')
   @HttpCode(200)
   @RequireScopes(Scopes.messagesWrite)
-  async join(@CurrentPrincipal() principal: Principal, @Param() params: unknown) {
-    const { conversationId } = parseInput(ConversationParams, params, 'params');
-    return this.conversations.join(requireUser(principal), conversationId);
+  @ZodResponse(200, Conversation)
+  async join(
+    @CurrentUser() userId: string,
+    @ZodParam(ConversationParams) params: Of<typeof ConversationParams>,
+  ) {
+    return this.conversations.join(userId, params.conversationId);
   }
 
   @Post('conversations/:conversationId/leave')
   @HttpCode(204)
   @RequireScopes(Scopes.messagesWrite)
-  async leave(@CurrentPrincipal() principal: Principal, @Param() params: unknown) {
-    const { conversationId } = parseInput(ConversationParams, params, 'params');
-    await this.conversations.leave(requireUser(principal), conversationId);
+  @ZodResponse(204, undefined, 'left')
+  async leave(
+    @CurrentUser() userId: string,
+    @ZodParam(ConversationParams) params: Of<typeof ConversationParams>,
+  ) {
+    await this.conversations.leave(userId, params.conversationId);
   }
 }

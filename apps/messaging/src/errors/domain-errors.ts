@@ -1,48 +1,27 @@
-/** Domain errors: services throw these; one filter maps them to HTTP statuses and WS error frames. */
-export abstract class DomainError extends Error {
-  abstract readonly code: string;
-}
+import { DomainError } from '@parley/service-kit';
 
-export interface FieldIssue {
-  path: string;
-  message: string;
-}
+export {
+  ConflictError,
+  DomainError,
+  ForbiddenError,
+  NotFoundError,
+  PayloadTooLargeError,
+  ValidationError,
+  type FieldIssue,
+} from '@parley/service-kit';
 
-export class ValidationError extends DomainError {
-  readonly code = 'invalid_request';
-  constructor(
-    message: string,
-    readonly issues: FieldIssue[] = [],
-  ) {
-    super(message);
-  }
-}
-
-/** Also used for "exists but you may not know it", so existence never leaks. */
-export class NotFoundError extends DomainError {
-  readonly code = 'not_found';
-}
-
-export class ForbiddenError extends DomainError {
-  readonly code = 'forbidden';
-}
-
-export class ConflictError extends DomainError {
-  readonly code = 'conflict';
-}
-
-export class PayloadTooLargeError extends DomainError {
-  readonly code = 'payload_too_large';
-}
-
+/** OAuth2 (RFC 6749 §5.2) error codes of the token endpoint. */
 export class InvalidCredentialsError extends DomainError {
   readonly code = 'invalid_grant';
+  readonly kind = 'invalid';
 }
 
 export class InvalidClientError extends DomainError {
   readonly code = 'invalid_client';
+  readonly kind = 'unauthenticated';
 }
 
 export class InvalidScopeError extends DomainError {
   readonly code = 'invalid_scope';
+  readonly kind = 'invalid';
 }

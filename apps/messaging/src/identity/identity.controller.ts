@@ -1,15 +1,25 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import { Public, RequireScopes, Scopes, type TokenIssuer } from '@parley/auth';
 import {
-  CurrentPrincipal,
-  Public,
-  RequireScopes,
-  Scopes,
-  type Principal,
-  type TokenIssuer,
-} from '@parley/auth';
-import { LoginRequest, SignUpRequest, TokenRequest, UserLookupQuery, UserParams } from '@parley/protocol';
+  AuthSession,
+  LoginRequest,
+  SignUpRequest,
+  TokenRequest,
+  TokenResponse,
+  User,
+  UserLookupQuery,
+  UserParams,
+} from '@parley/protocol';
+import {
+  CredentialsPolicies,
+  RateLimit,
+  ZodBody,
+  ZodParam,
+  ZodQuery,
+  ZodResponse,
+} from '@parley/service-kit';
 import type { Response } from 'express';
-import { parseInput } from '../errors/parse-input.js';
+import { z } from 'zod';
 import { TOKEN_ISSUER } from '../infrastructure/tokens.js';
 import { IdentityService } from './identity.service.js';
 
@@ -22,25 +32,30 @@ export class IdentityController {
 
   @Public()
   @Post('v1/auth/signup')
-  async signUp(@Body() body: unknown) {
-    return this.identity.signUp(parseInput(SignUpRequest, body, 'body'));
+  @RateLimit('signup')
+  @ZodResponse(201, AuthSession, 'the new user and their tokens')
+  async signUp(@ZodBody(SignUpRequest) body: SignUpRequest) {
+    return this.identity.signUp(body);
   }
 
   @Public()
   @Post('v1/auth/login')
   @HttpCode(200)
-  async login(@Body() body: unknown) {
-    const { username, password } = parseInput(LoginRequest, body, 'body');
-    return this.identity.login(username, password);
+  @RateLimit(...CredentialsPolicies)
+  @ZodResponse(200, AuthSession, 'the user and their tokens')
+  async login(@ZodBody(LoginRequest) body: LoginRequest) {
+    return this.identity.login(body.username, body.password);
   }
 
   /** OAuth2 token endpoint: password, client_credentials and refresh_token grants, form or JSON body. */
   @Public()
   @Post('oauth/token')
   @HttpCode(200)
-  async token(@Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+  @RateLimit(...CredentialsPolicies)
+  @ZodResponse(200, TokenResponse, 'an access token (and a refresh token for users)')
+  async token(@ZodBody(TokenRequest) body: TokenRequest, @Res({ passthrough: true }) res: Response) {
     res.setHeader('Cache-Control', 'no-store');
-    return this.identity.token(parseInput(TokenRequest, body, 'body'));
+    return this.identity.token(body);
   }
 
   @Public()
@@ -52,15 +67,15 @@ export class IdentityController {
 
   @Get('v1/users')
   @RequireScopes(Scopes.messagesRead)
-  async findUsers(@Query() query: unknown) {
-    const { username, q, limit } = parseInput(UserLookupQuery, query, 'query');
-    return { users: await this.identity.findUsers(username, q, limit) };
+  @ZodResponse(200, z.object({ users: z.array(User) }))
+  async findUsers(@ZodQuery(UserLookupQuery) query: z.infer<typeof UserLookupQuery>) {
+    return { users: await this.identity.findUsers(query.username, query.q, query.limit) };
   }
 
   @Get('v1/users/:userId')
   @RequireScopes(Scopes.messagesRead)
-  async getUser(@Param() params: unknown, @CurrentPrincipal() _principal: Principal) {
-    const { userId } = parseInput(UserParams, params, 'params');
-    return this.identity.getUser(userId);
+  @ZodResponse(200, User)
+  async getUser(@ZodParam(UserParams) params: z.infer<typeof UserParams>) {
+    return this.identity.getUser(params.userId);
   }
 }

@@ -46,7 +46,7 @@ export class IdentityService implements OnModuleInit {
 
   /** Machine clients are declared in the environment; their secrets are stored hashed. */
   async onModuleInit(): Promise<void> {
-    for (const client of this.config.oauthClients) {
+    for (const client of this.config.identity.oauthClients) {
       await this.clients.upsert({
         id: client.id,
         name: client.name ?? client.id,
@@ -54,8 +54,11 @@ export class IdentityService implements OnModuleInit {
         scopes: client.scopes,
       });
     }
-    if (this.config.oauthClients.length > 0)
-      this.logger.info({ clients: this.config.oauthClients.map((c) => c.id) }, 'oauth clients registered');
+    if (this.config.identity.oauthClients.length > 0)
+      this.logger.info(
+        { clients: this.config.identity.oauthClients.map((c) => c.id) },
+        'oauth clients registered',
+      );
   }
 
   async signUp(req: SignUpRequest): Promise<AuthSession> {
@@ -135,7 +138,7 @@ export class IdentityService implements OnModuleInit {
   }
 
   private hashPassword(password: string): Promise<string> {
-    return this.config.passwordHashProfile === 'fast-test'
+    return this.config.identity.passwordHashProfile === 'fast-test'
       ? hashSecret(password, FAST_TEST_SCRYPT_PARAMS)
       : hashSecret(password);
   }

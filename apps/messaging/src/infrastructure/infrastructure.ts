@@ -2,10 +2,11 @@ import { describeDatabase, openDatabase, runMigrations, type Database } from '@p
 import { EventBus, RealtimeFanout } from '@parley/event-bus';
 import type { TokenIssuer } from '@parley/auth';
 import type { Logger } from '@parley/logger';
+import { checkRedisReachable, type Lifecycle } from '@parley/service-kit';
+import { Redis } from 'ioredis';
 import type { MessagingConfig } from '../config/config.js';
 import { messagingMigrations } from './migrations/index.js';
 import { loadTokenIssuer } from './signing-key.js';
-import { checkRedisReachable } from './redis-check.js';
 
 /** Process-wide resources, built (and checked) before Nest starts so a missing dependency fails clearly. */
 export interface MessagingInfrastructure {
@@ -14,15 +15,21 @@ export interface MessagingInfrastructure {
   db: Database;
   bus: EventBus;
   fanout: RealtimeFanout;
+  /** A plain client for rate-limit counters shared by every node. */
+  redis: Redis;
   issuer: TokenIssuer;
-  close(): Promise<void>;
 }
 
+/**
+ * Opens storage, Redis and the bus, each registered with the lifecycle so the service closes them in order:
+ * Redis clients and the bus before the database.
+ */
 export async function buildInfrastructure(
   config: MessagingConfig,
   logger: Logger,
+  lifecycle: Lifecycle,
 ): Promise<MessagingInfrastructure> {
-  await checkRedisReachable(config.redis.url);
+  await checkRedisReachable(config.redis.url, 'real-time delivery and its event bus');
   const dbOptions = {
     url: config.database.url,
     pgliteDir: config.database.url ? undefined : config.database.pgliteDir,
@@ -30,6 +37,7 @@ export async function buildInfrastructure(
     onError: (err: unknown) => logger.error({ err }, 'database connection error'),
   };
   const db = await openDatabase(dbOptions);
+  lifecycle.onClose('close-storage', 'database', () => db.close());
   const { applied } = await runMigrations(db, messagingMigrations);
   logger.info({ database: describeDatabase(dbOptions), applied }, 'database ready');
 
@@ -38,22 +46,16 @@ export async function buildInfrastructure(
     prefix: config.redis.prefix,
     onError: (err, context) => logger.warn({ err, context }, 'event bus error'),
   });
+  lifecycle.onClose('close-clients', 'event bus', () => bus.close());
   const fanout = new RealtimeFanout({
     redisUrl: config.redis.url,
     prefix: config.redis.prefix,
     onError: (err) => logger.warn({ err }, 'realtime fan-out error'),
   });
+  lifecycle.onClose('close-clients', 'realtime fan-out', () => fanout.close());
+  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  redis.on('error', (err) => logger.debug({ err }, 'rate-limit redis error'));
+  lifecycle.onClose('close-clients', 'rate-limit redis', () => redis.quit().catch(() => redis.disconnect()));
   const issuer = await loadTokenIssuer(config.tokens);
-  return {
-    config,
-    logger,
-    db,
-    bus,
-    fanout,
-    issuer,
-    async close() {
-      await Promise.allSettled([bus.close(), fanout.close()]);
-      await db.close();
-    },
-  };
+  return { config, logger, db, bus, fanout, redis, issuer };
 }

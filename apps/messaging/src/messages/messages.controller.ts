@@ -1,30 +1,22 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Inject,
-  Param,
-  Patch,
-  Post,
-  Query,
-  Res,
-} from '@nestjs/common';
-import { CurrentPrincipal, RequireScopes, Scopes, type Principal } from '@parley/auth';
+import { Controller, Delete, Get, HttpCode, Inject, Patch, Post, Res } from '@nestjs/common';
+import { RequireScopes, Scopes } from '@parley/auth';
 import {
   ConversationParams,
   EditMessageRequest,
   HistoryQuery,
+  HistoryResponse,
   MarkAsReadRequest,
+  Message,
   MessageParams,
   SendMessageRequest,
   TypingRequest,
 } from '@parley/protocol';
+import { CurrentUser, ZodBody, ZodParam, ZodQuery, ZodResponse } from '@parley/service-kit';
 import type { Response } from 'express';
-import { parseInput } from '../errors/parse-input.js';
-import { requireUser } from '../identity/principal.js';
+import type { z } from 'zod';
 import { MessagesService } from './messages.service.js';
+
+type Of<S extends z.ZodType> = z.infer<S>;
 
 @Controller('v1/conversations/:conversationId')
 export class MessagesController {
@@ -32,67 +24,69 @@ export class MessagesController {
 
   @Post('messages')
   @RequireScopes(Scopes.messagesWrite)
+  @ZodResponse(201, Message, 'stored, with the next seq')
+  @ZodResponse(200, Message, 'a retried send: the message the first attempt stored')
   async send(
-    @CurrentPrincipal() principal: Principal,
-    @Param() params: unknown,
-    @Body() body: unknown,
+    @CurrentUser() userId: string,
+    @ZodParam(ConversationParams) params: Of<typeof ConversationParams>,
+    @ZodBody(SendMessageRequest) body: Of<typeof SendMessageRequest>,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const { conversationId } = parseInput(ConversationParams, params, 'params');
-    const req = parseInput(SendMessageRequest, body, 'body');
-    const { message, created } = await this.messages.send(requireUser(principal), conversationId, req);
-    // A retried send answers 200 with the message the first attempt created.
+    const { message, created } = await this.messages.send(userId, params.conversationId, body);
     res.status(created ? 201 : 200);
     return message;
   }
 
   @Get('messages')
   @RequireScopes(Scopes.messagesRead)
-  async history(@CurrentPrincipal() principal: Principal, @Param() params: unknown, @Query() query: unknown) {
-    const { conversationId } = parseInput(ConversationParams, params, 'params');
-    const { before, limit } = parseInput(HistoryQuery, query, 'query');
-    return this.messages.history(requireUser(principal), conversationId, before, limit);
+  @ZodResponse(200, HistoryResponse)
+  async history(
+    @CurrentUser() userId: string,
+    @ZodParam(ConversationParams) params: Of<typeof ConversationParams>,
+    @ZodQuery(HistoryQuery) query: Of<typeof HistoryQuery>,
+  ) {
+    return this.messages.history(userId, params.conversationId, query.before, query.limit);
   }
 
   @Patch('messages/:messageId')
   @RequireScopes(Scopes.messagesWrite)
-  async edit(@CurrentPrincipal() principal: Principal, @Param() params: unknown, @Body() body: unknown) {
-    const { conversationId, messageId } = parseInput(MessageParams, params, 'params');
-    return this.messages.edit(
-      requireUser(principal),
-      conversationId,
-      messageId,
-      parseInput(EditMessageRequest, body, 'body'),
-    );
+  @ZodResponse(200, Message)
+  async edit(
+    @CurrentUser() userId: string,
+    @ZodParam(MessageParams) params: Of<typeof MessageParams>,
+    @ZodBody(EditMessageRequest) body: Of<typeof EditMessageRequest>,
+  ) {
+    return this.messages.edit(userId, params.conversationId, params.messageId, body);
   }
 
   @Delete('messages/:messageId')
   @HttpCode(204)
   @RequireScopes(Scopes.messagesWrite)
-  async remove(@CurrentPrincipal() principal: Principal, @Param() params: unknown) {
-    const { conversationId, messageId } = parseInput(MessageParams, params, 'params');
-    await this.messages.remove(requireUser(principal), conversationId, messageId);
+  @ZodResponse(204, undefined, 'removed')
+  async remove(@CurrentUser() userId: string, @ZodParam(MessageParams) params: Of<typeof MessageParams>) {
+    await this.messages.remove(userId, params.conversationId, params.messageId);
   }
 
   @Post('read')
   @HttpCode(200)
   @RequireScopes(Scopes.messagesRead)
   async markAsRead(
-    @CurrentPrincipal() principal: Principal,
-    @Param() params: unknown,
-    @Body() body: unknown,
+    @CurrentUser() userId: string,
+    @ZodParam(ConversationParams) params: Of<typeof ConversationParams>,
+    @ZodBody(MarkAsReadRequest) body: Of<typeof MarkAsReadRequest>,
   ) {
-    const { conversationId } = parseInput(ConversationParams, params, 'params');
-    const { seq } = parseInput(MarkAsReadRequest, body, 'body');
-    return this.messages.markAsRead(requireUser(principal), conversationId, seq);
+    return this.messages.markAsRead(userId, params.conversationId, body.seq);
   }
 
   @Post('typing')
   @HttpCode(204)
   @RequireScopes(Scopes.messagesWrite)
-  async typing(@CurrentPrincipal() principal: Principal, @Param() params: unknown, @Body() body: unknown) {
-    const { conversationId } = parseInput(ConversationParams, params, 'params');
-    const { active } = parseInput(TypingRequest, body ?? {}, 'body');
-    await this.messages.typing(requireUser(principal), conversationId, active);
+  @ZodResponse(204, undefined, 'signalled to the other participants')
+  async typing(
+    @CurrentUser() userId: string,
+    @ZodParam(ConversationParams) params: Of<typeof ConversationParams>,
+    @ZodBody(TypingRequest) body: Of<typeof TypingRequest>,
+  ) {
+    await this.messages.typing(userId, params.conversationId, body.active);
   }
 }

@@ -1,5 +1,5 @@
 import { KnownMimeTypes, VoipLinkBody, type MessagePartInput } from '@parley/protocol';
-import { describeIssues } from '../errors/parse-input.js';
+import { describeIssues } from '@parley/service-kit';
 import type { FieldIssue } from '../errors/domain-errors.js';
 
 /** Parts whose MIME type Parley understands must carry a body of that type. */

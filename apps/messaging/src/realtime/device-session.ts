@@ -1,9 +1,8 @@
-import type { WebSocket } from 'ws';
 import type { ServerFrame } from '@parley/protocol';
+import type { ManagedSocket } from '@parley/service-kit';
 
-/** One connected device: its socket, whose it is, and the timers that end it. */
+/** One connected device: its socket, whose it is, and the timer that ends it when its token expires. */
 export class DeviceSession {
-  alive = true;
   expiryTimer: NodeJS.Timeout | undefined;
   unsubscribe: (() => Promise<void>) | undefined;
   closed = false;
@@ -11,7 +10,7 @@ export class DeviceSession {
   constructor(
     readonly id: string,
     readonly userId: string,
-    readonly socket: WebSocket,
+    readonly socket: ManagedSocket,
     public tokenExpiresAt: number,
   ) {}
 
@@ -19,8 +18,11 @@ export class DeviceSession {
     this.sendRaw(JSON.stringify(frame));
   }
 
-  /** Frames from Redis are already serialised; forwarding them as-is avoids a parse per device. */
+  /**
+   * Frames from Redis are already serialised; forwarding them as-is avoids a parse per device. A device
+   * that stopped reading is disconnected by the socket's bound and repairs by seq when it reconnects.
+   */
   sendRaw(data: string): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(data);
+    this.socket.send(data);
   }
 }

@@ -1,22 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
-import type { Duplex } from 'node:stream';
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
 import {
-  AuthenticationError,
-  extractBearerToken,
-  TOKEN_VERIFIER,
-  type Principal,
-  type TokenVerifier,
-} from '@parley/auth';
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { AuthenticationError, extractBearerToken, TOKEN_VERIFIER, type TokenVerifier } from '@parley/auth';
 import type { RealtimeFanout } from '@parley/event-bus';
 import type { Logger } from '@parley/logger';
+import { runWithLogContext } from '@parley/logger';
 import { ClientFrame, CloseCodes } from '@parley/protocol';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import {
+  describeFailure,
+  failureToWsFrame,
+  ForbiddenError,
+  parseInput,
+  WebSocketEndpoint,
+  type ManagedSocket,
+} from '@parley/service-kit';
+import type { RawData } from 'ws';
 import { MESSAGING_CONFIG, type MessagingConfig } from '../config/config.js';
-import { DomainError } from '../errors/domain-errors.js';
-import { parseInput } from '../errors/parse-input.js';
 import { LOGGER, REALTIME_FANOUT } from '../infrastructure/tokens.js';
 import { MessagesService } from '../messages/messages.service.js';
 import { userChannel } from './channels.js';
@@ -25,19 +30,21 @@ import { DeviceSession } from './device-session.js';
 export const REALTIME_PATH = '/v1/realtime';
 const MAX_FRAME_BYTES = 64 * 1024;
 
+interface DeviceIdentity {
+  userId: string;
+  expiresAt: number;
+}
+
 /**
  * The device WebSocket. Authenticated at the upgrade (a bad token never gets a socket), subscribed to the
  * user's Redis channel before `ready` is sent, so a device that starts catching up on `ready` cannot miss
- * an event committed in between. Closed with 4001 when its token expires unless it sent a fresh one.
+ * an event committed in between. Closed with 4001 when its token expires unless it sent a fresh one, and
+ * with 1001 when the service stops.
  */
 @Injectable()
-export class RealtimeGateway implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private endpoint: WebSocketEndpoint<DeviceIdentity> | undefined;
   private readonly sessions = new Set<DeviceSession>();
-  private heartbeat: NodeJS.Timeout | undefined;
-  private server: Server | undefined;
-  private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) =>
-    void this.upgrade(req, socket, head);
 
   constructor(
     @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
@@ -49,58 +56,46 @@ export class RealtimeGateway implements OnApplicationBootstrap, OnApplicationShu
   ) {}
 
   onApplicationBootstrap(): void {
-    this.server = this.adapterHost.httpAdapter.getHttpServer() as Server;
-    this.server.on('upgrade', this.onUpgrade);
-    this.heartbeat = setInterval(() => this.checkHeartbeats(), this.config.realtime.pingIntervalMs);
-    this.heartbeat.unref();
+    this.endpoint = new WebSocketEndpoint<DeviceIdentity>(
+      this.adapterHost.httpAdapter.getHttpServer() as Server,
+      {
+        path: REALTIME_PATH,
+        logger: this.logger,
+        maxPayloadBytes: MAX_FRAME_BYTES,
+        heartbeatMs: this.config.realtime.pingIntervalMs,
+        authenticate: (req) => this.authenticate(req),
+        onOpen: (socket, identity) => this.open(socket, identity),
+      },
+    );
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.server?.off('upgrade', this.onUpgrade);
-    if (this.heartbeat) clearInterval(this.heartbeat);
-    for (const session of this.sessions) session.socket.close(1001, 'server shutting down');
+  /**
+   * Before Nest disposes of the HTTP server: the server only finishes closing once these sockets are gone,
+   * so closing them later would hold the whole shutdown until the timeout.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.endpoint?.close();
     await Promise.allSettled([...this.sessions].map((s) => this.endSession(s)));
-    this.wss.close();
   }
 
   get connectedDevices(): number {
     return this.sessions.size;
   }
 
-  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const path = (req.url ?? '').split('?')[0];
-    if (path !== REALTIME_PATH) {
-      rejectUpgrade(socket, 404, 'Not Found');
-      return;
-    }
-    let principal: Principal;
-    try {
-      const token = extractBearerToken({ headers: req.headers, url: req.url });
-      if (!token) throw new AuthenticationError('missing_token');
-      principal = await this.verifier.verify(token);
-    } catch (err) {
-      rejectUpgrade(
-        socket,
-        401,
-        'Unauthorized',
-        err instanceof AuthenticationError ? err.reason : 'invalid_token',
-      );
-      return;
-    }
-    if (principal.kind !== 'user') {
-      rejectUpgrade(socket, 403, 'Forbidden', 'a user access token is required');
-      return;
-    }
-    this.wss.handleUpgrade(req, socket, head, (ws) => void this.open(ws, principal));
+  private async authenticate(req: IncomingMessage): Promise<DeviceIdentity> {
+    const token = extractBearerToken({ headers: req.headers, url: req.url });
+    if (!token) throw new AuthenticationError('missing_token');
+    const principal = await this.verifier.verify(token);
+    if (principal.kind !== 'user') throw new ForbiddenError('a user access token is required');
+    return { userId: principal.subject, expiresAt: principal.expiresAt };
   }
 
-  private async open(ws: WebSocket, principal: Principal): Promise<void> {
-    const session = new DeviceSession(randomUUID(), principal.subject, ws, principal.expiresAt);
+  private async open(socket: ManagedSocket, identity: DeviceIdentity): Promise<void> {
+    const session = new DeviceSession(randomUUID(), identity.userId, socket, identity.expiresAt);
     this.sessions.add(session);
-    ws.on('pong', () => (session.alive = true));
+    const ws = socket.ws;
     ws.on('message', (data, isBinary) => void this.receive(session, data, isBinary));
     ws.on('close', () => void this.endSession(session));
-    ws.on('error', (err) => this.logger.debug({ err, session: session.id }, 'device socket error'));
     try {
       const unsubscribe = await this.fanout.subscribe(userChannel(session.userId), (message) =>
         session.sendRaw(message),
@@ -112,7 +107,7 @@ export class RealtimeGateway implements OnApplicationBootstrap, OnApplicationShu
       session.unsubscribe = unsubscribe;
     } catch (err) {
       this.logger.warn({ err, userId: session.userId }, 'cannot subscribe device to live events');
-      ws.close(1011, 'live delivery unavailable, retry later');
+      socket.close(1011, 'live delivery unavailable, retry later');
       return;
     }
     this.armExpiry(session);
@@ -137,31 +132,28 @@ export class RealtimeGateway implements OnApplicationBootstrap, OnApplicationShu
       session.send({ type: 'error', code: 'invalid_json', message: 'frame is not valid JSON' });
       return;
     }
-    try {
-      const frame = parseInput(ClientFrame, json, 'frame');
-      switch (frame.type) {
-        case 'ping':
-          session.send({ type: 'pong', ...(frame.ref ? { ref: frame.ref } : {}) });
-          return;
-        case 'typing':
-          await this.messages.typing(session.userId, frame.conversationId, frame.active);
-          return;
-        case 'authenticate':
-          await this.reauthenticate(session, frame.accessToken);
-          return;
+    // Each frame is served like a request: its own id on every log line it causes.
+    await runWithLogContext({ requestId: randomUUID(), session: session.id }, async () => {
+      try {
+        const frame = parseInput(ClientFrame, json, 'frame');
+        switch (frame.type) {
+          case 'ping':
+            session.send({ type: 'pong', ...(frame.ref ? { ref: frame.ref } : {}) });
+            return;
+          case 'typing':
+            await this.messages.typing(session.userId, frame.conversationId, frame.active);
+            return;
+          case 'authenticate':
+            await this.reauthenticate(session, frame.accessToken);
+            return;
+        }
+      } catch (err) {
+        const failure = describeFailure(err);
+        if (failure.kind === 'internal')
+          this.logger.error({ err, session: session.id }, 'device frame failed');
+        session.send(failureToWsFrame(failure));
       }
-    } catch (err) {
-      if (err instanceof DomainError || err instanceof AuthenticationError) {
-        session.send({
-          type: 'error',
-          code: err instanceof AuthenticationError ? err.reason : err.code,
-          message: err.message,
-        });
-        return;
-      }
-      this.logger.error({ err, session: session.id }, 'device frame failed');
-      session.send({ type: 'error', code: 'internal', message: 'internal error' });
-    }
+    });
   }
 
   private async reauthenticate(session: DeviceSession, token: string): Promise<void> {
@@ -180,21 +172,9 @@ export class RealtimeGateway implements OnApplicationBootstrap, OnApplicationShu
     const ms = Math.max(0, session.tokenExpiresAt * 1000 - Date.now());
     session.expiryTimer = setTimeout(
       () => session.socket.close(CloseCodes.tokenExpired, 'access token expired'),
-      ms,
+      Math.min(ms, 2 ** 31 - 1),
     );
     session.expiryTimer.unref();
-  }
-
-  /** Sockets that missed a whole ping interval are dead peers (a laptop lid closed): drop them. */
-  private checkHeartbeats(): void {
-    for (const session of this.sessions) {
-      if (!session.alive) {
-        session.socket.terminate();
-        continue;
-      }
-      session.alive = false;
-      session.socket.ping();
-    }
   }
 
   private async endSession(session: DeviceSession): Promise<void> {
@@ -208,11 +188,4 @@ export class RealtimeGateway implements OnApplicationBootstrap, OnApplicationShu
       this.logger.debug({ err }, 'unsubscribe failed');
     }
   }
-}
-
-function rejectUpgrade(socket: Duplex, status: number, text: string, reason?: string): void {
-  const body = JSON.stringify({ statusCode: status, error: text, message: reason ?? text });
-  socket.end(
-    `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
 }

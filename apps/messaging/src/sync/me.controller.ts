@@ -1,6 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { CurrentPrincipal, RequireScopes, Scopes, type Principal } from '@parley/auth';
-import { requireUser } from '../identity/principal.js';
+import { RequireScopes, Scopes } from '@parley/auth';
+import { MeResponse } from '@parley/protocol';
+import { CurrentUser, ZodResponse } from '@parley/service-kit';
 import { SyncService } from './sync.service.js';
 
 @Controller('v1')
@@ -10,7 +11,8 @@ export class MeController {
   /** The seed's getUser: the user and each conversation's lastSeq, lastReadSeq and unread count. */
   @Get('me')
   @RequireScopes(Scopes.messagesRead)
-  async me(@CurrentPrincipal() principal: Principal) {
-    return this.sync.getUser(requireUser(principal));
+  @ZodResponse(200, MeResponse)
+  async me(@CurrentUser() userId: string) {
+    return this.sync.getUser(userId);
   }
 }

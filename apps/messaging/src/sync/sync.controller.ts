@@ -1,9 +1,17 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { CurrentPrincipal, RequireScopes, Scopes, type Principal } from '@parley/auth';
-import { CatchUpQuery, ConversationParams, RetransmitQuery } from '@parley/protocol';
-import { parseInput } from '../errors/parse-input.js';
-import { requireUser } from '../identity/principal.js';
+import { Controller, Get, Inject } from '@nestjs/common';
+import { RequireScopes, Scopes } from '@parley/auth';
+import {
+  CatchUpQuery,
+  CatchUpResponse,
+  ConversationParams,
+  RetransmitQuery,
+  RetransmitResponse,
+} from '@parley/protocol';
+import { CurrentUser, ZodParam, ZodQuery, ZodResponse } from '@parley/service-kit';
+import type { z } from 'zod';
 import { SyncService } from './sync.service.js';
+
+type Of<S extends z.ZodType> = z.infer<S>;
 
 @Controller('v1/conversations/:conversationId')
 export class SyncController {
@@ -12,22 +20,24 @@ export class SyncController {
   /** retransmitEvents(conversationId, fromSeq, toSeq) */
   @Get('events')
   @RequireScopes(Scopes.messagesRead)
+  @ZodResponse(200, RetransmitResponse)
   async retransmitEvents(
-    @CurrentPrincipal() principal: Principal,
-    @Param() params: unknown,
-    @Query() query: unknown,
+    @CurrentUser() userId: string,
+    @ZodParam(ConversationParams) params: Of<typeof ConversationParams>,
+    @ZodQuery(RetransmitQuery) query: Of<typeof RetransmitQuery>,
   ) {
-    const { conversationId } = parseInput(ConversationParams, params, 'params');
-    const { fromSeq, toSeq } = parseInput(RetransmitQuery, query, 'query');
-    return this.sync.retransmitEvents(requireUser(principal), conversationId, fromSeq, toSeq);
+    return this.sync.retransmitEvents(userId, params.conversationId, query.fromSeq, query.toSeq);
   }
 
   /** Where a device that was away should start: replay the gap, or reset to the latest page. */
   @Get('sync')
   @RequireScopes(Scopes.messagesRead)
-  async catchUp(@CurrentPrincipal() principal: Principal, @Param() params: unknown, @Query() query: unknown) {
-    const { conversationId } = parseInput(ConversationParams, params, 'params');
-    const { sinceSeq } = parseInput(CatchUpQuery, query, 'query');
-    return this.sync.catchUp(requireUser(principal), conversationId, sinceSeq);
+  @ZodResponse(200, CatchUpResponse)
+  async catchUp(
+    @CurrentUser() userId: string,
+    @ZodParam(ConversationParams) params: Of<typeof ConversationParams>,
+    @ZodQuery(CatchUpQuery) query: Of<typeof CatchUpQuery>,
+  ) {
+    return this.sync.catchUp(userId, params.conversationId, query.sinceSeq);
   }
 }

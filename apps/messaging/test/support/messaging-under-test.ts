@@ -32,6 +32,11 @@ export function messagingEnv(
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     PASSWORD_HASH_PROFILE: 'fast-test',
     OUTBOX_POLL_INTERVAL_MS: '100',
+    // Suites sign up and log in hundreds of users from one address; the limits have tests of their own.
+    RATE_LIMIT_SIGNUP_PER_HOUR: '1000000',
+    RATE_LIMIT_LOGIN_PER_MINUTE: '1000000',
+    RATE_LIMIT_LOGIN_PER_MINUTE_PER_ADDRESS: '1000000',
+    RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
     JWT_KEY_FILE: ns.tempFile('signing-key.json'),
     ...(testDb === 'postgres' ? { DATABASE_URL: testDatabaseUrl } : { PGLITE_DIR: 'memory://' }),
     ...overrides,

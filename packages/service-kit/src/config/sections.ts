@@ -98,3 +98,20 @@ export const processSection = () =>
     },
     (e) => ({ logLevel: e.LOG_LEVEL, nodeId: e.NODE_ID, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS }),
   );
+
+/** Rate limits (requests per window); raise them for load tests, never turn them off in production. */
+export const rateLimitSection = () =>
+  section(
+    {
+      RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+      RATE_LIMIT_LOGIN_PER_MINUTE_PER_ADDRESS: z.coerce.number().int().min(1).default(60),
+      RATE_LIMIT_SIGNUP_PER_HOUR: z.coerce.number().int().min(1).default(30),
+      RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+    },
+    (e) => ({
+      loginPerMinutePerUser: e.RATE_LIMIT_LOGIN_PER_MINUTE,
+      loginPerMinutePerAddress: e.RATE_LIMIT_LOGIN_PER_MINUTE_PER_ADDRESS,
+      signupPerHourPerAddress: e.RATE_LIMIT_SIGNUP_PER_HOUR,
+      writesPerMinutePerUser: e.RATE_LIMIT_WRITES_PER_MINUTE,
+    }),
+  );

@@ -18,11 +18,12 @@ import { mountApiDocs } from '../openapi/docs-routes.js';
 import { buildOpenApiDocument, type OpenApiDocument, type OpenApiInfo } from '../openapi/openapi-document.js';
 import { DomainErrorFilter, expressErrorHandler } from './error-filter.js';
 import {
-  defaultRateLimitPolicies,
   RATE_LIMITS,
   RateLimitGuard,
+  rateLimitPolicies,
   RateLimits,
   type RateLimitPolicy,
+  type RateLimitSettings,
 } from './rate-limits.js';
 import { requestContext, REQUEST_ID_HEADER } from './request-context.js';
 
@@ -39,8 +40,13 @@ export interface HttpAppOptions {
    * AuthModule.forRoot). Off only for services whose HTTP side is public by nature.
    */
   authenticate: boolean;
-  /** Counters shared by all nodes; without Redis each process counts alone. */
-  rateLimits?: { redis?: Redis; prefix: string; policies?: Record<string, RateLimitPolicy> };
+  /** Counters shared by all nodes (without Redis each process counts alone); extra policies by name. */
+  rateLimits: {
+    settings: RateLimitSettings;
+    redis?: Redis;
+    prefix: string;
+    policies?: Record<string, RateLimitPolicy>;
+  };
 }
 
 export interface HttpApp {
@@ -82,9 +88,9 @@ function storableInput(req: Request, _res: Response, next: NextFunction): void {
  */
 export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const limits = new RateLimits(
-    { ...defaultRateLimitPolicies, ...options.rateLimits?.policies },
-    options.rateLimits?.redis,
-    options.rateLimits?.prefix ?? 'parley',
+    { ...rateLimitPolicies(options.rateLimits.settings), ...options.rateLimits.policies },
+    options.rateLimits.redis,
+    options.rateLimits.prefix,
   );
 
   @Module({})

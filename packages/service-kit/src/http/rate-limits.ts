@@ -17,39 +17,62 @@ export interface RateLimitPolicy {
 export const RATE_LIMIT_KEY = 'parley.service-kit:rateLimit';
 export const RATE_LIMITS = Symbol('parley.service-kit.RateLimits');
 
-/** Counts requests of this route under the named policy (see `RateLimits`). */
-export const RateLimit = (policy: string) => SetMetadata(RATE_LIMIT_KEY, policy);
+/** Counts requests of this route under the named policies (see `rateLimitPolicies`). */
+export const RateLimit = (...policies: string[]) => SetMetadata(RATE_LIMIT_KEY, policies);
 
-/** Routes that change state are limited per user under this policy unless they name another one. */
+/** Routes that change state are limited per user under this policy unless they name others. */
 export const WRITES_POLICY = 'writes';
 
 const clientAddress = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
-/** Policies every service starts with; a service adds or overrides by name. */
-export const defaultRateLimitPolicies: Record<string, RateLimitPolicy> = {
-  /** Password and token guessing: per address and per username tried. */
-  credentials: {
-    points: 10,
-    windowSeconds: 60,
-    keys: (req) => {
-      const body = (req.body ?? {}) as { username?: unknown; client_id?: unknown };
-      const who =
-        typeof body.username === 'string'
-          ? body.username
-          : typeof body.client_id === 'string'
-            ? body.client_id
-            : undefined;
-      return [`ip:${clientAddress(req)}`, ...(who ? [`who:${who.toLowerCase().slice(0, 128)}`] : [])];
+/** The credential a login or token request tries: a username or an OAuth2 client id. */
+function triedIdentity(req: Request): string | undefined {
+  const body = (req.body ?? {}) as { username?: unknown; client_id?: unknown };
+  const who = typeof body.username === 'string' ? body.username : body.client_id;
+  return typeof who === 'string' ? who.toLowerCase().slice(0, 128) : undefined;
+}
+
+export interface RateLimitSettings {
+  loginPerMinutePerUser: number;
+  loginPerMinutePerAddress: number;
+  signupPerHourPerAddress: number;
+  writesPerMinutePerUser: number;
+}
+
+/**
+ * The policies every HTTP service has: `credentials` (password and token guessing, per username tried and
+ * per client address), `signup` (accounts per address) and `writes` (state changes per user).
+ */
+export function rateLimitPolicies(s: RateLimitSettings): Record<string, RateLimitPolicy> {
+  return {
+    'credentials-user': {
+      points: s.loginPerMinutePerUser,
+      windowSeconds: 60,
+      keys: (req) => {
+        const who = triedIdentity(req);
+        return who ? [`who:${who}`] : [];
+      },
     },
-  },
-  /** Account creation from one address. */
-  signup: { points: 20, windowSeconds: 3600, keys: (req) => [`ip:${clientAddress(req)}`] },
-  [WRITES_POLICY]: {
-    points: 120,
-    windowSeconds: 10,
-    keys: (req) => [req.principal ? `sub:${req.principal.subject}` : `ip:${clientAddress(req)}`],
-  },
-};
+    'credentials-address': {
+      points: s.loginPerMinutePerAddress,
+      windowSeconds: 60,
+      keys: (req) => [`ip:${clientAddress(req)}`],
+    },
+    signup: {
+      points: s.signupPerHourPerAddress,
+      windowSeconds: 3600,
+      keys: (req) => [`ip:${clientAddress(req)}`],
+    },
+    [WRITES_POLICY]: {
+      points: s.writesPerMinutePerUser,
+      windowSeconds: 60,
+      keys: (req) => [req.principal ? `sub:${req.principal.subject}` : `ip:${clientAddress(req)}`],
+    },
+  };
+}
+
+/** `@RateLimit(...Credentials)` on log-in and token routes. */
+export const CredentialsPolicies = ['credentials-user', 'credentials-address'] as const;
 
 type Limiter = RateLimiterRedis | RateLimiterMemory;
 
@@ -109,12 +132,12 @@ export class RateLimitGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const req = context.switchToHttp().getRequest<Request & { principal?: Principal }>();
-    const named = this.reflector.getAllAndOverride<string | undefined>(RATE_LIMIT_KEY, [
+    const named = this.reflector.getAllAndOverride<string[] | undefined>(RATE_LIMIT_KEY, [
       context.getHandler(),
       context.getClass(),
     ]);
-    const policy = named ?? (WRITE_METHODS.has(req.method) ? WRITES_POLICY : undefined);
-    if (policy && this.limits.has(policy)) await this.limits.consume(policy, req);
+    const policies = named ?? (WRITE_METHODS.has(req.method) ? [WRITES_POLICY] : []);
+    for (const policy of policies) if (this.limits.has(policy)) await this.limits.consume(policy, req);
     return true;
   }
 }

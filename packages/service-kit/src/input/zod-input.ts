@@ -23,7 +23,8 @@ export interface RouteResponse {
 const parseFrom = createParamDecorator((input: RouteInput, context: ExecutionContext): unknown => {
   const req = context.switchToHttp().getRequest<Request>();
   const place: InputPlace = input.place;
-  return parseInput(input.schema, req[input.place], place);
+  // No body at all reads as an empty object: the schema then names the fields that are required.
+  return parseInput(input.schema, req[input.place] ?? {}, place);
 });
 
 /** Reads the handler's declared inputs (for the OpenAPI document). */

@@ -59,8 +59,10 @@ export class Lifecycle {
         const closers = this.closers.get(phase)!;
         await Promise.all(
           closers.map(async (c) => {
+            const began = Date.now();
             try {
               await c.close();
+              this.logger?.debug({ phase, closer: c.name, ms: Date.now() - began }, 'closed');
             } catch (err) {
               failed.push(c.name);
               this.logger?.warn({ err, phase, closer: c.name }, 'close step failed');
