@@ -1,19 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { Redis } from 'ioredis';
-import type { CallCoordinator } from './calls/call-coordinator.js';
-import { HealthController } from './health/health.controller.js';
-import { COORDINATOR, REDIS } from './infrastructure/tokens.js';
+import { AuthModule, type TokenVerifier } from '@parley/auth';
 
+/**
+ * The core's HTTP side is the service kit's (health, OpenAPI, docs) plus the terminal WebSocket bridge,
+ * which is attached to the server directly: the engine itself is composed in bootstrap/create-app.ts
+ * (see docs/adr/0002-service-composition.md).
+ */
 @Module({})
 export class AppModule {
-  static forRoot(resources: { redis: Redis; coordinator: CallCoordinator }): DynamicModule {
-    return {
-      module: AppModule,
-      controllers: [HealthController],
-      providers: [
-        { provide: REDIS, useValue: resources.redis },
-        { provide: COORDINATOR, useValue: resources.coordinator },
-      ],
-    };
+  static forRoot(verifier: TokenVerifier): DynamicModule {
+    return { module: AppModule, imports: [AuthModule.forRoot(verifier)] };
   }
 }

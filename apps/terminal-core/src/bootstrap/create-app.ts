@@ -1,12 +1,9 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { TokenVerifier } from '@parley/auth';
 import { RealtimeFanout } from '@parley/event-bus';
-import { createLogger, PinoNestLogger, type Logger } from '@parley/logger';
+import { createLogger, type Logger } from '@parley/logger';
+import { checkRedisReachable, createHttpApp, HealthRegistry, Lifecycle } from '@parley/service-kit';
 import { Redis } from 'ioredis';
 import { AppModule } from '../app.module.js';
 import { TerminalWsBridge } from '../bridge/terminal-ws-bridge.js';
@@ -24,28 +21,26 @@ export interface RunningTerminalCore {
   grpcPort: number;
   nodeId: string;
   coordinator: CallCoordinator;
+  /** The ordered close (also what SIGTERM runs). */
   close(): Promise<void>;
 }
 
-export class RedisUnreachableError extends Error {}
-
-/** Builds and starts one core node: HTTP (health + WebSocket bridge) and gRPC, on Redis. */
+/**
+ * Builds and starts one core node: HTTP (health, docs, the WebSocket bridge) and gRPC, on Redis. Each part
+ * registers its close: gRPC and the bridge stop accepting, terminals' streams end (their calls get Bye),
+ * then Redis closes.
+ */
 export async function startTerminalCore(
   config: TerminalCoreConfig,
-  logger: Logger = createLogger({ service: 'terminal-core', level: config.logLevel }),
-  options: { verifier?: TokenVerifier; phone?: PhoneNetwork } = {},
+  logger: Logger = createLogger({ service: 'terminal-core', level: config.process.logLevel }),
+  options: { verifier?: TokenVerifier; phone?: PhoneNetwork; lifecycle?: Lifecycle } = {},
 ): Promise<RunningTerminalCore> {
-  const nodeId = config.nodeId ?? `core-${randomBytes(4).toString('hex')}`;
-  const redis = new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  const lifecycle = options.lifecycle ?? new Lifecycle(logger);
+  const nodeId = config.process.nodeId ?? `core-${randomBytes(4).toString('hex')}`;
+  await checkRedisReachable(config.redis.url, 'the terminal core (registrations and calls live there)');
+  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 3 });
   redis.on('error', (err) => logger.warn({ err }, 'redis error'));
-  try {
-    await redis.connect();
-  } catch (err) {
-    redis.disconnect();
-    throw new RedisUnreachableError(
-      `Redis is not reachable at ${config.redis.url} (${(err as Error).message}). The terminal core keeps registrations and calls there: start Redis or set REDIS_URL.`,
-    );
-  }
+  lifecycle.onClose('close-clients', 'redis', () => redis.quit().catch(() => redis.disconnect()));
   const fanout = new RealtimeFanout({
     redisUrl: config.redis.url,
     prefix: config.redis.prefix,
@@ -66,38 +61,42 @@ export async function startTerminalCore(
     logger.child({ node: nodeId }),
   );
   await coordinator.start();
+  // Unregisters this node's terminals and closes the node bus (its fan-out) before Redis goes.
+  lifecycle.onClose('finish-jobs', 'call coordinator', () => coordinator.close());
   const heartbeat = setInterval(() => void coordinator.heartbeat().catch(() => undefined), 5000);
   heartbeat.unref();
+  lifecycle.onClose('stop-accepting', 'node heartbeat', () => clearInterval(heartbeat));
 
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ redis, coordinator }), {
-    logger: new PinoNestLogger(logger),
-    abortOnError: false,
+  const health = new HealthRegistry('terminal-core')
+    .probe('redis', () => redis.ping())
+    .detail('node', () => nodeId)
+    .detail('terminals', () => coordinator.terminalCount)
+    .detail('ownedCalls', () => coordinator.ownedCallCount);
+  const http = await createHttpApp({
+    module: AppModule.forRoot(verifier),
+    http: config.http,
+    logger,
+    lifecycle,
+    health,
+    openapi: { title: 'Parley terminal core', version: '1', description: 'Health of a core node.' },
+    authenticate: true,
+    rateLimits: { settings: config.rateLimits, redis, prefix: config.redis.prefix },
   });
-  app.enableCors({ origin: true });
-  await app.listen(config.http.port, config.http.host);
-  const httpServer = app.getHttpServer() as Server;
-  const bridge = new TerminalWsBridge(httpServer, coordinator, verifier, logger);
+  const bridge = new TerminalWsBridge(http.server, coordinator, verifier, logger);
+  lifecycle.onClose('end-streams', 'terminal bridge', () => bridge.close());
   const grpc = new WebTerminalGrpcServer(coordinator, verifier, logger);
   const grpcPort = await grpc.listen(config.grpc.host, config.grpc.port);
-  const httpPort = (httpServer.address() as AddressInfo).port;
-  logger.info({ node: nodeId, httpPort, grpcPort }, 'terminal-core listening');
+  lifecycle.onClose('end-streams', 'grpc', () => grpc.close());
+  logger.info({ node: nodeId, httpPort: http.port, grpcPort }, 'terminal-core listening');
 
-  let closed = false;
   return {
-    httpUrl: `http://127.0.0.1:${httpPort}`,
+    httpUrl: http.url,
     grpcPort,
     nodeId,
     coordinator,
     async close() {
-      if (closed) return;
-      closed = true;
-      clearInterval(heartbeat);
-      bridge.close();
-      await coordinator.close();
-      await grpc.close();
-      await app.close();
-      await fanout.close();
-      redis.disconnect();
+      const report = await lifecycle.close(config.process.shutdownTimeoutMs);
+      if (!report.completed) logger.warn({ phase: report.timedOutIn }, 'terminal-core close timed out');
     },
   };
 }

@@ -1,10 +1,11 @@
 import { Server, ServerCredentials, status, type Metadata, type ServerDuplexStream } from '@grpc/grpc-js';
-import { AuthenticationError, AuthorizationError, type TokenVerifier } from '@parley/auth';
+import type { TokenVerifier } from '@parley/auth';
+import { describeFailure, failureToGrpc } from '@parley/service-kit';
 import type { Logger } from '@parley/logger';
 import { WebTerminalServiceNames, type WebTerminalMessage } from '@parley/protocol';
 import { WebTerminalServiceService, webTerminalServiceNamed } from '@parley/protocol/grpc';
 import type { CallCoordinator } from '../calls/call-coordinator.js';
-import { authenticateTerminal, MissingMsisdnError } from '../terminals/terminal-auth.js';
+import { authenticateTerminal } from '../terminals/terminal-auth.js';
 
 type Stream = ServerDuplexStream<WebTerminalMessage, WebTerminalMessage>;
 
@@ -28,6 +29,7 @@ export class WebTerminalGrpcServer {
     'grpc.keepalive_permit_without_calls': 1,
   });
   private boundPort = 0;
+  private readonly streams = new Set<Stream>();
 
   constructor(
     private readonly coordinator: CallCoordinator,
@@ -55,8 +57,12 @@ export class WebTerminalGrpcServer {
     return this.boundPort;
   }
 
+  /**
+   * Stops accepting streams, ends the open ones (the terminals see their stream finish; their calls end
+   * with Bye to the other side as they unregister), and waits for them up to two seconds.
+   */
   async close(): Promise<void> {
-    await new Promise<void>((resolve) => {
+    const shutDown = new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.server.forceShutdown();
         resolve();
@@ -66,9 +72,13 @@ export class WebTerminalGrpcServer {
         resolve();
       });
     });
+    for (const stream of this.streams) if (!stream.writableEnded) stream.end();
+    await shutDown;
   }
 
   private async open(stream: Stream, mode: 'pipe' | 'multi'): Promise<void> {
+    this.streams.add(stream);
+    stream.once('close', () => this.streams.delete(stream));
     // Until a 'data' listener is attached the stream stays paused, so nothing sent early is lost; a
     // stream that ends while authenticating is noticed here and unregistered once registered.
     let endedEarly = false;
@@ -110,8 +120,9 @@ export class WebTerminalGrpcServer {
 }
 
 function toGrpcStatus(err: unknown): { code: number; details: string } {
-  if (err instanceof AuthenticationError) return { code: status.UNAUTHENTICATED, details: err.message };
-  if (err instanceof AuthorizationError || err instanceof MissingMsisdnError)
-    return { code: status.PERMISSION_DENIED, details: err.message };
-  return { code: status.UNAVAILABLE, details: 'cannot verify credentials right now' };
+  const failure = describeFailure(err);
+  // Not a bad credential: the check itself failed (e.g. the JWKS did not answer).
+  if (failure.kind === 'internal')
+    return { code: status.UNAVAILABLE, details: 'cannot verify credentials right now' };
+  return failureToGrpc(failure);
 }

@@ -6,7 +6,12 @@ import {
   type TokenVerifier,
 } from '@parley/auth';
 
-export class MissingMsisdnError extends Error {}
+import { ForbiddenError } from '@parley/service-kit';
+
+/** The caller is a user without a phone number: a terminal is a number, so there is nothing to register. */
+export class MissingMsisdnError extends ForbiddenError {
+  override readonly code = 'missing_msisdn';
+}
 
 /**
  * A terminal authenticates with a bearer access token that carries `call.control.answer_and_initiate`;
