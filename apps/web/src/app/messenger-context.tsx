@@ -1,5 +1,20 @@
-import { createContext, useContext, useEffect, useReducer, useState } from 'react';
-import type { ConnectionState, Messenger, MessengerEvents } from '@parley/sdk';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useReducer,
+  useRef,
+  useState,
+  useSyncExternalStore,
+} from 'react';
+import type {
+  ConnectionState,
+  Conversation,
+  ConversationSnapshot,
+  Messenger,
+  MessengerEvents,
+} from '@parley/sdk';
 
 export interface MessengerContextValue {
   messenger: Messenger;
@@ -20,22 +35,40 @@ export function useMessenger(): Messenger {
 
 type EventName = keyof MessengerEvents;
 
+const LIST_EVENTS: readonly EventName[] = ['conversationsChanged'];
+
 /**
- * Re-renders the caller whenever one of `events` fires and returns a counter that changes with each of them.
- * SDK objects are mutable (a Conversation or Message changes in place), so components read them freshly on
- * every render and use this number as the memo key. Bursts of events collapse into one render (React batches).
+ * Re-renders the caller whenever one of `events` fires and returns a counter that changes with each of them:
+ * for views of the whole list (which conversations, in which order). Bursts of events collapse into one
+ * render (React batches). One conversation's own state is read with `useConversationSnapshot` instead.
  */
 export function useMessengerRevision(
   messenger: Messenger,
-  events: readonly EventName[] = ['conversationsChanged'],
+  events: readonly EventName[] = LIST_EVENTS,
 ): number {
   const [revision, bump] = useReducer((n: number) => n + 1, 0);
+  // Subscribed again when the names change, not the array: callers may pass a new array on every render.
+  const names = useRef(events);
+  names.current = events;
   const key = events.join(',');
   useEffect(() => {
-    const offs = key.split(',').map((name) => messenger.on(name as EventName, (() => bump()) as never));
+    const offs = names.current.map((name) => messenger.on(name, () => bump()));
     return () => offs.forEach((off) => off());
   }, [messenger, key]);
   return revision;
+}
+
+/**
+ * The conversation as one frozen snapshot; the caller re-renders when (and only when) it changes. Parts that
+ * did not change keep their identity, so memoised children re-render only for what changed.
+ */
+export function useConversationSnapshot(conversation: Conversation): ConversationSnapshot {
+  const subscribe = useCallback(
+    (onChange: () => void) => conversation.on('updated', onChange),
+    [conversation],
+  );
+  const getSnapshot = useCallback(() => conversation.snapshot(), [conversation]);
+  return useSyncExternalStore(subscribe, getSnapshot);
 }
 
 export function useConnectionState(messenger: Messenger): ConnectionState {

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Conversation, Message } from '@parley/sdk';
+import type { Conversation, ConversationSnapshot, MessageSnapshot } from '@parley/sdk';
 import { describeError } from '../app/errors';
-import { useMessengerContext, useMessengerRevision, usePageVisible } from '../app/messenger-context';
+import { useConversationSnapshot, useMessengerContext, usePageVisible } from '../app/messenger-context';
 import { TestIds } from '../app/test-ids';
 import {
   conversationSubtitle,
@@ -26,12 +26,12 @@ interface ChatViewProps {
 }
 
 /** Unread messages from others that this device has loaded. */
-function hasUnreadFromOthers(conversation: Conversation, myId: string): boolean {
-  if (conversation.unreadCount > 0) return true;
-  const messages = conversation.messages();
+function hasUnreadFromOthers(snapshot: ConversationSnapshot, myId: string): boolean {
+  if (snapshot.unreadCount > 0) return true;
+  const messages = snapshot.messages;
   for (let i = messages.length - 1; i >= 0; i--) {
     const m = messages[i]!;
-    if (m.seq <= conversation.lastReadSeq) return false;
+    if (m.seq <= snapshot.lastReadSeq) return false;
     if (m.senderId !== myId && !m.removedAt) return true;
   }
   return false;
@@ -40,7 +40,7 @@ function hasUnreadFromOthers(conversation: Conversation, myId: string): boolean 
 export function ChatView({ conversation, onBack }: ChatViewProps) {
   const { messenger } = useMessengerContext();
   const toast = useToast();
-  const revision = useMessengerRevision(messenger);
+  const snapshot = useConversationSnapshot(conversation);
   const visible = usePageVisible();
   const myId = messenger.user.id;
   const [editingId, setEditingId] = useState<string | null>(null);
@@ -50,33 +50,33 @@ export function ChatView({ conversation, onBack }: ChatViewProps) {
   const composerRef = useRef<ComposerHandle>(null);
   const readRequested = useRef(0);
 
-  const title = conversationTitle(conversation, myId);
-  const me = conversation.participants.find((p) => p.userId === myId);
+  const title = conversationTitle(snapshot, myId);
+  const me = snapshot.participants.find((p) => p.userId === myId);
   const canWrite = me ? me.permissions.write || me.permissions.owner : true;
 
   // Read state: opening the conversation, and each new message while it is open and the page visible, marks it
   // read on the server, which clears the unread badge on every device of this user.
   useEffect(() => {
     if (!visible) return;
-    if (!hasUnreadFromOthers(conversation, myId)) return;
-    if (readRequested.current >= conversation.lastSeq) return;
-    readRequested.current = conversation.lastSeq;
-    conversation.markAsRead().catch(() => {
+    if (!hasUnreadFromOthers(snapshot, myId)) return;
+    if (readRequested.current >= snapshot.lastSeq) return;
+    readRequested.current = snapshot.lastSeq;
+    conversation.markAsRead(snapshot.lastSeq).catch(() => {
       readRequested.current = 0;
     });
-  }, [conversation, myId, revision, visible]);
+  }, [conversation, snapshot, myId, visible]);
 
   // Screen readers hear incoming messages (the visual list is virtualised, so it is not a live region).
   useEffect(
     () =>
-      messenger.on('messageSent', ({ conversation: c, message }) => {
-        if (c.id === conversation.id && message.senderId !== myId) {
+      conversation.on('messageAdded', (message) => {
+        if (message.senderId !== myId) {
           setAnnouncement(
             `${isolate(senderName(conversation, message.senderId))}: ${messagePreview(message)}`,
           );
         }
       }),
-    [messenger, conversation, myId],
+    [conversation, myId],
   );
 
   const startEdit = useCallback((id: string) => setEditingId(id), []);
@@ -85,7 +85,7 @@ export function ChatView({ conversation, onBack }: ChatViewProps) {
     composerRef.current?.focus();
   }, []);
   const saveEdit = useCallback(
-    async (message: Message, text: string) => {
+    async (message: MessageSnapshot, text: string) => {
       await conversation.editMessage(message.id, text);
       setEditingId(null);
       composerRef.current?.focus();
@@ -93,7 +93,7 @@ export function ChatView({ conversation, onBack }: ChatViewProps) {
     [conversation],
   );
   const remove = useCallback(
-    (message: Message) => {
+    (message: MessageSnapshot) => {
       conversation.removeMessage(message.id).catch((err: unknown) => {
         toast(`Could not remove the message: ${describeError(err)}`);
       });
@@ -101,7 +101,7 @@ export function ChatView({ conversation, onBack }: ChatViewProps) {
     [conversation, toast],
   );
   const editLast = useCallback(() => {
-    const messages = conversation.messages();
+    const messages = conversation.snapshot().messages;
     for (let i = messages.length - 1; i >= 0; i--) {
       const m = messages[i]!;
       if (m.senderId === myId && !m.removedAt && isTextOnly(m)) {
@@ -125,8 +125,7 @@ export function ChatView({ conversation, onBack }: ChatViewProps) {
     }
   };
 
-  const other =
-    conversation.type === 'direct' ? conversation.participants.find((p) => p.userId !== myId) : undefined;
+  const other = snapshot.type === 'direct' ? snapshot.participants.find((p) => p.userId !== myId) : undefined;
   const calls = useCalls();
   const otherMsisdn = useMsisdnOf(messenger, calls.msisdn ? other?.username : undefined);
 
@@ -150,9 +149,7 @@ export function ChatView({ conversation, onBack }: ChatViewProps) {
         <Avatar
           seed={other?.username ?? conversation.id}
           name={title}
-          kind={
-            conversation.type === 'direct' ? 'user' : conversation.type === 'channel' ? 'channel' : 'group'
-          }
+          kind={snapshot.type === 'direct' ? 'user' : snapshot.type === 'channel' ? 'channel' : 'group'}
         />
         <div className="chat-heading">
           <h1 className="chat-title" data-testid={TestIds.chatTitle}>
@@ -161,9 +158,9 @@ export function ChatView({ conversation, onBack }: ChatViewProps) {
           <p
             className="chat-subtitle"
             data-testid={TestIds.chatSubtitle}
-            title={conversation.participants.map((p) => p.displayName).join(', ')}
+            title={snapshot.participants.map((p) => p.displayName).join(', ')}
           >
-            {conversationSubtitle(conversation, myId)}
+            {conversationSubtitle(snapshot, myId)}
           </p>
         </div>
         {otherMsisdn && (
@@ -180,7 +177,7 @@ export function ChatView({ conversation, onBack }: ChatViewProps) {
             <span className="hide-narrow">Call</span>
           </button>
         )}
-        {conversation.type !== 'direct' && (
+        {snapshot.type !== 'direct' && (
           <button
             type="button"
             className="button button-sm button-ghost"
@@ -196,8 +193,8 @@ export function ChatView({ conversation, onBack }: ChatViewProps) {
 
       <MessageList
         conversation={conversation}
+        snapshot={snapshot}
         myId={myId}
-        revision={revision}
         editingId={editingId}
         onStartEdit={startEdit}
         onCancelEdit={cancelEdit}
@@ -206,18 +203,18 @@ export function ChatView({ conversation, onBack }: ChatViewProps) {
         handleRef={listRef}
       />
 
-      <TypingIndicator messenger={messenger} conversation={conversation} />
+      <TypingIndicator messenger={messenger} conversation={snapshot} />
 
       {canWrite ? (
         <Composer
           conversation={conversation}
-          title={conversation.type === 'channel' ? `#${title}` : title}
+          title={snapshot.type === 'channel' ? `#${title}` : title}
           onEditLast={editLast}
           onSent={() => listRef.current?.scrollToEnd()}
           handleRef={composerRef}
         />
       ) : (
-        <p className="composer-readonly muted">You can read this {conversation.type} but not write in it.</p>
+        <p className="composer-readonly muted">You can read this {snapshot.type} but not write in it.</p>
       )}
       <div className="sr-only" aria-live="polite">
         {announcement}

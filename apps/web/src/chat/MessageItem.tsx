@@ -1,5 +1,5 @@
 import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import type { Message } from '@parley/sdk';
+import { messageText, type MessageSnapshot } from '@parley/sdk';
 import { TestIds } from '../app/test-ids';
 import { Avatar } from '../ui/Avatar';
 import { formatFull, formatTime } from '../ui/format';
@@ -8,9 +8,8 @@ import { checkTextSize, describeSendError } from './message-size';
 import { MessageParts } from './MessageParts';
 
 export interface MessageItemProps {
-  message: Message;
-  /** Bumps when the message may have changed in place (edits, removal). */
-  version: string;
+  /** Frozen: a new object whenever the message changed (edited, removed), so memo compares it by identity. */
+  message: MessageSnapshot;
   senderName: string;
   senderUsername: string;
   own: boolean;
@@ -23,12 +22,12 @@ export interface MessageItemProps {
   editing: boolean;
   onStartEdit: (id: string) => void;
   onCancelEdit: () => void;
-  onSaveEdit: (message: Message, text: string) => Promise<void>;
-  onRemove: (message: Message) => void;
+  onSaveEdit: (message: MessageSnapshot, text: string) => Promise<void>;
+  onRemove: (message: MessageSnapshot) => void;
 }
 
 /** Only plain-text messages can be edited as text here. */
-export function isTextOnly(message: Message): boolean {
+export function isTextOnly(message: MessageSnapshot): boolean {
   return (
     message.parts.length > 0 &&
     message.parts.every(
@@ -43,11 +42,11 @@ function MessageEditor({
   onCancel,
   onSave,
 }: {
-  message: Message;
+  message: MessageSnapshot;
   onCancel: () => void;
   onSave: (text: string) => Promise<void>;
 }) {
-  const [text, setText] = useState(message.text);
+  const [text, setText] = useState(() => messageText(message));
   const [error, setError] = useState<string>();
   const [saving, setSaving] = useState(false);
   const ref = useRef<HTMLTextAreaElement>(null);
@@ -68,7 +67,7 @@ function MessageEditor({
 
   const save = async () => {
     if (saving) return;
-    if (text === message.text) {
+    if (text === messageText(message)) {
       onCancel();
       return;
     }

@@ -3,13 +3,12 @@ import {
   useEffect,
   useImperativeHandle,
   useLayoutEffect,
-  useMemo,
   useRef,
   useState,
   type Ref,
 } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { Conversation, Message } from '@parley/sdk';
+import type { Conversation, ConversationSnapshot, MessageSnapshot } from '@parley/sdk';
 import { describeError } from '../app/errors';
 import { TestIds } from '../app/test-ids';
 import { readersOf, othersReadSeq, senderName } from '../conversations/conversation-info';
@@ -32,14 +31,14 @@ export interface MessageListHandle {
 
 interface MessageListProps {
   conversation: Conversation;
+  /** What to render: the conversation's current snapshot. */
+  snapshot: ConversationSnapshot;
   myId: string;
-  /** Bumps on every SDK change; the list reads the conversation afresh. */
-  revision: number;
   editingId: string | null;
   onStartEdit: (id: string) => void;
   onCancelEdit: () => void;
-  onSaveEdit: (message: Message, text: string) => Promise<void>;
-  onRemove: (message: Message) => void;
+  onSaveEdit: (message: MessageSnapshot, text: string) => Promise<void>;
+  onRemove: (message: MessageSnapshot) => void;
   handleRef?: Ref<MessageListHandle>;
 }
 
@@ -50,10 +49,10 @@ interface MessageListProps {
  * is prepended (anchorTo: 'end'), and loads that page on its own when the reader nears the top.
  */
 export function MessageList(props: MessageListProps) {
-  const { conversation, myId, revision, editingId } = props;
-  const messages = conversation.messages();
+  const { conversation, snapshot, myId, editingId } = props;
+  const messages = snapshot.messages;
   // Sent but not yet stored: rendered after the stored messages, in send order.
-  const outgoing = useMemo(() => conversation.outgoingMessages(), [conversation, revision]);
+  const outgoing = snapshot.outgoingMessages;
   const scrollRef = useRef<HTMLDivElement>(null);
   const [loadingOlder, setLoadingOlder] = useState(false);
   const [olderError, setOlderError] = useState<string>();
@@ -118,8 +117,7 @@ export function MessageList(props: MessageListProps) {
   // Near the top (or a list shorter than the screen) with more history on the server: fetch the previous page.
   const scrollOffset = virtualizer.scrollOffset ?? 0;
   useEffect(() => {
-    if (!settled || loadingRef.current || exhaustedRef.current || olderError || !conversation.hasOlder)
-      return;
+    if (!settled || loadingRef.current || exhaustedRef.current || olderError || !snapshot.hasOlder) return;
     if (scrollOffset < LOAD_OLDER_THRESHOLD_PX) void loadOlder();
   });
 
@@ -131,7 +129,7 @@ export function MessageList(props: MessageListProps) {
   }, [editingId]); // only when another message starts being edited
 
   // The "seen" marker: the last own message at or below the others' highest lastReadSeq.
-  const readSeq = othersReadSeq(conversation, myId);
+  const readSeq = othersReadSeq(snapshot, myId);
   let readMessageId: string | null = null;
   let readLabel: string | null = null;
   if (readSeq > 0) {
@@ -139,9 +137,9 @@ export function MessageList(props: MessageListProps) {
       const m = messages[i]!;
       if (m.senderId === myId && !m.removedAt && m.seq <= readSeq) {
         readMessageId = m.id;
-        const readers = readersOf(conversation, myId, m.seq);
+        const readers = readersOf(snapshot, myId, m.seq);
         readLabel =
-          conversation.type === 'direct' || readers.length === 0
+          snapshot.type === 'direct' || readers.length === 0
             ? 'Seen'
             : readers.length <= 3
               ? `Seen by ${readers.join(', ')}`
@@ -156,7 +154,7 @@ export function MessageList(props: MessageListProps) {
 
   const items = virtualizer.getVirtualItems();
   const distanceFromEnd = virtualizer.getDistanceFromEnd();
-  const byUsername = new Map(conversation.participants.map((p) => [p.userId, p.username]));
+  const byUsername = new Map(snapshot.participants.map((p) => [p.userId, p.username]));
 
   return (
     <div className="message-scroller-wrap">
@@ -165,7 +163,6 @@ export function MessageList(props: MessageListProps) {
         className="message-scroller"
         data-testid={TestIds.messageList}
         data-count={messages.length}
-        data-revision={revision}
         tabIndex={0}
         aria-label="Messages"
         role="region"
@@ -190,7 +187,7 @@ export function MessageList(props: MessageListProps) {
                   Retry
                 </button>
               </span>
-            ) : (!conversation.hasOlder || exhaustedRef.current) && messages.length > 0 ? (
+            ) : (!snapshot.hasOlder || exhaustedRef.current) && messages.length > 0 ? (
               <span className="muted small" data-testid={TestIds.historyStart}>
                 This is the beginning of the conversation.
               </span>
@@ -212,7 +209,6 @@ export function MessageList(props: MessageListProps) {
                 >
                   <OutgoingItem
                     message={pending}
-                    version={`${pending.status}|${pending.attempts}`}
                     grouped={item.index > messages.length || (before?.senderId === myId && !before.removedAt)}
                     onRetry={retrySend}
                     onDiscard={discardSend}
@@ -238,8 +234,7 @@ export function MessageList(props: MessageListProps) {
               >
                 <MessageItem
                   message={message}
-                  version={`${message.editedAt ?? ''}|${message.removedAt ?? ''}|${message.parts.length}`}
-                  senderName={senderName(conversation, message.senderId)}
+                  senderName={senderName(snapshot, message.senderId)}
                   senderUsername={byUsername.get(message.senderId) ?? message.senderId}
                   own={message.senderId === myId}
                   grouped={grouped}
@@ -257,7 +252,7 @@ export function MessageList(props: MessageListProps) {
         </div>
         {messages.length === 0 && outgoing.length === 0 && !loadingOlder && (
           <div className="message-list-empty" data-testid={TestIds.messageListEmpty}>
-            {conversation.hasOlder && !exhaustedRef.current && !olderError ? (
+            {snapshot.hasOlder && !exhaustedRef.current && !olderError ? (
               <p className="muted">Loading messages…</p>
             ) : (
               <>

@@ -6,9 +6,8 @@ import { describeSendFailure } from './message-size';
 import { MessageParts } from './MessageParts';
 
 interface OutgoingItemProps {
-  message: OutgoingMessage;
-  /** Bumps when its status changes (an attempt starts, fails, or the outbox gives up). */
-  version: string;
+  /** Frozen: a new object whenever its status changes (an attempt starts, fails, or the outbox gives up). */
+  message: Readonly<OutgoingMessage>;
   grouped: boolean;
   onRetry: (clientMessageId: string) => void;
   onDiscard: (clientMessageId: string) => void;

@@ -1,4 +1,4 @@
-import type { Conversation, Messenger } from '@parley/sdk';
+import type { ConversationSnapshot, Messenger } from '@parley/sdk';
 import { useTypingUsers } from '../app/messenger-context';
 import { TestIds } from '../app/test-ids';
 import { firstName, senderName } from '../conversations/conversation-info';
@@ -10,7 +10,7 @@ export function TypingIndicator({
   conversation,
 }: {
   messenger: Messenger;
-  conversation: Conversation;
+  conversation: ConversationSnapshot;
 }) {
   const userIds = useTypingUsers(messenger, conversation.id);
   const names = userIds.map((id) => firstName(senderName(conversation, id)));

@@ -1,5 +1,6 @@
 import { memo, useRef, type KeyboardEvent } from 'react';
 import type { Conversation } from '@parley/sdk';
+import { useConversationSnapshot } from '../app/messenger-context';
 import { TestIds } from '../app/test-ids';
 import { Avatar } from '../ui/Avatar';
 import { formatListStamp } from '../ui/format';
@@ -9,8 +10,6 @@ interface ConversationListProps {
   conversations: Conversation[];
   myId: string;
   selectedId: string | null;
-  /** Changes whenever the SDK reports a change; items re-render with it. */
-  revision: number;
   filtered: boolean;
   onSelect: (id: string) => void;
 }
@@ -19,7 +18,6 @@ export function ConversationList({
   conversations,
   myId,
   selectedId,
-  revision,
   filtered,
   onSelect,
 }: ConversationListProps) {
@@ -72,7 +70,6 @@ export function ConversationList({
           myId={myId}
           selected={c.id === selectedId}
           tabbable={c.id === focusableId}
-          revision={revision}
           onSelect={onSelect}
         />
       ))}
@@ -85,17 +82,18 @@ interface ItemProps {
   myId: string;
   selected: boolean;
   tabbable: boolean;
-  revision: number;
   onSelect: (id: string) => void;
 }
 
+/** One row; it follows its own conversation's snapshot, so only rows that changed re-render. */
 const ConversationItem = memo(function ConversationItem({
-  conversation: c,
+  conversation,
   myId,
   selected,
   tabbable,
   onSelect,
 }: ItemProps) {
+  const c = useConversationSnapshot(conversation);
   const title = conversationTitle(c, myId);
   const last = c.lastMessage;
   const preview = last

@@ -107,7 +107,6 @@ export function Sidebar({ selectedId, onSelect, dialog, onDialog }: SidebarProps
           conversations={conversations}
           myId={me.id}
           selectedId={selectedId}
-          revision={revision}
           filtered={filter.trim() !== ''}
           onSelect={onSelect}
         />

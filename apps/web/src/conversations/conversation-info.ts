@@ -1,9 +1,12 @@
-import type { Conversation, Message } from '@parley/sdk';
+import { messageText, type ConversationSnapshot, type MessageSnapshot } from '@parley/sdk';
 import type { MessagePart, VoipLinkBody } from '@parley/protocol';
 import { isolate, joinNames } from '../ui/format';
 
+/** What these helpers read of a conversation: a `Conversation` or its snapshot both fit. */
+type ConversationInfo = Pick<ConversationSnapshot, 'type' | 'title' | 'participants'>;
+
 /** Title as the user sees it: direct chats are named after the other person. */
-export function conversationTitle(conversation: Conversation, myId: string): string {
+export function conversationTitle(conversation: ConversationInfo, myId: string): string {
   if (conversation.type === 'direct') {
     const other = conversation.participants.find((p) => p.userId !== myId);
     return other?.displayName || other?.username || conversation.title || 'Direct message';
@@ -18,7 +21,7 @@ export function conversationTitle(conversation: Conversation, myId: string): str
   return `${others.slice(0, 2).map(isolate).join(', ')} and ${others.length - 2} others`;
 }
 
-export function conversationSubtitle(conversation: Conversation, myId: string): string {
+export function conversationSubtitle(conversation: ConversationInfo, myId: string): string {
   const count = conversation.participants.length;
   if (conversation.type === 'direct') {
     const other = conversation.participants.find((p) => p.userId !== myId);
@@ -33,18 +36,18 @@ export function firstName(name: string): string {
 }
 
 /** Display name of a participant, or a neutral label once they have left. */
-export function participantName(conversation: Conversation, userId: string, myId?: string): string {
+export function participantName(conversation: ConversationInfo, userId: string, myId?: string): string {
   if (myId && userId === myId) return 'You';
   const p = conversation.participants.find((x) => x.userId === userId);
   return p ? p.displayName || p.username : 'Former member';
 }
 
-export function senderName(conversation: Conversation, userId: string): string {
+export function senderName(conversation: ConversationInfo, userId: string): string {
   const p = conversation.participants.find((x) => x.userId === userId);
   return p ? p.displayName || p.username : 'Former member';
 }
 
-export function parseVoipLink(part: MessagePart): Partial<VoipLinkBody> | undefined {
+export function parseVoipLink(part: Readonly<MessagePart>): Partial<VoipLinkBody> | undefined {
   if (!part.body) return undefined;
   try {
     const body = JSON.parse(part.body) as Partial<VoipLinkBody>;
@@ -55,9 +58,9 @@ export function parseVoipLink(part: MessagePart): Partial<VoipLinkBody> | undefi
 }
 
 /** One line describing a message for the conversation list. */
-export function messagePreview(message: Message): string {
+export function messagePreview(message: Pick<MessageSnapshot, 'removedAt' | 'parts'>): string {
   if (message.removedAt) return 'Message removed';
-  const text = message.text.replace(/\s+/g, ' ').trim();
+  const text = messageText(message).replace(/\s+/g, ' ').trim();
   if (text) return isolate(text);
   const part = message.parts[0];
   if (!part) return 'Empty message';
@@ -71,12 +74,15 @@ export function messagePreview(message: Message): string {
 }
 
 /** Last activity, for sorting and the list's time stamp. */
-export function lastActivity(conversation: Conversation): string {
+export function lastActivity(conversation: {
+  lastMessage: { createdAt: string } | null;
+  updatedAt: string;
+}): string {
   return conversation.lastMessage?.createdAt ?? conversation.updatedAt;
 }
 
 /** Highest lastReadSeq among the other participants (0 when nobody else has read anything). */
-export function othersReadSeq(conversation: Conversation, myId: string): number {
+export function othersReadSeq(conversation: ConversationInfo, myId: string): number {
   let max = 0;
   for (const p of conversation.participants)
     if (p.userId !== myId && p.lastReadSeq > max) max = p.lastReadSeq;
@@ -84,7 +90,7 @@ export function othersReadSeq(conversation: Conversation, myId: string): number 
 }
 
 /** Names of the others who have read up to at least `seq`. */
-export function readersOf(conversation: Conversation, myId: string, seq: number): string[] {
+export function readersOf(conversation: ConversationInfo, myId: string, seq: number): string[] {
   return conversation.participants
     .filter((p) => p.userId !== myId && p.lastReadSeq >= seq)
     .map((p) => isolate(firstName(p.displayName || p.username)));
