@@ -1,17 +1,47 @@
-import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { testDatabaseUrl, testRedisUrl } from '@parley/testing';
+import { healthUrl, manifest, resolvePorts, root, serviceEnv } from '../scripts/lib/services.mjs';
+import { e2eNamespace } from './namespace.js';
 
-// Set once in the runner process; workers inherit it, so every process agrees on the schema.
-process.env.PARLEY_E2E_SCHEMA ??= `e2e_${randomBytes(4).toString('hex')}`;
-const schema = process.env.PARLEY_E2E_SCHEMA;
-const messagingPort = Number(process.env.E2E_MESSAGING_PORT ?? 4301);
-const webPort = Number(process.env.E2E_WEB_PORT ?? 4300);
-const terminalPort = Number(process.env.E2E_TERMINAL_PORT ?? 4302);
-const terminalGrpcPort = Number(process.env.E2E_TERMINAL_GRPC_PORT ?? 4303);
-export const messagingUrl = `http://127.0.0.1:${messagingPort}`;
-export const databaseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const { schema, redisPrefix } = e2eNamespace;
+const ports = resolvePorts({
+  MESSAGING_PORT: process.env.E2E_MESSAGING_PORT ?? 4301,
+  WEB_PORT: process.env.E2E_WEB_PORT ?? 4300,
+  TERMINAL_PORT: process.env.E2E_TERMINAL_PORT ?? 4302,
+  TERMINAL_GRPC_PORT: process.env.E2E_TERMINAL_GRPC_PORT ?? 4303,
+});
+const webPort = ports['web.http']!;
+export const messagingUrl = `http://127.0.0.1:${ports['messaging.http']}`;
+const terminalWsUrl = `ws://127.0.0.1:${ports['terminal-core.http']}`;
+
+/** What the e2e run sets on top of services.json: its storage, Redis prefix and test-friendly limits. */
+const e2eEnv: Record<string, Record<string, string>> = {
+  messaging: {
+    HOST: '127.0.0.1',
+    DATABASE_URL: testDatabaseUrl,
+    DB_SCHEMA: schema,
+    REDIS_URL: testRedisUrl,
+    REDIS_PREFIX: redisPrefix,
+    PASSWORD_HASH_PROFILE: 'fast-test',
+    JWT_KEY_FILE: e2eNamespace.tempFile('signing-key.json'),
+    SEED_DEMO_USERS: 'true',
+    // Every scenario signs up and logs in its users from this one address; the limits have tests of
+    // their own in the messaging suite.
+    RATE_LIMIT_SIGNUP_PER_HOUR: '1000000',
+    RATE_LIMIT_LOGIN_PER_MINUTE: '1000000',
+    RATE_LIMIT_LOGIN_PER_MINUTE_PER_ADDRESS: '1000000',
+    RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
+    LOG_LEVEL: 'warn',
+  },
+  'terminal-core': {
+    HOST: '127.0.0.1',
+    GRPC_HOST: '127.0.0.1',
+    REDIS_URL: testRedisUrl,
+    REDIS_PREFIX: redisPrefix,
+    LOG_LEVEL: 'warn',
+  },
+  web: { WEB_HOST: '127.0.0.1', MESSAGING_PUBLIC_URL: messagingUrl, TERMINAL_PUBLIC_URL: terminalWsUrl },
+};
 
 export default defineConfig({
   testDir: './tests',
@@ -43,57 +73,21 @@ export default defineConfig({
       ],
     },
   },
-  webServer: [
-    {
-      command: 'node ../apps/messaging/dist/main.js',
-      url: `${messagingUrl}/health`,
+  // Every service in services.json, on the e2e ports, in this run's schema and Redis prefix.
+  webServer: manifest.services.map((service) => {
+    const { ports: portEnv, defaults } = serviceEnv(service, ports, {
+      root,
+      data: e2eNamespace.tempFile('data'),
+    });
+    return {
+      name: service.name,
+      command: `node ../${service.dir}/${service.entry}`,
+      url: healthUrl(service, ports),
       reuseExistingServer: false,
       timeout: 60_000,
-      stdout: 'ignore',
-      stderr: 'pipe',
-      env: {
-        PORT: String(messagingPort),
-        HOST: '127.0.0.1',
-        DATABASE_URL: databaseUrl,
-        DB_SCHEMA: schema,
-        REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
-        REDIS_PREFIX: `ptest:${schema}`,
-        PASSWORD_HASH_PROFILE: 'fast-test',
-        JWT_KEY_FILE: join(tmpdir(), `parley-${schema}-key.json`),
-        SEED_DEMO_USERS: 'true',
-        LOG_LEVEL: 'warn',
-      },
-    },
-    {
-      name: 'terminal-core',
-      command: 'node ../apps/terminal-core/dist/main.js',
-      url: `http://127.0.0.1:${terminalPort}/health`,
-      reuseExistingServer: false,
-      timeout: 60_000,
-      stdout: 'ignore',
-      stderr: 'pipe',
-      env: {
-        PORT: String(terminalPort),
-        HOST: '127.0.0.1',
-        GRPC_PORT: String(terminalGrpcPort),
-        GRPC_HOST: '127.0.0.1',
-        REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
-        REDIS_PREFIX: `ptest:${schema}`,
-        JWKS_URL: `${messagingUrl}/.well-known/jwks.json`,
-        LOG_LEVEL: 'warn',
-      },
-    },
-    {
-      command: 'node ../apps/web/server.mjs',
-      url: `http://127.0.0.1:${webPort}/`,
-      reuseExistingServer: false,
-      timeout: 30_000,
-      env: {
-        WEB_PORT: String(webPort),
-        WEB_HOST: '127.0.0.1',
-        MESSAGING_PUBLIC_URL: messagingUrl,
-        TERMINAL_PUBLIC_URL: `ws://127.0.0.1:${terminalPort}`,
-      },
-    },
-  ],
+      stdout: 'ignore' as const,
+      stderr: 'pipe' as const,
+      env: { ...defaults, ...e2eEnv[service.name], ...portEnv },
+    };
+  }),
 });
