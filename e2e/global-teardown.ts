@@ -1,12 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { e2eNamespace } from './namespace.js';
 
-/** Drops the suite's schema and Redis keys once the servers are gone. */
-export default function globalTeardown(): void {
-  const schema = process.env.PARLEY_E2E_SCHEMA;
-  if (!schema || !/^e2e_[a-f0-9]+$/.test(schema)) return;
-  const databaseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  spawnSync('psql', [databaseUrl, '-qc', `DROP SCHEMA IF EXISTS ${schema} CASCADE`], { stdio: 'ignore' });
-  spawnSync('sh', ['-c', `redis-cli --scan --pattern 'ptest:${schema}*' | xargs -r redis-cli del`], {
-    stdio: 'ignore',
-  });
+/**
+ * Drops the suite's schema, deletes its Redis keys and removes its key directory. Playwright runs this
+ * before it stops the web servers, so a key a service writes in its last moments can outlive the run.
+ */
+export default async function globalTeardown(): Promise<void> {
+  await e2eNamespace.cleanup();
 }

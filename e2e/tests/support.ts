@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { expect, type Browser, type BrowserContext, type Page, type WebSocket } from '@playwright/test';
 
 export const messagingUrl = `http://127.0.0.1:${process.env.E2E_MESSAGING_PORT ?? 4301}`;
 export const PASSWORD = 'correct horse battery';
@@ -53,15 +53,68 @@ export async function sendAs(
   });
 }
 
+/** The page's live connections to the messaging service (its /v1/realtime WebSockets). */
+export class RealtimeSockets {
+  private readonly sockets: WebSocket[] = [];
+
+  constructor(page: Page) {
+    page.on('websocket', (ws) => {
+      if (/\/v1\/realtime/.test(ws.url())) this.sockets.push(ws);
+    });
+  }
+
+  /** Resolves once every realtime socket the page opened is closed: nothing can reach it live any more. */
+  async allClosed(timeoutMs = 15_000): Promise<void> {
+    await expect
+      .poll(() => this.sockets.filter((ws) => !ws.isClosed()).length, {
+        message: 'open realtime sockets',
+        timeout: timeoutMs,
+      })
+      .toBe(0);
+  }
+}
+
 /** A fresh browser context (a device) logged in as `user` through the UI. */
 export async function openDevice(
   browser: Browser,
   user: E2eUser,
-): Promise<{ context: BrowserContext; page: Page }> {
+): Promise<{ context: BrowserContext; page: Page; realtime: RealtimeSockets }> {
   const context = await browser.newContext();
   const page = await context.newPage();
+  const realtime = new RealtimeSockets(page);
   await logIn(page, user);
-  return { context, page };
+  return { context, page, realtime };
+}
+
+/**
+ * The seq up to which the page's IndexedDB cache (the SDK's `parley-<userId>` database) holds
+ * `conversationId`; 0 while it holds nothing of it. Never creates the database: opening a missing one
+ * would give the app an empty database of the wrong version.
+ */
+export function cachedSeq(page: Page, userId: string, conversationId: string): Promise<number> {
+  return page.evaluate(
+    async ({ name, id }) => {
+      if (!(await indexedDB.databases()).some((d) => d.name === name)) return 0;
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open(name);
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      try {
+        if (!db.objectStoreNames.contains('conversations')) return 0;
+        const record = await new Promise<unknown>((resolve, reject) => {
+          const get = db.transaction('conversations').objectStore('conversations').get(id);
+          get.onsuccess = () => resolve(get.result);
+          get.onerror = () => reject(get.error);
+        });
+        const seq = (record as { appliedSeq?: unknown } | undefined)?.appliedSeq;
+        return typeof seq === 'number' ? seq : 0;
+      } finally {
+        db.close();
+      }
+    },
+    { name: `parley-${userId}`, id: conversationId },
+  );
 }
 
 export async function logIn(page: Page, user: E2eUser): Promise<void> {
@@ -88,33 +141,63 @@ export async function sendFromComposer(page: Page, text: string): Promise<void> 
   await page.getByTestId('composer-input').press('Enter');
 }
 
+/** Seq and text of the messages the (virtualised) list has rendered right now. */
+function renderedMessages(page: Page): Promise<Array<{ seq: number; text: string }>> {
+  return page.getByTestId('message').evaluateAll((els) =>
+    els.map((e) => ({
+      seq: Number(e.getAttribute('data-seq')),
+      text: e.querySelector('[data-testid="message-text"]')?.textContent ?? '',
+    })),
+  );
+}
+
 /**
- * Reads every message of the (virtualised) list by scrolling it from top to bottom, returning the
- * seq/text pairs in display order, each once.
+ * Reads every message of the (virtualised) list, returning the seq/text pairs in display order, each
+ * once. It scrolls to the top until the list says the whole history is loaded, then pages down. After
+ * each scroll it waits for the rows of the new position to be rendered (a message not read yet) rather
+ * than for a fixed time: a busy browser may take longer to render than any guess.
  */
 export async function readAllMessages(page: Page): Promise<Array<{ seq: number; text: string }>> {
   const list = page.getByTestId('message-list');
+  await expect(async () => {
+    await list.evaluate((el) => (el.scrollTop = 0));
+    await expect(page.getByTestId('history-start')).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 30_000 });
+  const total = Number(await list.getAttribute('data-count'));
+  // At the top, the first row must be rendered before reading: `data-index` is the attribute TanStack
+  // Virtual's measureElement needs on every row.
+  await list.evaluate((el) => (el.scrollTop = 0));
+  if (total > 0) await expect(list.locator('[data-index="0"]')).toBeAttached();
+
   const seen = new Map<number, string>();
   const order: number[] = [];
-  await list.evaluate((el) => (el.scrollTop = 0));
-  for (let guard = 0; guard < 400; guard++) {
-    await page.waitForTimeout(30);
-    const visible = await page.getByTestId('message').evaluateAll((els) =>
-      els.map((e) => ({
-        seq: Number(e.getAttribute('data-seq')),
-        text: e.querySelector('[data-testid="message-text"]')?.textContent ?? '',
-      })),
-    );
+  const record = (visible: Array<{ seq: number; text: string }>) => {
     for (const m of visible.sort((a, b) => a.seq - b.seq)) {
       if (!seen.has(m.seq)) order.push(m.seq);
       seen.set(m.seq, m.text);
     }
-    const atBottom = await list.evaluate((el) => {
+  };
+  record(await renderedMessages(page));
+  while (seen.size < total) {
+    const moved = await list.evaluate((el) => {
       const before = el.scrollTop;
       el.scrollTop = before + el.clientHeight * 0.8;
-      return el.scrollTop === before;
+      return el.scrollTop !== before;
     });
-    if (atBottom) break;
+    if (!moved) break; // at the bottom with messages unread: the caller's comparison shows which
+    // Everything above was read and the list moved down by most of a screen: once the rows of the new
+    // position are rendered, one of them is a message not read yet.
+    let visible: Array<{ seq: number; text: string }> = [];
+    await expect
+      .poll(
+        async () => {
+          visible = await renderedMessages(page);
+          return visible.some((m) => !seen.has(m.seq));
+        },
+        { message: `rows below seq ${Math.max(0, ...order)} after scrolling` },
+      )
+      .toBe(true);
+    record(visible);
   }
   return order.map((seq) => ({ seq, text: seen.get(seq)! }));
 }

@@ -1,5 +1,13 @@
 import { expect, test } from '@playwright/test';
-import { api, createUser, openConversation, openDevice, readAllMessages, sendAs } from './support.js';
+import {
+  api,
+  cachedSeq,
+  createUser,
+  openConversation,
+  openDevice,
+  readAllMessages,
+  sendAs,
+} from './support.js';
 
 test('a device that was offline while 200 messages arrived shows all of them, in order, once', async ({
   browser,
@@ -12,14 +20,15 @@ test('a device that was offline while 200 messages arrived shows all of them, in
     distinct: true,
   });
   await sendAs(ann, conv.id, 'before the outage');
-  const { context, page } = await openDevice(browser, ben);
+  const { context, page, realtime } = await openDevice(browser, ben);
   await openConversation(page, conv.id);
   await expect(page.getByTestId('message-text').last()).toHaveText('before the outage');
 
   await context.setOffline(true);
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'offline');
+  // Once the live socket is closed nothing sent from now on can reach the page before it reconnects.
+  await realtime.allClosed();
   for (let i = 1; i <= 200; i++) await sendAs(ann, conv.id, `while away ${i}`);
-  await page.waitForTimeout(500);
   await expect(page.getByTestId('message-text').last()).toHaveText('before the outage');
 
   await context.setOffline(false);
@@ -45,11 +54,13 @@ test('a reload shows the history from the cache before the network answers', asy
     participants: [ben.id],
     distinct: true,
   });
-  for (let i = 1; i <= 5; i++) await sendAs(ann, conv.id, `cached ${i}`);
+  let last = { seq: 0 };
+  for (let i = 1; i <= 5; i++) last = await sendAs(ann, conv.id, `cached ${i}`);
   const { context, page } = await openDevice(browser, ben);
   await openConversation(page, conv.id);
   await expect(page.getByTestId('message-text').last()).toHaveText('cached 5');
-  await page.waitForTimeout(600); // the cache is written shortly after changes
+  // The cache is written shortly after changes: wait until it holds the conversation up to the last message.
+  await expect.poll(() => cachedSeq(page, ben.id, conv.id)).toBeGreaterThanOrEqual(last.seq);
 
   // Hold every call to the messaging service: what renders now can only come from the cache.
   let held = 0;
