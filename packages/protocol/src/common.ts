@@ -18,6 +18,8 @@ export const ErrorBody = z.object({
   statusCode: z.number().int(),
   error: z.string(),
   message: z.string(),
+  /** A stable, machine-readable reason (`invalid_request`, `rate_limited`, `insufficient_scope`, …). */
+  code: z.string().optional(),
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
