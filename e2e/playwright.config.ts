@@ -2,13 +2,15 @@ import { defineConfig } from '@playwright/test';
 import { testDatabaseUrl, testRedisUrl } from '@parley/testing';
 import { healthUrl, manifest, resolvePorts, root, serviceEnv } from '../scripts/lib/services.mjs';
 import { e2eNamespace } from './namespace.js';
+import { suitePorts } from './ports.js';
 
 const { schema, redisPrefix } = e2eNamespace;
+const e2ePorts = await suitePorts();
 const ports = resolvePorts({
-  MESSAGING_PORT: process.env.E2E_MESSAGING_PORT ?? 4301,
-  WEB_PORT: process.env.E2E_WEB_PORT ?? 4300,
-  TERMINAL_PORT: process.env.E2E_TERMINAL_PORT ?? 4302,
-  TERMINAL_GRPC_PORT: process.env.E2E_TERMINAL_GRPC_PORT ?? 4303,
+  MESSAGING_PORT: e2ePorts.messaging,
+  WEB_PORT: e2ePorts.web,
+  TERMINAL_PORT: e2ePorts.terminal,
+  TERMINAL_GRPC_PORT: e2ePorts.terminalGrpc,
 });
 const webPort = ports['web.http']!;
 export const messagingUrl = `http://127.0.0.1:${ports['messaging.http']}`;

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { expect, type Browser, type BrowserContext, type Page, type WebSocket } from '@playwright/test';
 
-export const messagingUrl = `http://127.0.0.1:${process.env.E2E_MESSAGING_PORT ?? 4301}`;
+// playwright.config.ts picks the port (ports.ts) and hands it to the workers in the environment.
+export const messagingUrl = `http://127.0.0.1:${process.env.E2E_MESSAGING_PORT}`;
 export const PASSWORD = 'correct horse battery';
 
 export interface E2eUser {
@@ -87,28 +88,36 @@ export async function openDevice(
 }
 
 /**
- * The seq up to which the page's IndexedDB cache (the SDK's `parley-<userId>` database) holds
- * `conversationId`; 0 while it holds nothing of it. Never creates the database: opening a missing one
- * would give the app an empty database of the wrong version.
+ * The seqs of the messages the page's IndexedDB cache (the SDK's `parley-<userId>` database) holds for
+ * `conversationId`. Never creates the database: opening a missing one would give the app an empty
+ * database of the wrong version.
  */
-export function cachedSeq(page: Page, userId: string, conversationId: string): Promise<number> {
+export function cachedMessageSeqs(page: Page, userId: string, conversationId: string): Promise<number[]> {
   return page.evaluate(
     async ({ name, id }) => {
-      if (!(await indexedDB.databases()).some((d) => d.name === name)) return 0;
+      if (!(await indexedDB.databases()).some((d) => d.name === name)) return [];
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
         const open = indexedDB.open(name);
         open.onsuccess = () => resolve(open.result);
         open.onerror = () => reject(open.error);
       });
       try {
-        if (!db.objectStoreNames.contains('conversations')) return 0;
+        if (!db.objectStoreNames.contains('conversations')) return [];
         const record = await new Promise<unknown>((resolve, reject) => {
           const get = db.transaction('conversations').objectStore('conversations').get(id);
           get.onsuccess = () => resolve(get.result);
           get.onerror = () => reject(get.error);
         });
-        const seq = (record as { appliedSeq?: unknown } | undefined)?.appliedSeq;
-        return typeof seq === 'number' ? seq : 0;
+        const messages: unknown[] =
+          typeof record === 'object' &&
+          record !== null &&
+          'messages' in record &&
+          Array.isArray(record.messages)
+            ? record.messages
+            : [];
+        return messages.flatMap((m) =>
+          typeof m === 'object' && m !== null && 'seq' in m && typeof m.seq === 'number' ? [m.seq] : [],
+        );
       } finally {
         db.close();
       }
