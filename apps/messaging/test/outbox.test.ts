@@ -69,6 +69,27 @@ describe('transactional outbox', () => {
     expect(received.at(-1)).toBe(markerEvent);
     expect(received).toHaveLength(logIds.length + 1);
   });
+
+  it('carries the id of the request that caused an event into the bus event', async () => {
+    const conv = await svc.api.post('/v1/conversations', ann.token, {
+      type: 'group',
+      participants: [ben.id],
+    });
+    const res = await fetch(`${svc.url}/v1/conversations/${conv.body.id}/messages`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${ann.token}`,
+        'content-type': 'application/json',
+        'x-request-id': 'trace-from-the-client-1',
+      },
+      body: JSON.stringify(text('traced')),
+    });
+    expect(res.headers.get('x-request-id')).toBe('trace-from-the-client-1');
+    const stored = (await res.json()) as { id: string };
+    await eventually(() => received.some((e) => sentMessageOf(e)?.id === stored.id), 'the traced event');
+    const event = received.find((e) => sentMessageOf(e)?.id === stored.id)!;
+    expect(event.metadata).toEqual({ requestId: 'trace-from-the-client-1' });
+  });
 });
 
 describe('a Redis outage delays side effects and loses none', () => {

@@ -1,3 +1,4 @@
+import { currentRequestId } from '@parley/logger';
 import { UnrecoverableError } from 'bullmq';
 import { assertTopic, isTopic, parseTopicPayload, type Topic, type TopicPayloads } from './topics.js';
 
@@ -9,6 +10,12 @@ export interface BusEvent<T extends Topic = Topic> {
   /** ISO-8601 time the event happened (not the time it was published). */
   occurredAt: string;
   payload: TopicPayloads[T];
+  /** Where the event came from: the id of the request that caused it, carried into the handler's logs. */
+  metadata?: EventMetadata;
+}
+
+export interface EventMetadata {
+  requestId?: string;
 }
 
 export interface PublishInput {
@@ -16,6 +23,15 @@ export interface PublishInput {
   id: string;
   payload: unknown;
   occurredAt?: string;
+  /** Defaults to the request being served (its log context), if any. */
+  metadata?: EventMetadata;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+function metadataOf(value: unknown): EventMetadata | undefined {
+  const requestId = (value as EventMetadata | null | undefined)?.requestId;
+  return typeof requestId === 'string' && REQUEST_ID.test(requestId) ? { requestId } : undefined;
 }
 
 /**
@@ -49,11 +65,14 @@ export function toBusEvent(input: PublishInput, now: () => Date = () => new Date
   assertJobId(input.id);
   const occurredAt = input.occurredAt ?? now().toISOString();
   assertOccurredAt(occurredAt, input.id);
+  const requestId = input.metadata?.requestId ?? currentRequestId();
+  const metadata = metadataOf({ requestId });
   return {
     id: input.id,
     topic: input.topic,
     occurredAt,
     payload: parseTopicPayload(input.topic, input.id, input.payload),
+    ...(metadata ? { metadata } : {}),
   };
 }
 
@@ -73,11 +92,13 @@ export function parseDeliveredEvent(group: string, jobName: string, data: unknow
   try {
     assertJobId(event.id);
     assertOccurredAt(event.occurredAt, event.id);
+    const metadata = metadataOf(event.metadata);
     return {
       id: event.id,
       topic: jobName,
       occurredAt: event.occurredAt,
       payload: parseTopicPayload(jobName, event.id, event.payload),
+      ...(metadata ? { metadata } : {}),
     };
   } catch (err) {
     return fail((err as Error).message);

@@ -1,3 +1,4 @@
+import { runWithLogContext } from '@parley/logger';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { parseDeliveredEvent, type BusEvent } from './bus-event.js';
 import { isTopic, type Topic } from './topics.js';
@@ -106,7 +107,11 @@ export function startGroupWorker(options: GroupWorkerOptions): Promise<Worker<Bu
       const handler = isTopic(job.name) ? handlers.get(job.name) : undefined;
       // Retrying cannot make a handler appear (it takes a deploy), so straight to the dead letters, replayable later.
       if (!handler) throw new UnrecoverableError(`group "${group}" has no handler for topic "${job.name}"`);
-      await handler(parseDeliveredEvent(group, job.name, job.data));
+      const event = parseDeliveredEvent(group, job.name, job.data);
+      // The handler's log lines carry the id of the request that caused the event.
+      await runWithLogContext({ requestId: event.metadata?.requestId, eventId: event.id }, () =>
+        handler(event),
+      );
     },
   });
 }

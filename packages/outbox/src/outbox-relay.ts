@@ -186,6 +186,7 @@ function publishInputOf(row: OutboxRow): PublishInput {
     id: row.event_id,
     payload: row.payload,
     occurredAt: row.created_at.toISOString(),
+    ...(row.request_id ? { metadata: { requestId: row.request_id } } : {}),
   };
   toBusEvent(input);
   return input;

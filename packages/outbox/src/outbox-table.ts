@@ -31,7 +31,8 @@ CREATE TABLE ${table} (
   claimed_until timestamptz,
   attempts int NOT NULL DEFAULT 0,
   last_error text,
-  published_at timestamptz
+  published_at timestamptz,
+  request_id text
 );
 CREATE INDEX outbox_pending_idx ON ${table} (id) WHERE published_at IS NULL;
 `,

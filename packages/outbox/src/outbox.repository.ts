@@ -17,6 +17,8 @@ export interface OutboxRow {
   payload: unknown;
   /** When the transaction that stored the row ran: the event's `occurredAt` on the bus. */
   created_at: Date;
+  /** The request that stored it, carried in the bus event's metadata. */
+  request_id: string | null;
 }
 
 /**
@@ -45,11 +47,14 @@ export class OutboxRepository {
     const params: unknown[] = [];
     const rows = list.map((entry) => {
       const event = toBusEvent({ topic: entry.topic, id: entry.eventId, payload: entry.payload });
-      params.push(event.id, event.topic, JSON.stringify(event.payload));
+      params.push(event.id, event.topic, JSON.stringify(event.payload), event.metadata?.requestId ?? null);
       const n = params.length;
-      return `($${n - 2}, $${n - 1}, $${n}::jsonb)`;
+      return `($${n - 3}, $${n - 2}, $${n - 1}::jsonb, $${n})`;
     });
-    await tx.query(`INSERT INTO ${this.table} (event_id, topic, payload) VALUES ${rows.join(', ')}`, params);
+    await tx.query(
+      `INSERT INTO ${this.table} (event_id, topic, payload, request_id) VALUES ${rows.join(', ')}`,
+      params,
+    );
   }
 
   /**
@@ -63,7 +68,7 @@ export class OutboxRepository {
          SELECT id FROM ${this.table}
          WHERE published_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
          ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
-       RETURNING id, event_id, topic, payload, created_at`,
+       RETURNING id, event_id, topic, payload, created_at, request_id`,
       [limit, claimSeconds],
     );
     return rows.sort((a, b) => a.id - b.id);

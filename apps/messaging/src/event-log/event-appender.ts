@@ -56,13 +56,13 @@ export class EventAppender {
     const topic = topicOfConversationEvent(event.type);
     // The relay publishes this row later, where a payload off its protocol schema could only be set aside:
     // checked here instead, it fails the transaction and the request that tried to store it.
-    toBusEvent({ topic, id: event.id, payload: event, occurredAt: createdAt });
+    const { metadata } = toBusEvent({ topic, id: event.id, payload: event, occurredAt: createdAt });
     // The event and its outbox row in one statement: one round trip, and never one without the other.
     await this.tx.query(
       `WITH stored AS (
          INSERT INTO events (conversation_id, seq, id, type, actor_id, payload, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id)
-       INSERT INTO outbox (event_id, topic, payload) SELECT id, $8, $9 FROM stored`,
+       INSERT INTO outbox (event_id, topic, payload, request_id) SELECT id, $8, $9, $10 FROM stored`,
       [
         event.conversationId,
         event.seq,
@@ -73,6 +73,7 @@ export class EventAppender {
         createdAt,
         topic,
         JSON.stringify(event),
+        metadata?.requestId ?? null,
       ],
     );
     this.appended.push({ event, recipients: [...new Set(req.recipients)] });

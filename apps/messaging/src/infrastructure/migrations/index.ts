@@ -1,5 +1,6 @@
 import type { Migration } from '@parley/db';
 import { initialSchema } from './001-initial-schema.js';
+import { outboxRequestId } from './002-outbox-request-id.js';
 
 /** Append only: a shipped migration is never edited. */
-export const messagingMigrations: Migration[] = [initialSchema];
+export const messagingMigrations: Migration[] = [initialSchema, outboxRequestId];
