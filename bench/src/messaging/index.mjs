@@ -11,7 +11,7 @@ import { fullSettings, quickSettings } from './settings.mjs';
 
 /** Waits until the outbox relay has published everything, so one scenario's backlog does not tax the next. */
 async function waitForQuietOutbox(api) {
-  await eventually(async () => (await api.health()).body?.pendingOutbox === 0, 'outbox drain', 30_000, {
+  await eventually(async () => (await api.health()).body?.details?.pendingOutbox === 0, 'outbox drain', 30_000, {
     intervalMs: 200,
   });
 }

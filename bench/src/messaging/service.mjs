@@ -37,6 +37,11 @@ export async function startMessagingService() {
     LOG_LEVEL: 'warn',
     PASSWORD_HASH_PROFILE: 'fast-test',
     JWT_KEY_FILE: ns.tempFile('signing-key.json'),
+    // A benchmark measures throughput, not the rate limits (they have tests of their own).
+    RATE_LIMIT_SIGNUP_PER_HOUR: '100000000',
+    RATE_LIMIT_LOGIN_PER_MINUTE: '100000000',
+    RATE_LIMIT_LOGIN_PER_MINUTE_PER_ADDRESS: '100000000',
+    RATE_LIMIT_WRITES_PER_MINUTE: '100000000',
   };
 
   // Never throws, so a failed clean-up cannot hide the error that ended the run; resolves to true when clean.

@@ -102,7 +102,7 @@ export async function startTerminalCore(tokens, onSpawn) {
     },
     /** How many terminals the core has registered (a MultiPipe stream gets no greeting to wait for). */
     async registered() {
-      return (await health.get('/health')).body?.terminals ?? 0;
+      return (await health.get('/health')).body?.details?.terminals ?? 0;
     },
   };
 }
