@@ -1,5 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule, type TokenVerifier } from '@parley/auth';
+import type { IceConfig } from './ice/ice-config.js';
+import { IceModule } from './ice/ice-servers.controller.js';
 
 /**
  * The core's HTTP side is the service kit's (health, OpenAPI, docs) plus the terminal WebSocket bridge,
@@ -8,7 +10,7 @@ import { AuthModule, type TokenVerifier } from '@parley/auth';
  */
 @Module({})
 export class AppModule {
-  static forRoot(verifier: TokenVerifier): DynamicModule {
-    return { module: AppModule, imports: [AuthModule.forRoot(verifier)] };
+  static forRoot(verifier: TokenVerifier, ice: IceConfig): DynamicModule {
+    return { module: AppModule, imports: [AuthModule.forRoot(verifier), IceModule.forRoot(ice)] };
   }
 }

@@ -4,6 +4,8 @@
  */
 export const ConsumerGroups = {
   messagingWebhooks: 'messaging-webhooks',
+  /** messaging: calls that ended, logged in the two parties' direct conversation. */
+  messagingCallLog: 'messaging-call-log',
 } as const;
 
 export type ConsumerGroup = (typeof ConsumerGroups)[keyof typeof ConsumerGroups];

@@ -1,4 +1,5 @@
 import {
+  CallEndedEvent,
   ConversationCreatedEvent,
   ConversationReadEvent,
   ConversationUpdatedEvent,
@@ -28,6 +29,8 @@ export const Topics = {
   messageEdited: 'message.edited.v1',
   messageRemoved: 'message.removed.v1',
   conversationRead: 'conversation.read.v1',
+  /** terminal-core: a call between two numbers is over (not a conversation event). */
+  callEnded: 'call.ended.v1',
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];
@@ -43,6 +46,7 @@ export interface TopicPayloads {
   'message.edited.v1': ConversationEventOf<'message.edited'>;
   'message.removed.v1': ConversationEventOf<'message.removed'>;
   'conversation.read.v1': ConversationEventOf<'conversation.read'>;
+  'call.ended.v1': CallEndedEvent;
 }
 
 // Compile-time guard: adding a topic without a payload type (or the reverse) fails the build here.
@@ -65,6 +69,7 @@ const topicSchemas: { readonly [K in Topic]: z.ZodType<TopicPayloads[K]> } = {
   'message.edited.v1': MessageEditedEvent,
   'message.removed.v1': MessageRemovedEvent,
   'conversation.read.v1': ConversationReadEvent,
+  'call.ended.v1': CallEndedEvent,
 };
 
 /** Throws InvalidPayloadError (naming the topic, the event id and the mismatches) unless `payload` fits. */

@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { TokenVerifier } from '@parley/auth';
-import { RealtimeFanout } from '@parley/event-bus';
+import { EventBus, RealtimeFanout } from '@parley/event-bus';
 import { createLogger, type Logger } from '@parley/logger';
 import { checkRedisReachable, createHttpApp, HealthRegistry, Lifecycle } from '@parley/service-kit';
 import { Redis } from 'ioredis';
 import { AppModule } from '../app.module.js';
+import { BusCallHistory } from '../call-history/call-history.js';
 import { TerminalWsBridge } from '../bridge/terminal-ws-bridge.js';
 import { CallCoordinator } from '../calls/call-coordinator.js';
 import { CallStore } from '../calls/call-store.js';
@@ -46,6 +47,13 @@ export async function startTerminalCore(
     prefix: config.redis.prefix,
     onError: (err) => logger.warn({ err }, 'fan-out error'),
   });
+  // Finished calls go to the bus as call.ended.v1 (messaging logs them in the users' conversation).
+  const bus = new EventBus({
+    redisUrl: config.redis.url,
+    prefix: config.redis.prefix,
+    onError: (err, context) => logger.warn({ err, context }, 'event bus error'),
+  });
+  lifecycle.onClose('close-clients', 'event bus', () => bus.close());
   const verifier =
     options.verifier ??
     TokenVerifier.fromJwksUrl(config.tokens.jwksUrl, {
@@ -59,6 +67,7 @@ export async function startTerminalCore(
     new NodeBus(fanout, nodeId),
     options.phone ?? new SimulatedPhoneNetwork(config.calls.phoneAnswerDelayMs),
     logger.child({ node: nodeId }),
+    new BusCallHistory(bus, logger),
   );
   await coordinator.start();
   // Unregisters this node's terminals and closes the node bus (its fan-out) before Redis goes.
@@ -73,12 +82,16 @@ export async function startTerminalCore(
     .detail('terminals', () => coordinator.terminalCount)
     .detail('ownedCalls', () => coordinator.ownedCallCount);
   const http = await createHttpApp({
-    module: AppModule.forRoot(verifier),
+    module: AppModule.forRoot(verifier, config.ice),
     http: config.http,
     logger,
     lifecycle,
     health,
-    openapi: { title: 'Parley terminal core', version: '1', description: 'Health of a core node.' },
+    openapi: {
+      title: 'Parley terminal core',
+      version: '1',
+      description: 'Health of a core node and the ICE servers (STUN/TURN) for calls.',
+    },
     authenticate: true,
     rateLimits: { settings: config.rateLimits, redis, prefix: config.redis.prefix },
   });

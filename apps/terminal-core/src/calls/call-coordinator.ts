@@ -8,6 +8,7 @@ import { TerminalSession } from '../terminals/terminal-session.js';
 import { CallEngine, type Decision, type Effect } from './call-engine.js';
 import type { CallRecord, TerminalRef } from './call-record.js';
 import type { CallStore } from './call-store.js';
+import type { CallHistorySink } from '../call-history/call-history.js';
 import { checkInbound, isUuid, sdpTooLarge } from './inbound-check.js';
 import { TerminalProtocolError, invalidCallId, notInCall, tryAgain } from './terminal-error.js';
 
@@ -36,6 +37,7 @@ export class CallCoordinator {
     private readonly bus: NodeBus,
     private readonly phone: PhoneNetwork,
     private readonly logger: Logger,
+    private readonly history?: CallHistorySink,
   ) {}
 
   get nodeId(): string {
@@ -179,6 +181,20 @@ export class CallCoordinator {
         this.track(session, callId, false);
         await this.store.release(callId);
         await this.execute(undefined, callId, effects);
+        const bye = effects[0]?.type === 'send' ? effects[0].message.message : undefined;
+        // Nobody could take it (offline or busy): the callee still had a call they missed.
+        if (bye?.$case === 'bye') {
+          const now = Date.now();
+          void this.history?.callEnded({
+            id: callId,
+            callerMsisdn: session.ref.msisdn,
+            calleeMsisdn: callee,
+            createdAt: now,
+            endedAt: now,
+            endReason: bye.value.reason,
+            video: /^m=video /m.test(offer.sdp),
+          });
+        }
         return;
       }
       this.calls.set(callId, call);
@@ -269,6 +285,21 @@ export class CallCoordinator {
         );
       }
       await this.execute(decision.call, callId, decision.effects);
+      if (decision.ended) void this.reportEnded(decision.call);
+    });
+  }
+
+  private async reportEnded(call: CallRecord): Promise<void> {
+    if (!this.history) return;
+    await this.history.callEnded({
+      id: call.id,
+      callerMsisdn: call.caller.msisdn,
+      calleeMsisdn: call.callee.msisdn,
+      createdAt: call.createdAt,
+      answeredAt: call.answeredAt,
+      endedAt: call.endedAt ?? Date.now(),
+      endReason: call.endReason ?? 'hangup',
+      video: call.video ?? false,
     });
   }
 

@@ -66,6 +66,7 @@ export const CallEngine = {
       forks: input.calleeTerminals.map((t) => t.id),
       ringingForwarded: false,
       createdAt: input.now,
+      video: /^m=video /m.test(input.sdp),
     };
     return {
       call,

@@ -27,6 +27,8 @@ export interface CallRecord {
   /** A ToPhone move under way for this side. */
   movingToPhone?: Side;
   createdAt: number;
+  /** Whether the caller's Offer had video (for the call log). */
+  video?: boolean;
   answeredAt?: number;
   endedAt?: number;
   endReason?: string;

@@ -8,6 +8,7 @@ import {
   tokenVerificationSection,
 } from '@parley/service-kit';
 import { z } from 'zod';
+import { iceSection } from '../ice/ice-config.js';
 
 const Port = z.coerce.number().int().min(0).max(65535);
 
@@ -18,6 +19,7 @@ export const terminalCoreConfig = defineConfig('terminal-core', {
   tokens: tokenVerificationSection(),
   process: processSection(),
   rateLimits: rateLimitSection(),
+  ice: iceSection(),
   grpc: section({ GRPC_PORT: Port.default(50051), GRPC_HOST: z.string().min(1).default('0.0.0.0') }, (e) => ({
     port: e.GRPC_PORT,
     host: e.GRPC_HOST,

@@ -7,6 +7,9 @@ import { IconPhone, IconVideo, IconX } from '../ui/icons';
 import { useToast } from '../ui/toast';
 import { useCalls } from './calls-context';
 import { useCallableContacts } from './contacts';
+import { CallControls } from './controls/CallControls';
+import { formatCallDuration } from './controls/controls-state';
+import { CallControlIds } from './controls/ids';
 
 const END_TEXT: Record<string, string> = {
   hangup: 'Call ended',
@@ -55,12 +58,21 @@ function Video({
   label: string;
 }) {
   const ref = useRef<HTMLVideoElement>(null);
+  // A track added to or swapped in the same stream (a screen share, another camera): attach it again.
+  const tracks = stream
+    ?.getTracks()
+    .map((t) => t.id)
+    .join(',');
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
     if (el.srcObject !== (stream ?? null)) el.srcObject = stream ?? null;
+    else if (stream) {
+      el.srcObject = null;
+      el.srcObject = stream;
+    }
     if (stream) void el.play().catch(() => undefined); // autoplay may wait for a gesture
-  }, [stream]);
+  }, [stream, tracks]);
   return (
     <video
       ref={ref}
@@ -82,8 +94,7 @@ function useElapsed(since: number | undefined): string {
     return () => clearInterval(timer);
   }, [since]);
   if (!since) return '';
-  const s = Math.max(0, Math.floor((Date.now() - since) / 1000));
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+  return formatCallDuration((Date.now() - since) / 1000);
 }
 
 /** "Ben Example" for a number of someone from the user's conversations. */
@@ -143,6 +154,7 @@ function IncomingCall({ call, nameOf }: { call: Call; nameOf: NameOf }) {
 
 function InCall({ call, nameOf }: { call: Call; nameOf: NameOf }) {
   const toast = useToast();
+  const windowRef = useRef<HTMLElement>(null);
   const elapsed = useElapsed(call.state === 'active' ? call.answeredAt : undefined);
   const name = nameOf(call.remote);
   const remote =
@@ -161,6 +173,7 @@ function InCall({ call, nameOf }: { call: Call; nameOf: NameOf }) {
   return (
     <section
       className="call-window"
+      ref={windowRef}
       aria-label={`Call with ${remote}`}
       data-testid={TestIds.inCall}
       data-call-id={call.id}
@@ -183,9 +196,14 @@ function InCall({ call, nameOf }: { call: Call; nameOf: NameOf }) {
           role="status"
         >
           {status}
-          {elapsed && ` · ${elapsed}`}
         </span>
+        {elapsed && (
+          <span className="call-timer" data-testid={CallControlIds.timer}>
+            {elapsed}
+          </span>
+        )}
       </div>
+      <CallControls call={call} stage={windowRef} />
       <div className="call-controls">
         {call.state === 'active' && (
           <button

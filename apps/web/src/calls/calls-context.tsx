@@ -94,6 +94,8 @@ export function CallsProvider({
     const t = new Terminal({
       url: terminalUrl,
       accessToken: () => messenger.session.tokens.access_token,
+      // STUN/TURN from the core's configuration, with fresh TURN credentials (GET /v1/ice-servers).
+      iceServers: 'core',
     });
     const offs = [
       t.on('stateChanged', (s) => setState(s)),

@@ -18,6 +18,8 @@ import { TerminalMessages as M } from './terminal-messages.js';
 export interface TerminalRtc {
   RTCPeerConnection: new (configuration?: RTCConfiguration) => RTCPeerConnection;
   getUserMedia: (constraints: MediaStreamConstraints) => Promise<MediaStream>;
+  /** Screen capture (browsers: navigator.mediaDevices.getDisplayMedia); without it screen sharing is refused. */
+  getDisplayMedia?: (options: DisplayMediaStreamOptions) => Promise<MediaStream>;
   /** Builds the remote stream when tracks arrive without one; optional outside browsers. */
   MediaStream?: new (tracks?: MediaStreamTrack[]) => MediaStream;
 }
@@ -34,6 +36,8 @@ export interface CallContext {
   send: (message: WebTerminalMessage) => boolean;
   rtc: () => TerminalRtc;
   rtcConfiguration?: RTCConfiguration;
+  /** The ICE servers for a new RTCPeerConnection (fresh TURN credentials), when the terminal has a source. */
+  iceServers?: () => Promise<RTCIceServer[] | undefined>;
   iceGatheringTimeoutMs: number;
   reportError: (error: Error) => void;
 }
@@ -69,6 +73,10 @@ export class Call extends TypedEmitter<CallEvents> {
   private answering: Promise<void> | undefined;
   private queue: Promise<void> = Promise.resolve();
   private toPhoneRequested = false;
+  /** While sharing: the screen track in place of the camera's, and the camera track to put back. */
+  private sharing: { screen: MediaStreamTrack; camera: MediaStreamTrack | undefined } | undefined;
+  /** Our mid-call Offer waiting for the far end's Answer. */
+  private renegotiating: { resolve: () => void; reject: (err: Error) => void } | undefined;
   /** Whether the core knows this call (we sent its Offer, or it offered it to us). */
   private known: boolean;
 
@@ -118,6 +126,34 @@ export class Call extends TypedEmitter<CallEvents> {
   get connectionState(): RTCPeerConnectionState | 'new' {
     return this.pc?.connectionState ?? 'new';
   }
+  /** Whether the microphone is sending (false when muted or when there is no microphone). */
+  get microphoneEnabled(): boolean {
+    return this.localTracks('audio').some((t) => t.enabled);
+  }
+  /** Whether the camera is on (its frames are sent unless the screen is shared instead). */
+  get cameraEnabled(): boolean {
+    return !!this.cameraTrack()?.enabled;
+  }
+  /** Whether the call has a microphone / camera track at all (an audio call has no camera). */
+  get hasMicrophone(): boolean {
+    return this.localTracks('audio').length > 0;
+  }
+  get hasCamera(): boolean {
+    return !!this.cameraTrack();
+  }
+  /** Whether this side sends its screen instead of its camera. */
+  get screenSharing(): boolean {
+    return !!this.sharing;
+  }
+  /** The device id of the microphone or camera in use, when the platform says. */
+  inputDevice(kind: 'audio' | 'video'): string | undefined {
+    const track =
+      kind === 'video'
+        ? (this.sharing?.camera ?? this.localTracks('video')[0])
+        : this.localTracks('audio')[0];
+    return track?.getSettings?.().deviceId;
+  }
+
   /** Whether a move to the phone was requested and not yet confirmed. */
   get movingToPhone(): boolean {
     return this.toPhoneRequested && this.state !== 'ended';
@@ -162,6 +198,138 @@ export class Call extends TypedEmitter<CallEvents> {
     this.emit('mediaChanged', this);
   }
 
+  /**
+   * Mutes or unmutes the microphone. The track keeps flowing with silence (no renegotiation), so the far
+   * end's inbound audio level drops to zero while muted.
+   */
+  setMicrophoneEnabled(enabled: boolean): void {
+    for (const track of this.localTracks('audio')) track.enabled = enabled;
+    this.emit('mediaChanged', this);
+  }
+
+  /** Turns the camera off (black frames, no renegotiation) or on again; the screen share is left alone. */
+  setCameraEnabled(enabled: boolean): void {
+    const camera = this.cameraTrack();
+    if (camera) camera.enabled = enabled;
+    this.emit('mediaChanged', this);
+  }
+
+  /**
+   * Switches the microphone or camera to another device (an id from enumerateDevices): the new track
+   * replaces the old one on the same sender, so the far end keeps its track and nothing is renegotiated.
+   */
+  async switchInput(kind: 'audio' | 'video', deviceId: string): Promise<void> {
+    if (this.isOver()) return;
+    const rtc = this.context.rtc();
+    const stream = await rtc.getUserMedia(
+      kind === 'audio'
+        ? { audio: { deviceId: { exact: deviceId } } }
+        : { video: { deviceId: { exact: deviceId } } },
+    );
+    const track = stream.getTracks().find((t) => t.kind === kind);
+    if (!track) throw new Error(`no ${kind} track from that device`);
+    if (this.isOver()) return track.stop();
+    const old = kind === 'video' && this.sharing ? this.sharing.camera : this.localTracks(kind)[0];
+    if (old) track.enabled = old.enabled;
+    if (kind === 'video' && this.sharing) {
+      // Sending the screen now: the new camera waits until the share stops.
+      this.sharing.camera = track;
+    } else {
+      const sender = old ? this.pc?.getSenders().find((s) => s.track === old) : undefined;
+      if (sender) await sender.replaceTrack(track);
+      else if (this.pc) {
+        this.pc.addTrack(track, this.ensureLocalStream(rtc));
+        await this.renegotiate();
+      }
+      if (old) this.local?.removeTrack(old);
+      this.ensureLocalStream(rtc).addTrack(track);
+    }
+    old?.stop();
+    this.emit('mediaChanged', this);
+  }
+
+  /**
+   * Sends the screen (getDisplayMedia) instead of the camera. A call that already sends video swaps the
+   * track on its sender; a call without a video sender adds one and renegotiates through the core (a
+   * mid-call Offer, answered by the far end). Ends by itself when the user stops sharing in the browser.
+   */
+  async startScreenShare(): Promise<void> {
+    if (this.state !== 'active' || !this.pc)
+      throw new IllegalCallTransitionError(this.state, 'ended', this.direction);
+    if (this.sharing) return;
+    const rtc = this.context.rtc();
+    if (!rtc.getDisplayMedia) throw new Error('screen sharing is not available on this platform');
+    const display = await rtc.getDisplayMedia({ video: true, audio: false });
+    const screen = display.getVideoTracks()[0];
+    if (!screen) throw new Error('no screen was chosen');
+    if (this.isOver() || !this.pc) return screen.stop();
+    const pc = this.pc;
+    const camera = this.localTracks('video')[0];
+    this.sharing = { screen, camera };
+    screen.addEventListener('ended', () => void this.stopScreenShare().catch(() => undefined));
+    const stream = this.ensureLocalStream(rtc);
+    if (camera) stream.removeTrack(camera);
+    stream.addTrack(screen);
+    try {
+      const sender = pc.getSenders().find((s) => s.track?.kind === 'video' || (camera && s.track === camera));
+      const idle = pc
+        .getTransceivers()
+        .find(
+          (t) => t.currentDirection !== 'stopped' && !t.sender.track && t.receiver.track?.kind === 'video',
+        );
+      if (sender) await sender.replaceTrack(screen);
+      else if (idle) {
+        await idle.sender.replaceTrack(screen);
+        idle.direction = 'sendrecv';
+        await this.renegotiate();
+      } else {
+        pc.addTrack(screen, stream);
+        await this.renegotiate();
+      }
+    } catch (err) {
+      await this.stopScreenShare().catch(() => undefined);
+      throw err;
+    }
+    this.emit('mediaChanged', this);
+  }
+
+  /** Puts the camera back (or sends nothing on the added video sender) and stops the capture. */
+  async stopScreenShare(): Promise<void> {
+    const sharing = this.sharing;
+    if (!sharing) return;
+    this.sharing = undefined;
+    const sender = this.pc?.getSenders().find((s) => s.track === sharing.screen);
+    if (sender && !this.isOver()) await sender.replaceTrack(sharing.camera ?? null).catch(() => undefined);
+    this.local?.removeTrack(sharing.screen);
+    if (sharing.camera) this.local?.addTrack(sharing.camera);
+    sharing.screen.stop();
+    this.emit('mediaChanged', this);
+  }
+
+  /**
+   * Sends a new Offer on the current connection (after adding a track) and resolves when the far end's
+   * Answer is applied. The core refuses it while another Offer of this call is under way (TRY_AGAIN); the
+   * local description is then rolled back and this rejects.
+   */
+  renegotiate(): Promise<void> {
+    return this.serialize(async () => {
+      const pc = this.pc;
+      if (this.state !== 'active' || !pc)
+        throw new IllegalCallTransitionError(this.state, 'ended', this.direction);
+      const answered = new Promise<void>((resolve, reject) => (this.renegotiating = { resolve, reject }));
+      await pc.setLocalDescription(await pc.createOffer());
+      await waitForIceGathering(pc, this.context.iceGatheringTimeoutMs);
+      if (this.isOver() || this.pc !== pc) return;
+      if (!this.context.send(M.offer(this.id, pc.localDescription?.sdp ?? ''))) {
+        this.renegotiating = undefined;
+        await pc.setLocalDescription({ type: 'rollback' }).catch(() => undefined);
+        throw new Error('the terminal is not connected');
+      }
+      // Queued work (the Answer itself goes through remoteAnswer, outside this queue) waits for it.
+      await answered;
+    });
+  }
+
   // ---- driven by Terminal ----
 
   /** @internal Outgoing or pulled call: takes media, sends the Offer (to `msisdn` for a new call). */
@@ -171,7 +339,8 @@ export class Call extends TypedEmitter<CallEvents> {
         const stream = await this.acquireMedia(this.wantsVideo);
         if (this.isOver()) return stopStream(stream);
         this.local = stream;
-        const pc = this.createPeer();
+        const pc = await this.createPeer();
+        if (this.isOver()) return pc.close();
         this.pc = pc;
         this.addLocalMedia(pc, true);
         this.emit('mediaChanged', this);
@@ -194,6 +363,22 @@ export class Call extends TypedEmitter<CallEvents> {
 
   /** @internal An Answer to our Offer. */
   remoteAnswer(sdp: string): Promise<void> {
+    const pending = this.renegotiating;
+    if (pending && this.state === 'active' && this.pc) {
+      // The Answer to our mid-call Offer: applied at once (the queue is waiting for it).
+      this.renegotiating = undefined;
+      return this.pc.setRemoteDescription({ type: 'answer', sdp }).then(
+        () => {
+          pending.resolve();
+          this.emit('mediaChanged', this);
+        },
+        (err: unknown) => {
+          const error = err instanceof Error ? err : new Error(String(err));
+          pending.reject(error);
+          this.fail(error);
+        },
+      );
+    }
     return this.serialize(async () => {
       if (!canTransition(this.snapshot, 'remoteAnswered') || !this.pc) return;
       try {
@@ -249,6 +434,15 @@ export class Call extends TypedEmitter<CallEvents> {
 
   /** @internal The core refused a message about this call; a call not yet established ends. */
   refused(code: string): void {
+    const pending = this.renegotiating;
+    if (pending && this.pc) {
+      this.renegotiating = undefined;
+      const pc = this.pc;
+      void pc
+        .setLocalDescription({ type: 'rollback' })
+        .catch(() => undefined)
+        .then(() => pending.reject(new Error(`the core refused the new offer (${code})`)));
+    }
     if (this.toPhoneRequested) {
       this.toPhoneRequested = false;
       this.emit('mediaChanged', this);
@@ -262,8 +456,12 @@ export class Call extends TypedEmitter<CallEvents> {
     if (this.isOver()) return;
     this.endedAt = Date.now();
     this.apply({ type: 'ended', reason }, false);
+    this.renegotiating?.reject(new Error('the call ended'));
+    this.renegotiating = undefined;
     this.pc?.close();
     stopStream(this.local);
+    this.sharing?.camera?.stop();
+    this.sharing?.screen.stop();
     this.emit('stateChanged', this);
     this.emit('mediaChanged', this);
   }
@@ -283,7 +481,8 @@ export class Call extends TypedEmitter<CallEvents> {
       const stream = await this.acquireMedia(this.wantsVideo);
       if (this.state !== 'ringing') return stopStream(stream);
       this.local = stream;
-      const pc = this.createPeer();
+      const pc = await this.createPeer();
+      if (!this.isRinging()) return pc.close();
       this.pc = pc;
       await pc.setRemoteDescription({ type: 'offer', sdp: this.offerSdp ?? '' });
       this.addLocalMedia(pc, false);
@@ -304,7 +503,7 @@ export class Call extends TypedEmitter<CallEvents> {
   }
 
   private async replacePeer(sdp: string): Promise<void> {
-    const pc = this.createPeer();
+    const pc = await this.createPeer();
     try {
       await pc.setRemoteDescription({ type: 'offer', sdp });
       this.addLocalMedia(pc, false);
@@ -325,9 +524,11 @@ export class Call extends TypedEmitter<CallEvents> {
     this.emit('mediaChanged', this);
   }
 
-  private createPeer(): RTCPeerConnection {
+  private async createPeer(): Promise<RTCPeerConnection> {
     const rtc = this.context.rtc();
-    const pc = new rtc.RTCPeerConnection(this.context.rtcConfiguration ?? { iceServers: [] });
+    const configured = this.context.rtcConfiguration ?? { iceServers: [] };
+    const fresh = await this.context.iceServers?.().catch(() => undefined);
+    const pc = new rtc.RTCPeerConnection(fresh ? { ...configured, iceServers: fresh } : configured);
     pc.addEventListener('track', (ev: RTCTrackEvent) => {
       let stream = this.remoteStreams.get(pc);
       const fromEvent = ev.streams?.[0];
@@ -367,6 +568,22 @@ export class Call extends TypedEmitter<CallEvents> {
       }
     }
     return undefined;
+  }
+
+  private cameraTrack(): MediaStreamTrack | undefined {
+    return this.sharing ? this.sharing.camera : this.localTracks('video')[0];
+  }
+
+  private localTracks(kind: 'audio' | 'video'): MediaStreamTrack[] {
+    return this.local?.getTracks().filter((t) => t.kind === kind) ?? [];
+  }
+
+  private ensureLocalStream(rtc: TerminalRtc): MediaStream {
+    if (!this.local) {
+      if (!rtc.MediaStream) throw new Error('no MediaStream on this platform: pass options.rtc.MediaStream');
+      this.local = new rtc.MediaStream();
+    }
+    return this.local;
   }
 
   private apply(event: CallEvent, notify: boolean): void {

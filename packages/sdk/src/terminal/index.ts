@@ -30,3 +30,14 @@ export {
 } from './terminal-messages.js';
 export { terminalSocketUrl, type TerminalMode } from './terminal-connection.js';
 export { sdpFingerprint, sdpHasVideo, sdpCandidateCount } from './sdp.js';
+export {
+  CallQualityMeter,
+  QualityThresholds,
+  classifyCallQuality,
+  lossBetween,
+  readCallStats,
+  type CallQuality,
+  type CallQualitySample,
+  type InboundCounters,
+} from './call-quality.js';
+export { coreIceServers, iceServersUrl } from './ice-servers.js';

@@ -2,6 +2,7 @@ import type { WebTerminalMessage } from '@parley/protocol';
 import { TypedEmitter } from '../events.js';
 import type { ConnectionState, WebSocketFactory } from '../realtime/realtime-connection.js';
 import { Call, type TerminalRtc } from './call.js';
+import { coreIceServers } from './ice-servers.js';
 import { TerminalConnection, type TerminalMode } from './terminal-connection.js';
 import { isE164, normalizeMsisdn, TerminalMessages as M, terminalErrorName } from './terminal-messages.js';
 
@@ -20,6 +21,15 @@ export interface TerminalOptions {
   rtc?: Partial<TerminalRtc>;
   /** Passed to every RTCPeerConnection (default: no ICE servers, host candidates only). */
   rtcConfiguration?: RTCConfiguration;
+  /**
+   * Where the ICE servers (STUN, TURN with time-limited credentials) of each new RTCPeerConnection come
+   * from: `'core'` asks terminal-core's `GET /v1/ice-servers` with the access token (cached until shortly
+   * before the credentials expire), a function is asked every time, a list is used as it is. Without it
+   * (or when the source fails) `rtcConfiguration.iceServers` applies.
+   */
+  iceServers?: 'core' | RTCIceServer[] | (() => Promise<RTCIceServer[]>);
+  /** For `iceServers: 'core'` outside browsers (defaults to the global fetch). */
+  fetch?: typeof fetch;
   /** How long to wait for ICE gathering before sending what was gathered (default 3000 ms). */
   iceGatheringTimeoutMs?: number;
   /** Call ids (default crypto.randomUUID). */
@@ -76,6 +86,7 @@ export interface TerminalEvents {
  */
 export class Terminal extends TypedEmitter<TerminalEvents> {
   private readonly connection: TerminalConnection;
+  private readonly iceServerSource: (() => Promise<RTCIceServer[] | undefined>) | undefined;
   private readonly calls = new Map<string, Call>();
   private readonly others = new Map<string, OtherDeviceCall>();
   private registered: { promise: Promise<void>; resolve: () => void } | undefined;
@@ -89,6 +100,7 @@ export class Terminal extends TypedEmitter<TerminalEvents> {
         if (!Ctor) throw new Error('no global WebSocket: pass createWebSocket (see @parley/sdk/node)');
         return new Ctor(url) as ReturnType<WebSocketFactory>;
       });
+    this.iceServerSource = iceServerSource(options);
     this.connection = new TerminalConnection({
       url: options.url,
       mode: options.mode ?? 'multi',
@@ -188,7 +200,11 @@ export class Terminal extends TypedEmitter<TerminalEvents> {
     const RTCPeerConnectionCtor = given.RTCPeerConnection ?? g.RTCPeerConnection;
     if (!RTCPeerConnectionCtor) throw new Error('no RTCPeerConnection: pass options.rtc');
     const devices = g.navigator?.mediaDevices;
+    const getDisplayMedia =
+      given.getDisplayMedia ??
+      (devices?.getDisplayMedia ? (o: DisplayMediaStreamOptions) => devices.getDisplayMedia(o) : undefined);
     return {
+      getDisplayMedia,
       RTCPeerConnection: RTCPeerConnectionCtor,
       getUserMedia:
         given.getUserMedia ??
@@ -205,6 +221,7 @@ export class Terminal extends TypedEmitter<TerminalEvents> {
       send: (message) => this.connection.send(message),
       rtc: () => this.rtc(),
       rtcConfiguration: this.options.rtcConfiguration,
+      iceServers: this.iceServerSource,
       iceGatheringTimeoutMs: this.options.iceGatheringTimeoutMs ?? 3000,
       reportError: (err) => this.emit('error', new TerminalError('MEDIA', err.message, init.id)),
     });
@@ -291,4 +308,12 @@ export class Terminal extends TypedEmitter<TerminalEvents> {
     if (state === 'closed') this.registered = undefined;
     this.emit('stateChanged', state);
   }
+}
+
+function iceServerSource(options: TerminalOptions): (() => Promise<RTCIceServer[] | undefined>) | undefined {
+  const source = options.iceServers;
+  if (!source) return undefined;
+  if (Array.isArray(source)) return () => Promise.resolve(source);
+  if (typeof source === 'function') return source;
+  return coreIceServers({ url: options.url, accessToken: options.accessToken, fetch: options.fetch });
 }

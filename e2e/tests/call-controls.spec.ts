@@ -1,0 +1,197 @@
+// Call controls between two browsers: mute reaches the other side as silence, a screen share reaches it
+// as different video (Chromium's fake camera, microphone and screen capture).
+import { expect, test, type Page } from '@playwright/test';
+import { createUserWithMsisdn, dial, expectMediaFlowing, openCallDevice } from './support.js';
+
+// Chromium picks the (fake) screen without showing its picker; the rest comes from playwright.config.ts.
+test.use({
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      '--auto-select-desktop-capture-source=Entire screen',
+    ],
+  },
+});
+
+interface Inbound {
+  /** totalAudioEnergy of the inbound audio (grows while sound arrives, stays put during silence). */
+  audioEnergy: number;
+  videoBytes: number;
+  frameWidth: number;
+  frameHeight: number;
+  videoTrackIds: string[];
+}
+
+/** What the page's active call receives, from getStats() and its receivers. */
+function inbound(page: Page): Promise<Inbound | null> {
+  return page.evaluate(async () => {
+    const w = window as unknown as { __parleyCall?: { peerConnection(): RTCPeerConnection | undefined } };
+    const pc = w.__parleyCall?.peerConnection();
+    if (!pc) return null;
+    const out = {
+      audioEnergy: 0,
+      videoBytes: 0,
+      frameWidth: 0,
+      frameHeight: 0,
+      videoTrackIds: [] as string[],
+    };
+    (await pc.getStats()).forEach(
+      (r: {
+        type: string;
+        kind?: string;
+        totalAudioEnergy?: number;
+        bytesReceived?: number;
+        frameWidth?: number;
+        frameHeight?: number;
+      }) => {
+        if (r.type !== 'inbound-rtp') return;
+        if (r.kind === 'audio') out.audioEnergy += r.totalAudioEnergy ?? 0;
+        if (r.kind === 'video') {
+          out.videoBytes += r.bytesReceived ?? 0;
+          if ((r.bytesReceived ?? 0) > 0 && r.frameWidth) {
+            out.frameWidth = r.frameWidth;
+            out.frameHeight = r.frameHeight ?? 0;
+          }
+        }
+      },
+    );
+    out.videoTrackIds = pc
+      .getReceivers()
+      .filter(
+        (r) =>
+          r.track.kind === 'video' &&
+          pc
+            .getTransceivers()
+            .some(
+              (t) =>
+                t.receiver === r && (t.currentDirection === 'sendrecv' || t.currentDirection === 'recvonly'),
+            ),
+      )
+      .map((r) => r.track.id);
+    return out;
+  });
+}
+
+/** How much audio energy arrives over `ms`: clearly above zero while the far end sends sound. */
+async function audioEnergyOver(page: Page, ms = 2500): Promise<number> {
+  const before = (await inbound(page))!.audioEnergy;
+  await page.waitForTimeout(ms);
+  return (await inbound(page))!.audioEnergy - before;
+}
+
+async function connectedCall(browser: Parameters<typeof openCallDevice>[0], video: boolean) {
+  const [ann, ben] = await Promise.all([createUserWithMsisdn('Ann'), createUserWithMsisdn('Ben')]);
+  const a = await openCallDevice(browser, ann);
+  const b = await openCallDevice(browser, ben);
+  if (!video) await a.page.getByTestId('dial-video').uncheck();
+  await dial(a.page, ben.msisdn);
+  await b.page.getByTestId('accept-call').click();
+  await expect(a.page.getByTestId('call-state')).toHaveAttribute('data-state', 'active');
+  await expect(b.page.getByTestId('call-state')).toHaveAttribute('data-state', 'active');
+  await Promise.all([expectMediaFlowing(a.page), expectMediaFlowing(b.page)]);
+  return { a, b };
+}
+
+test('mute: the other side receives silence while A is muted and sound again after unmuting', async ({
+  browser,
+}) => {
+  const { a, b } = await connectedCall(browser, false);
+  const mic = a.page.getByTestId('mic-toggle');
+  await expect(mic).toHaveAttribute('aria-pressed', 'false');
+  await expect.poll(() => audioEnergyOver(b.page), { timeout: 20_000 }).toBeGreaterThan(0.001);
+
+  await mic.click();
+  await expect(mic).toHaveAttribute('aria-pressed', 'true');
+  await expect(mic).toHaveText('Unmute');
+  // Give what was in flight time to arrive, then the energy stands still.
+  await expect.poll(() => audioEnergyOver(b.page), { timeout: 20_000 }).toBeLessThan(0.0001);
+
+  await mic.click();
+  await expect(mic).toHaveAttribute('aria-pressed', 'false');
+  await expect.poll(() => audioEnergyOver(b.page), { timeout: 20_000 }).toBeGreaterThan(0.001);
+
+  // Timer and network quality show on the active call (two pages on one machine: good).
+  await expect(a.page.getByTestId('call-timer')).toHaveText(/^\d+:\d\d$/);
+  await expect(a.page.getByTestId('call-quality')).toHaveAttribute('data-quality', 'good', {
+    timeout: 20_000,
+  });
+
+  await a.page.getByTestId('hangup-button').click();
+  await expect(b.page.getByTestId('call-ended')).toHaveAttribute('data-reason', 'hangup');
+  await a.context.close();
+  await b.context.close();
+});
+
+test('screen share in a video call: the other side’s video switches from the camera to the screen and back', async ({
+  browser,
+}) => {
+  const { a, b } = await connectedCall(browser, true);
+  await expect.poll(async () => (await inbound(b.page))!.frameWidth, { timeout: 20_000 }).toBeGreaterThan(0);
+  const camera = (await inbound(b.page))!;
+  console.log(`  camera at B: ${camera.frameWidth}x${camera.frameHeight}`);
+
+  const share = a.page.getByTestId('screen-share-toggle');
+  await share.click();
+  await expect(share).toHaveAttribute('aria-pressed', 'true');
+  await expect
+    .poll(
+      async () => {
+        const now = (await inbound(b.page))!;
+        return `${now.frameWidth}x${now.frameHeight}`;
+      },
+      { timeout: 30_000 },
+    )
+    .not.toBe(`${camera.frameWidth}x${camera.frameHeight}`);
+  const screen = (await inbound(b.page))!;
+  console.log(`  screen at B: ${screen.frameWidth}x${screen.frameHeight}`);
+
+  await share.click();
+  await expect(share).toHaveAttribute('aria-pressed', 'false');
+  await expect
+    .poll(
+      async () => {
+        const now = (await inbound(b.page))!;
+        return `${now.frameWidth}x${now.frameHeight}`;
+      },
+      { timeout: 30_000 },
+    )
+    .toBe(`${camera.frameWidth}x${camera.frameHeight}`);
+
+  await a.page.getByTestId('hangup-button').click();
+  await a.context.close();
+  await b.context.close();
+});
+
+test('screen share in an audio call adds a video track through a renegotiation; B receives it', async ({
+  browser,
+}) => {
+  const { a, b } = await connectedCall(browser, false);
+  const before = (await inbound(b.page))!;
+  expect(before.videoTrackIds).toEqual([]);
+
+  await a.page.getByTestId('screen-share-toggle').click();
+  await expect(a.page.getByTestId('screen-share-toggle')).toHaveAttribute('aria-pressed', 'true');
+  await expect.poll(async () => (await inbound(b.page))!.videoTrackIds.length, { timeout: 30_000 }).toBe(1);
+  const first = (await inbound(b.page))!.videoBytes;
+  await expect
+    .poll(async () => (await inbound(b.page))!.videoBytes, { timeout: 30_000 })
+    .toBeGreaterThan(first);
+  await expect.poll(async () => (await inbound(b.page))!.frameWidth, { timeout: 30_000 }).toBeGreaterThan(0);
+  // Still one call, audio still flowing both ways after the new offer/answer.
+  await expect(b.page.getByTestId('call-state')).toHaveAttribute('data-state', 'active');
+  await expect.poll(() => audioEnergyOver(b.page), { timeout: 20_000 }).toBeGreaterThan(0.001);
+
+  await a.page.getByTestId('hangup-button').click();
+  await expect(b.page.getByTestId('call-ended')).toHaveAttribute('data-reason', 'hangup');
+  await a.context.close();
+  await b.context.close();
+});
