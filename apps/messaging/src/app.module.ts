@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule } from '@parley/auth';
+import { AttachmentsModule } from './attachments/attachments.module.js';
 import { ConversationsModule } from './conversations/conversations.module.js';
 import { IdentityModule } from './identity/identity.module.js';
 import type { MessagingInfrastructure } from './infrastructure/infrastructure.js';
@@ -21,6 +22,7 @@ export class AppModule {
         IdentityModule,
         ConversationsModule,
         MessagesModule,
+        AttachmentsModule,
         SyncModule,
         RealtimeModule,
         OutboxModule,

@@ -26,6 +26,7 @@ export {
   PayloadTooLargeError,
   RateLimitedError,
   UnavailableError,
+  UnsupportedMediaTypeError,
   ValidationError,
   type FailureKind,
   type FieldIssue,

@@ -10,6 +10,7 @@ import {
 } from '@parley/service-kit';
 import { MessagingLimits } from '@parley/protocol';
 import { z } from 'zod';
+import { attachmentsSection } from '../attachments/attachment-config.js';
 
 const OAuthClientSeed = z.array(
   z.strictObject({
@@ -69,6 +70,7 @@ export const messagingConfig = defineConfig('messaging', {
   outbox: section({ OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(1000) }, (e) => ({
     pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS,
   })),
+  attachments: attachmentsSection(),
   realtime: section({ WS_PING_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000) }, (e) => ({
     pingIntervalMs: e.WS_PING_INTERVAL_MS,
   })),

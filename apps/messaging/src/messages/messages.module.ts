@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AttachmentsModule } from '../attachments/attachments.module.js';
 import { ConversationsModule } from '../conversations/conversations.module.js';
 import { EventLogModule } from '../event-log/event-log.module.js';
 import { DeliveryModule } from '../realtime/delivery.module.js';
@@ -7,7 +8,7 @@ import { MessageStatsRepository, MessagesRepository } from './messages.repositor
 import { MessagesService } from './messages.service.js';
 
 @Module({
-  imports: [ConversationsModule, EventLogModule, DeliveryModule],
+  imports: [AttachmentsModule, ConversationsModule, EventLogModule, DeliveryModule],
   controllers: [MessagesController],
   providers: [MessagesRepository, MessageStatsRepository, MessagesService],
   exports: [MessagesService],

@@ -8,6 +8,7 @@ import type {
   MessagePartInput,
   SendMessageRequest,
 } from '@parley/protocol';
+import { AttachmentsService } from '../attachments/attachments.service.js';
 import { ConversationsService } from '../conversations/conversations.service.js';
 import {
   ConflictError,
@@ -30,6 +31,7 @@ export class MessagesService {
     @Inject(EventLogService) private readonly eventLog: EventLogService,
     @Inject(EventDeliveryService) private readonly delivery: EventDeliveryService,
     @Inject(MessageStatsRepository) private readonly stats: MessageStatsRepository,
+    @Inject(AttachmentsService) private readonly attachments: AttachmentsService,
   ) {}
 
   /** Per conversation of the user: unread count and the last visible message. */
@@ -67,15 +69,21 @@ export class MessagesService {
     try {
       const message = await this.eventLog.commit(async (tx, log) => {
         const ctx = await this.conversations.requireParticipant(tx, conversationId, senderId, 'write');
+        const id = randomUUID();
+        const parts = await this.attachments.bindToMessage(
+          tx,
+          { conversationId, senderId, messageId: id },
+          req.parts,
+        );
         const seq = await log.assignNextSeq(conversationId);
         const createdAt = new Date().toISOString();
         const row = await this.repo.insert(tx, {
-          id: randomUUID(),
+          id,
           conversationId,
           seq,
           senderId,
           clientMessageId: req.clientMessageId,
-          parts: req.parts,
+          parts,
           createdAt,
         });
         const message = toMessage(row);
@@ -114,20 +122,25 @@ export class MessagesService {
       if (!row) throw new NotFoundError('message not found');
       this.requireEditRight(ctx.permissions, row.sender_id === actorId);
       if (row.removed_at) throw new ConflictError('a removed message cannot be edited');
+      const parts = await this.attachments.bindToMessage(
+        tx,
+        { conversationId, senderId: row.sender_id, messageId },
+        req.parts,
+      );
       const seq = await log.assignNextSeq(conversationId);
       const editedAt = new Date().toISOString();
-      await this.repo.updateParts(tx, messageId, req.parts, editedAt);
+      await this.repo.updateParts(tx, messageId, parts, editedAt);
       await log.append(
         {
           conversationId,
           type: 'message.edited',
           actorId,
-          payload: () => ({ messageId, messageSeq: row.seq, parts: req.parts, editedAt }),
+          payload: () => ({ messageId, messageSeq: row.seq, parts, editedAt }),
           recipients: ctx.participantIds,
         },
         seq,
       );
-      return toMessage({ ...row, parts: req.parts, edited_at: new Date(editedAt) });
+      return toMessage({ ...row, parts, edited_at: new Date(editedAt) });
     });
   }
 
@@ -140,6 +153,7 @@ export class MessagesService {
       if (row.removed_at) return; // removing twice is a no-op, not a second event
       const removedAt = new Date().toISOString();
       await this.repo.markRemoved(tx, messageId, removedAt);
+      await this.attachments.removeForMessage(tx, messageId);
       await log.append({
         conversationId,
         type: 'message.removed',

@@ -1,5 +1,6 @@
 export * from './limits.js';
 export * from './parts.js';
+export * from './attachments.js';
 export * from './identity.js';
 export * from './messages.js';
 export * from './conversations.js';

@@ -15,7 +15,8 @@ function isTextMime(mimeType: string): boolean {
 
 /**
  * One ordered part of a message. Inline parts carry `body` (text, JSON as text, or base64 for binary with
- * `encoding: 'base64'`); file parts carry a `url` instead.
+ * `encoding: 'base64'`); file parts carry a `url` instead, or the `attachmentId` of a file uploaded to the
+ * conversation (the server then fills in its name, size and image dimensions).
  */
 export const MessagePartInput = z
   .strictObject({
@@ -25,9 +26,10 @@ export const MessagePartInput = z
     url: z.url({ protocol: /^https?$/ }).optional(),
     name: z.string().max(255).optional(),
     size: z.number().int().nonnegative().optional(),
+    attachmentId: z.uuid().optional(),
   })
-  .refine((p) => (p.body === undefined) !== (p.url === undefined), {
-    message: 'a part has either body or url',
+  .refine((p) => [p.body, p.url, p.attachmentId].filter((v) => v !== undefined).length === 1, {
+    message: 'a part has exactly one of body, url or attachmentId',
     path: ['body'],
   })
   // An empty or blank text part would render as an empty bubble: there is nothing to send.
@@ -44,6 +46,12 @@ export const MessagePart = z.object({
   url: z.string().optional(),
   name: z.string().optional(),
   size: z.number().optional(),
+  attachmentId: z.string().optional(),
+  /** Pixel size of an image attachment. */
+  width: z.number().optional(),
+  height: z.number().optional(),
+  /** An image attachment has a smaller preview. */
+  thumbnail: z.boolean().optional(),
 });
 export type MessagePart = z.infer<typeof MessagePart>;
 

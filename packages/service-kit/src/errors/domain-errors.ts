@@ -10,6 +10,7 @@ export type FailureKind =
   | 'not_found'
   | 'conflict'
   | 'too_large'
+  | 'unsupported_type'
   | 'rate_limited'
   | 'unavailable';
 
@@ -53,6 +54,12 @@ export class ConflictError extends DomainError {
 export class PayloadTooLargeError extends DomainError {
   readonly code: string = 'payload_too_large';
   readonly kind = 'too_large';
+}
+
+/** The content is of a type the service does not take (an upload whose bytes are not what it claims). */
+export class UnsupportedMediaTypeError extends DomainError {
+  readonly code: string = 'unsupported_media_type';
+  readonly kind = 'unsupported_type';
 }
 
 /** Too many requests: try again after `retryAfterSeconds`. */
