@@ -7,6 +7,7 @@ import type { MessagingInfrastructure } from './infrastructure/infrastructure.js
 import { InfrastructureModule } from './infrastructure/infrastructure.module.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';
+import { ReactionsModule } from './reactions/reactions.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { SyncModule } from './sync/sync.module.js';
 
@@ -22,6 +23,7 @@ export class AppModule {
         IdentityModule,
         ConversationsModule,
         MessagesModule,
+        ReactionsModule,
         AttachmentsModule,
         SyncModule,
         RealtimeModule,

@@ -9,6 +9,8 @@ import {
   ParticipantUpdatedEvent,
   ParticipantsAddedEvent,
   ParticipantsRemovedEvent,
+  ReactionAddedEvent,
+  ReactionRemovedEvent,
   type ConversationEventOf,
   type ConversationEventType,
 } from '@parley/protocol';
@@ -29,6 +31,8 @@ export const Topics = {
   messageEdited: 'message.edited.v1',
   messageRemoved: 'message.removed.v1',
   conversationRead: 'conversation.read.v1',
+  reactionAdded: 'reaction.added.v1',
+  reactionRemoved: 'reaction.removed.v1',
   /** terminal-core: a call between two numbers is over (not a conversation event). */
   callEnded: 'call.ended.v1',
 } as const;
@@ -46,6 +50,8 @@ export interface TopicPayloads {
   'message.edited.v1': ConversationEventOf<'message.edited'>;
   'message.removed.v1': ConversationEventOf<'message.removed'>;
   'conversation.read.v1': ConversationEventOf<'conversation.read'>;
+  'reaction.added.v1': ConversationEventOf<'reaction.added'>;
+  'reaction.removed.v1': ConversationEventOf<'reaction.removed'>;
   'call.ended.v1': CallEndedEvent;
 }
 
@@ -69,6 +75,8 @@ const topicSchemas: { readonly [K in Topic]: z.ZodType<TopicPayloads[K]> } = {
   'message.edited.v1': MessageEditedEvent,
   'message.removed.v1': MessageRemovedEvent,
   'conversation.read.v1': ConversationReadEvent,
+  'reaction.added.v1': ReactionAddedEvent,
+  'reaction.removed.v1': ReactionRemovedEvent,
   'call.ended.v1': CallEndedEvent,
 };
 
@@ -92,6 +100,8 @@ const topicByConversationEventType = {
   'message.edited': Topics.messageEdited,
   'message.removed': Topics.messageRemoved,
   'conversation.read': Topics.conversationRead,
+  'reaction.added': Topics.reactionAdded,
+  'reaction.removed': Topics.reactionRemoved,
 } as const satisfies Record<ConversationEventType, Topic>;
 
 const knownTopics: ReadonlySet<string> = new Set<string>(Object.values(Topics));

@@ -2,13 +2,14 @@ import { Module } from '@nestjs/common';
 import { AttachmentsModule } from '../attachments/attachments.module.js';
 import { ConversationsModule } from '../conversations/conversations.module.js';
 import { EventLogModule } from '../event-log/event-log.module.js';
+import { ReactionStoreModule } from '../reactions/reaction-store.module.js';
 import { DeliveryModule } from '../realtime/delivery.module.js';
 import { MessagesController } from './messages.controller.js';
 import { MessageStatsRepository, MessagesRepository } from './messages.repository.js';
 import { MessagesService } from './messages.service.js';
 
 @Module({
-  imports: [AttachmentsModule, ConversationsModule, EventLogModule, DeliveryModule],
+  imports: [AttachmentsModule, ConversationsModule, EventLogModule, DeliveryModule, ReactionStoreModule],
   controllers: [MessagesController],
   providers: [MessagesRepository, MessageStatsRepository, MessagesService],
   exports: [MessagesService],

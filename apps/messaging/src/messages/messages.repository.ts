@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Database, SqlExecutor } from '@parley/db';
-import type { Message, MessagePart } from '@parley/protocol';
+import type { Message, MessagePart, ReplyPreview } from '@parley/protocol';
 import { DATABASE } from '../infrastructure/tokens.js';
 
 export interface MessageRow {
@@ -13,10 +13,14 @@ export interface MessageRow {
   created_at: Date;
   edited_at: Date | null;
   removed_at: Date | null;
+  reply_to: string | null;
+  reply_preview: ReplyPreview | null;
+  mentions: string[];
 }
 
 const COLUMNS =
-  'id, conversation_id, seq, sender_id, client_message_id, parts, created_at, edited_at, removed_at';
+  'id, conversation_id, seq, sender_id, client_message_id, parts, created_at, edited_at, removed_at' +
+  ', reply_to, reply_preview, mentions';
 
 /** A removed message keeps its place in the conversation but shows no content. */
 export function toMessage(row: MessageRow): Message {
@@ -30,6 +34,9 @@ export function toMessage(row: MessageRow): Message {
     createdAt: row.created_at.toISOString(),
     editedAt: row.edited_at?.toISOString() ?? null,
     removedAt: row.removed_at?.toISOString() ?? null,
+    replyTo: row.reply_to,
+    replyPreview: row.removed_at ? null : row.reply_preview,
+    mentions: row.removed_at ? [] : row.mentions,
   };
 }
 
@@ -68,12 +75,27 @@ export class MessagesRepository {
       clientMessageId: string;
       parts: MessagePart[];
       createdAt: string;
+      replyTo?: string | null;
+      replyPreview?: ReplyPreview | null;
+      mentions?: string[];
     },
   ): Promise<MessageRow> {
     const { rows } = await tx.query<MessageRow>(
-      `INSERT INTO messages (id, conversation_id, seq, sender_id, client_message_id, parts, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
-      [m.id, m.conversationId, m.seq, m.senderId, m.clientMessageId, JSON.stringify(m.parts), m.createdAt],
+      `INSERT INTO messages (id, conversation_id, seq, sender_id, client_message_id, parts, created_at,
+         reply_to, reply_preview, mentions)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${COLUMNS}`,
+      [
+        m.id,
+        m.conversationId,
+        m.seq,
+        m.senderId,
+        m.clientMessageId,
+        JSON.stringify(m.parts),
+        m.createdAt,
+        m.replyTo ?? null,
+        m.replyPreview ? JSON.stringify(m.replyPreview) : null,
+        JSON.stringify(m.mentions ?? []),
+      ],
     );
     return rows[0]!;
   }
@@ -88,6 +110,15 @@ export class MessagesRepository {
 
   async markRemoved(tx: SqlExecutor, id: string, removedAt: string): Promise<void> {
     await tx.query(`UPDATE messages SET removed_at = $2, parts = '[]'::jsonb WHERE id = $1`, [id, removedAt]);
+  }
+
+  /** The quotes of replies to `messageId` follow its edit (a new excerpt) or removal (no excerpt). */
+  async refreshReplyPreviews(tx: SqlExecutor, messageId: string, excerpt: string, removed: boolean) {
+    await tx.query(
+      `UPDATE messages SET reply_preview = reply_preview || jsonb_build_object('excerpt', $2::text, 'removed', $3::boolean)
+       WHERE reply_to = $1 AND reply_preview IS NOT NULL`,
+      [messageId, excerpt, removed],
+    );
   }
 
   /** Newest first below `beforeSeq`, returned oldest first for display. */

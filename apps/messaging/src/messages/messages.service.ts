@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { isUniqueViolation } from '@parley/db';
+import { isUniqueViolation, type SqlExecutor } from '@parley/db';
 import type {
   EditMessageRequest,
   HistoryResponse,
@@ -18,10 +18,12 @@ import {
   ValidationError,
 } from '../errors/domain-errors.js';
 import { EventLogService } from '../event-log/event-log.service.js';
+import { ReactionStore } from '../reactions/reaction-store.js';
 import { EventDeliveryService } from '../realtime/event-delivery.service.js';
 import { MessageStatsRepository, MessagesRepository, toMessage } from './messages.repository.js';
 import { findPartContentIssues } from './part-content.js';
 import { findPartSizeViolation } from './part-limits.js';
+import { checkMentions, replyExcerpt } from './replies-and-mentions.js';
 
 @Injectable()
 export class MessagesService {
@@ -32,6 +34,7 @@ export class MessagesService {
     @Inject(EventDeliveryService) private readonly delivery: EventDeliveryService,
     @Inject(MessageStatsRepository) private readonly stats: MessageStatsRepository,
     @Inject(AttachmentsService) private readonly attachments: AttachmentsService,
+    @Inject(ReactionStore) private readonly reactions: ReactionStore,
   ) {}
 
   /** Per conversation of the user: unread count and the last visible message. */
@@ -44,9 +47,10 @@ export class MessagesService {
       this.stats.lastMessages(conversationIds),
     ]);
     const out = new Map<string, { unreadCount: number; lastMessage: Message | null }>();
+    const lastMessages = await this.withReactions([...last.values()].map(toMessage));
+    const byConversation = new Map(lastMessages.map((m) => [m.conversationId, m]));
     for (const id of conversationIds) {
-      const row = last.get(id);
-      out.set(id, { unreadCount: unread.get(id) ?? 0, lastMessage: row ? toMessage(row) : null });
+      out.set(id, { unreadCount: unread.get(id) ?? 0, lastMessage: byConversation.get(id) ?? null });
     }
     return out;
   }
@@ -64,11 +68,14 @@ export class MessagesService {
     const existing = await this.repo.findByClientId(conversationId, senderId, req.clientMessageId);
     if (existing) {
       await this.conversations.getForReader(senderId, conversationId);
-      return { message: toMessage(existing), created: false };
+      return { message: (await this.withReactions([toMessage(existing)]))[0]!, created: false };
     }
     try {
       const message = await this.eventLog.commit(async (tx, log) => {
         const ctx = await this.conversations.requireParticipant(tx, conversationId, senderId, 'write');
+        const { mentions, issues } = checkMentions(req.mentions, ctx.participantIds);
+        if (issues.length > 0) throw new ValidationError('mentions must be participants', issues);
+        const quoted = req.replyTo ? await this.requireQuotable(tx, conversationId, req.replyTo) : null;
         const id = randomUUID();
         const parts = await this.attachments.bindToMessage(
           tx,
@@ -85,8 +92,13 @@ export class MessagesService {
           clientMessageId: req.clientMessageId,
           parts,
           createdAt,
+          replyTo: quoted?.id ?? null,
+          replyPreview: quoted
+            ? { senderId: quoted.sender_id, excerpt: replyExcerpt(quoted.parts), removed: false }
+            : null,
+          mentions,
         });
-        const message = toMessage(row);
+        const message = { ...toMessage(row), reactions: [] };
         await log.append(
           {
             conversationId,
@@ -103,7 +115,7 @@ export class MessagesService {
     } catch (err) {
       if (isUniqueViolation(err)) {
         const first = await this.repo.findByClientId(conversationId, senderId, req.clientMessageId);
-        if (first) return { message: toMessage(first), created: false };
+        if (first) return { message: (await this.withReactions([toMessage(first)]))[0]!, created: false };
       }
       throw err;
     }
@@ -130,6 +142,7 @@ export class MessagesService {
       const seq = await log.assignNextSeq(conversationId);
       const editedAt = new Date().toISOString();
       await this.repo.updateParts(tx, messageId, parts, editedAt);
+      await this.repo.refreshReplyPreviews(tx, messageId, replyExcerpt(parts), false);
       await log.append(
         {
           conversationId,
@@ -140,7 +153,8 @@ export class MessagesService {
         },
         seq,
       );
-      return toMessage({ ...row, parts, edited_at: new Date(editedAt) });
+      const edited = toMessage({ ...row, parts, edited_at: new Date(editedAt) });
+      return (await this.withReactions([edited], tx))[0]!;
     });
   }
 
@@ -154,6 +168,7 @@ export class MessagesService {
       const removedAt = new Date().toISOString();
       await this.repo.markRemoved(tx, messageId, removedAt);
       await this.attachments.removeForMessage(tx, messageId);
+      await this.repo.refreshReplyPreviews(tx, messageId, '', true);
       await log.append({
         conversationId,
         type: 'message.removed',
@@ -196,7 +211,39 @@ export class MessagesService {
     const rows = await this.repo.pageBefore(conversationId, beforeSeq, limit);
     const first = rows[0];
     const nextBefore = first && (await this.repo.hasAnyBefore(conversationId, first.seq)) ? first.seq : null;
-    return { messages: rows.map(toMessage), nextBefore, lastSeq: conversation.lastSeq };
+    return {
+      messages: await this.withReactions(rows.map(toMessage)),
+      nextBefore,
+      lastSeq: conversation.lastSeq,
+    };
+  }
+
+  /** A message of the conversation that is there to react to: 404 if it is not, 409 if it was removed. */
+  async requireVisibleMessage(tx: SqlExecutor, conversationId: string, messageId: string): Promise<Message> {
+    const row = await this.repo.findById(conversationId, messageId, tx);
+    if (!row) throw new NotFoundError('message not found');
+    if (row.removed_at) throw new ConflictError('the message was removed');
+    return toMessage(row);
+  }
+
+  /** The message a reply quotes: of this conversation (else 404, as for any message one cannot see), not removed. */
+  private async requireQuotable(tx: SqlExecutor, conversationId: string, messageId: string) {
+    const row = await this.repo.findById(conversationId, messageId, tx);
+    if (!row) throw new NotFoundError('the message replied to is not in this conversation');
+    if (row.removed_at)
+      throw new ValidationError('the message replied to was removed', [
+        { path: 'body.replyTo', message: 'the message was removed' },
+      ]);
+    return row;
+  }
+
+  /** Messages with their reactions; a removed message shows none. */
+  private async withReactions(messages: Message[], exec?: SqlExecutor): Promise<Message[]> {
+    const reactions = await this.reactions.summaries(
+      messages.filter((m) => !m.removedAt).map((m) => m.id),
+      exec,
+    );
+    return messages.map((m) => ({ ...m, reactions: reactions.get(m.id) ?? [] }));
   }
 
   /** Typing is ephemeral: no seq, no history, only pushed to the other participants' live devices. */

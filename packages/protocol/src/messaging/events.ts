@@ -55,6 +55,21 @@ export const ConversationReadEvent = EventBase.extend({
   payload: z.object({ userId: z.uuid(), seq: z.number().int() }),
 });
 
+const ReactionChange = z.object({
+  messageId: z.uuid(),
+  messageSeq: z.number().int(),
+  emoji: z.string(),
+  userId: z.uuid(),
+});
+export const ReactionAddedEvent = EventBase.extend({
+  type: z.literal('reaction.added'),
+  payload: ReactionChange,
+});
+export const ReactionRemovedEvent = EventBase.extend({
+  type: z.literal('reaction.removed'),
+  payload: ReactionChange,
+});
+
 /** Every change in a conversation, in its replayable log. */
 export const ConversationEvent = z.discriminatedUnion('type', [
   ConversationCreatedEvent,
@@ -66,6 +81,8 @@ export const ConversationEvent = z.discriminatedUnion('type', [
   MessageEditedEvent,
   MessageRemovedEvent,
   ConversationReadEvent,
+  ReactionAddedEvent,
+  ReactionRemovedEvent,
 ]);
 export type ConversationEvent = z.infer<typeof ConversationEvent>;
 export type ConversationEventType = ConversationEvent['type'];

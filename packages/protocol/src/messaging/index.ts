@@ -3,6 +3,7 @@ export * from './parts.js';
 export * from './attachments.js';
 export * from './identity.js';
 export * from './messages.js';
+export * from './reactions.js';
 export * from './conversations.js';
 export * from './events.js';
 export * from './realtime.js';

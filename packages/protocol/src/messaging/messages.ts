@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MessagingLimits } from './limits.js';
 import { MessagePart, MessagePartInput } from './parts.js';
+import { Reaction, ReactionLimits, ReplyPreview } from './reactions.js';
 
 export const Message = z.object({
   id: z.uuid(),
@@ -13,6 +14,13 @@ export const Message = z.object({
   createdAt: z.string(),
   editedAt: z.string().nullable(),
   removedAt: z.string().nullable(),
+  /** The message this one replies to (same conversation), and what its quote shows. */
+  replyTo: z.uuid().nullable().optional(),
+  replyPreview: ReplyPreview.nullable().optional(),
+  /** Participants mentioned with @username. */
+  mentions: z.array(z.uuid()).optional(),
+  /** Emoji reactions, in the order each emoji was first used. */
+  reactions: z.array(Reaction).optional(),
 });
 export type Message = z.infer<typeof Message>;
 
@@ -26,6 +34,10 @@ export const ClientMessageId = z
 export const SendMessageRequest = z.strictObject({
   clientMessageId: ClientMessageId,
   parts: z.array(MessagePartInput).min(1).max(MessagingLimits.maxPartsPerMessage),
+  /** Quote another message of the conversation (it must exist and not be removed). */
+  replyTo: z.uuid().optional(),
+  /** Participants of the conversation this message mentions. */
+  mentions: z.array(z.uuid()).max(ReactionLimits.maxMentionsPerMessage).optional(),
 });
 export type SendMessageRequest = z.infer<typeof SendMessageRequest>;
 

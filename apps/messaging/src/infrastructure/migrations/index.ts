@@ -2,6 +2,12 @@ import type { Migration } from '@parley/db';
 import { initialSchema } from './001-initial-schema.js';
 import { outboxRequestId } from './002-outbox-request-id.js';
 import { attachments } from './003-attachments.js';
+import { repliesMentionsReactions } from './004-replies-mentions-reactions.js';
 
 /** Append only: a shipped migration is never edited. */
-export const messagingMigrations: Migration[] = [initialSchema, outboxRequestId, attachments];
+export const messagingMigrations: Migration[] = [
+  initialSchema,
+  outboxRequestId,
+  attachments,
+  repliesMentionsReactions,
+];

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+export const ReactionLimits = {
+  /** UTF-16 code units of one reaction: room for the longest ZWJ and tag sequences, nothing like a text. */
+  maxEmojiLength: 32,
+  /** Different emoji on one message. */
+  maxDistinctEmojiPerMessage: 50,
+  /** Longest excerpt of the original a reply carries for its quote. */
+  replyExcerptLength: 200,
+  /** Users one message can mention. */
+  maxMentionsPerMessage: 50,
+} as const;
+
+// Built at run time: the `v` flag (Unicode sets, for \p{RGI_Emoji}) is newer than the compile target.
+const singleEmoji = new RegExp('^\\p{RGI_Emoji}$', 'v');
+const bareSymbol = new RegExp('^\\p{Extended_Pictographic}$', 'u');
+
+/**
+ * The form a reaction is stored and compared in: a pictograph typed without its emoji variation selector
+ * (U+2764 "❤") is the same reaction as the fully qualified one ("❤️"), so one user cannot add both.
+ */
+export function normalizeEmoji(value: string): string {
+  const trimmed = value.normalize('NFC');
+  if (bareSymbol.test(trimmed) && singleEmoji.test(`${trimmed}\uFE0F`)) return `${trimmed}\uFE0F`;
+  return trimmed;
+}
+
+/** Whether `value` is exactly one emoji (one RGI emoji grapheme: a ZWJ family, a flag, a skin tone are one). */
+export function isSingleEmoji(value: string): boolean {
+  return value.length <= ReactionLimits.maxEmojiLength && singleEmoji.test(value);
+}
+
+/** One emoji, normalised; anything else (text, two emoji, markup) is refused. */
+export const ReactionEmoji = z
+  .string()
+  .min(1)
+  .max(ReactionLimits.maxEmojiLength)
+  .transform(normalizeEmoji)
+  .refine(isSingleEmoji, 'must be a single emoji');
+
+/** Who reacted to a message with one emoji: the count is `userIds.length`. */
+export const Reaction = z.object({
+  emoji: z.string(),
+  userIds: z.array(z.uuid()),
+});
+export type Reaction = z.infer<typeof Reaction>;
+
+export const ReactionParams = z.object({
+  conversationId: z.uuid(),
+  messageId: z.uuid(),
+  emoji: ReactionEmoji,
+});
+
+/** The answer to adding or removing a reaction: the message's reactions afterwards. */
+export const MessageReactions = z.object({
+  messageId: z.uuid(),
+  reactions: z.array(Reaction),
+});
+export type MessageReactions = z.infer<typeof MessageReactions>;
+
+/** What a reply shows of the message it quotes, taken when the reply was sent and kept in step after. */
+export const ReplyPreview = z.object({
+  senderId: z.uuid(),
+  /** The start of the original's text; empty once the original was removed. */
+  excerpt: z.string(),
+  removed: z.boolean(),
+});
+export type ReplyPreview = z.infer<typeof ReplyPreview>;
