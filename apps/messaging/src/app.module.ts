@@ -1,14 +1,17 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule } from '@parley/auth';
 import { AttachmentsModule } from './attachments/attachments.module.js';
+import { ConversationSettingsModule } from './conversation-settings/conversation-settings.module.js';
 import { ConversationsModule } from './conversations/conversations.module.js';
 import { IdentityModule } from './identity/identity.module.js';
 import type { MessagingInfrastructure } from './infrastructure/infrastructure.js';
 import { InfrastructureModule } from './infrastructure/infrastructure.module.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';
+import { PresenceModule } from './presence/presence.module.js';
 import { ReactionsModule } from './reactions/reactions.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
+import { SearchModule } from './search/search.module.js';
 import { SyncModule } from './sync/sync.module.js';
 
 /** Every route is authenticated unless marked @Public(): the service kit installs the guard. */
@@ -26,6 +29,9 @@ export class AppModule {
         ReactionsModule,
         AttachmentsModule,
         SyncModule,
+        SearchModule,
+        ConversationSettingsModule,
+        PresenceModule,
         RealtimeModule,
         OutboxModule,
       ],

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Patch, Post, Res } from '@nestjs/common';
 import { Public, RequireScopes, Scopes, type TokenIssuer } from '@parley/auth';
 import {
   AuthSession,
@@ -6,12 +6,15 @@ import {
   SignUpRequest,
   TokenRequest,
   TokenResponse,
+  UpdateMeRequest,
   User,
+  UserDirectoryPage,
   UserLookupQuery,
   UserParams,
 } from '@parley/protocol';
 import {
   CredentialsPolicies,
+  CurrentUser,
   RateLimit,
   ZodBody,
   ZodParam,
@@ -22,12 +25,14 @@ import type { Response } from 'express';
 import { z } from 'zod';
 import { TOKEN_ISSUER } from '../infrastructure/tokens.js';
 import { IdentityService } from './identity.service.js';
+import { UserDirectoryService } from './user-directory.service.js';
 
 @Controller()
 export class IdentityController {
   constructor(
     @Inject(IdentityService) private readonly identity: IdentityService,
     @Inject(TOKEN_ISSUER) private readonly issuer: TokenIssuer,
+    @Inject(UserDirectoryService) private readonly directory: UserDirectoryService,
   ) {}
 
   @Public()
@@ -65,17 +70,29 @@ export class IdentityController {
     return this.issuer.jwks();
   }
 
+  /** The directory: names and avatars; a phone number only where its owner's privacy rule allows. */
   @Get('v1/users')
   @RequireScopes(Scopes.messagesRead)
-  @ZodResponse(200, z.object({ users: z.array(User) }))
-  async findUsers(@ZodQuery(UserLookupQuery) query: z.infer<typeof UserLookupQuery>) {
-    return { users: await this.identity.findUsers(query.username, query.q, query.limit) };
+  @ZodResponse(200, UserDirectoryPage)
+  async findUsers(
+    @CurrentUser() viewerId: string,
+    @ZodQuery(UserLookupQuery) query: z.infer<typeof UserLookupQuery>,
+  ) {
+    return this.directory.page(viewerId, query);
   }
 
   @Get('v1/users/:userId')
   @RequireScopes(Scopes.messagesRead)
   @ZodResponse(200, User)
-  async getUser(@ZodParam(UserParams) params: z.infer<typeof UserParams>) {
-    return this.identity.getUser(params.userId);
+  async getUser(@CurrentUser() viewerId: string, @ZodParam(UserParams) params: z.infer<typeof UserParams>) {
+    return this.directory.get(viewerId, params.userId);
+  }
+
+  /** The caller's own profile: display name, avatar, and whether everyone may see their number. */
+  @Patch('v1/me')
+  @RequireScopes(Scopes.messagesRead)
+  @ZodResponse(200, User)
+  async updateMe(@CurrentUser() userId: string, @ZodBody(UpdateMeRequest) body: UpdateMeRequest) {
+    return this.directory.updateMe(userId, body);
   }
 }

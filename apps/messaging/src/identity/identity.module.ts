@@ -1,11 +1,20 @@
 import { Module } from '@nestjs/common';
 import { IdentityController } from './identity.controller.js';
 import { IdentityService } from './identity.service.js';
+import { UserDirectoryRepository } from './user-directory.repository.js';
+import { UserDirectoryService } from './user-directory.service.js';
 import { OAuthClientsRepository, RefreshTokensRepository, UsersRepository } from './users.repository.js';
 
 @Module({
   controllers: [IdentityController],
-  providers: [UsersRepository, OAuthClientsRepository, RefreshTokensRepository, IdentityService],
-  exports: [IdentityService],
+  providers: [
+    UsersRepository,
+    OAuthClientsRepository,
+    RefreshTokensRepository,
+    IdentityService,
+    UserDirectoryRepository,
+    UserDirectoryService,
+  ],
+  exports: [IdentityService, UserDirectoryService],
 })
 export class IdentityModule {}

@@ -10,8 +10,11 @@ export interface UserRow {
   msisdn: string | null;
   password_hash: string;
   created_at: Date;
+  avatar_url: string | null;
+  phone_visible: boolean;
 }
 
+/** A user as they see themselves (sign-up, log-in, /v1/me): with their number and privacy setting. */
 export function toUser(row: UserRow): User {
   return {
     id: row.id,
@@ -19,10 +22,12 @@ export function toUser(row: UserRow): User {
     displayName: row.display_name,
     msisdn: row.msisdn,
     createdAt: row.created_at.toISOString(),
+    avatarUrl: row.avatar_url,
+    phoneVisible: row.phone_visible,
   };
 }
 
-const COLUMNS = 'id, username, display_name, msisdn, password_hash, created_at';
+const COLUMNS = 'id, username, display_name, msisdn, password_hash, created_at, avatar_url, phone_visible';
 
 @Injectable()
 export class UsersRepository {

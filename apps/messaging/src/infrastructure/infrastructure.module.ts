@@ -1,7 +1,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { MESSAGING_CONFIG } from '../config/config.js';
 import type { MessagingInfrastructure } from './infrastructure.js';
-import { DATABASE, EVENT_BUS, LOGGER, REALTIME_FANOUT, TOKEN_ISSUER } from './tokens.js';
+import { DATABASE, EVENT_BUS, LOGGER, REALTIME_FANOUT, REDIS, TOKEN_ISSUER } from './tokens.js';
 
 /** Makes the pre-built resources injectable everywhere; their lifecycle is owned by the app factory. */
 @Global()
@@ -15,6 +15,7 @@ export class InfrastructureModule {
       { provide: EVENT_BUS, useValue: infra.bus },
       { provide: REALTIME_FANOUT, useValue: infra.fanout },
       { provide: TOKEN_ISSUER, useValue: infra.issuer },
+      { provide: REDIS, useValue: infra.redis },
     ];
     return { module: InfrastructureModule, providers, exports: providers.map((p) => p.provide) };
   }

@@ -15,7 +15,7 @@ export interface MessagingInfrastructure {
   db: Database;
   bus: EventBus;
   fanout: RealtimeFanout;
-  /** A plain client for rate-limit counters shared by every node. */
+  /** A plain client for what every node shares outside pub/sub: rate-limit counters, presence. */
   redis: Redis;
   issuer: TokenIssuer;
 }

@@ -4,3 +4,5 @@ export const EVENT_BUS = Symbol('EVENT_BUS');
 export const REALTIME_FANOUT = Symbol('REALTIME_FANOUT');
 export const TOKEN_ISSUER = Symbol('TOKEN_ISSUER');
 export const LOGGER = Symbol('LOGGER');
+/** The plain Redis client shared by rate limits and presence. */
+export const REDIS = Symbol('REDIS');

@@ -24,6 +24,7 @@ import type { RawData } from 'ws';
 import { MESSAGING_CONFIG, type MessagingConfig } from '../config/config.js';
 import { LOGGER, REALTIME_FANOUT } from '../infrastructure/tokens.js';
 import { MessagesService } from '../messages/messages.service.js';
+import { PresenceService } from '../presence/presence.service.js';
 import { userChannel } from './channels.js';
 import { DeviceSession } from './device-session.js';
 
@@ -53,6 +54,7 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(MessagesService) private readonly messages: MessagesService,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(MESSAGING_CONFIG) private readonly config: MessagingConfig,
+    @Inject(PresenceService) private readonly presence: PresenceService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -96,6 +98,8 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
     const ws = socket.ws;
     ws.on('message', (data, isBinary) => void this.receive(session, data, isBinary));
     ws.on('close', () => void this.endSession(session));
+    // Each heartbeat answered keeps the device live in presence; a dead node's devices simply expire.
+    ws.on('pong', () => void this.presence.deviceAlive(session.userId, session.id));
     try {
       const unsubscribe = await this.fanout.subscribe(userChannel(session.userId), (message) =>
         session.sendRaw(message),
@@ -118,6 +122,7 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
       tokenExpiresAt: session.tokenExpiresAt,
     });
     this.logger.debug({ userId: session.userId, session: session.id }, 'device connected');
+    await this.presence.deviceConnected(session.userId, session.id);
   }
 
   private async receive(session: DeviceSession, data: RawData, isBinary: boolean): Promise<void> {
@@ -145,6 +150,9 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
             return;
           case 'authenticate':
             await this.reauthenticate(session, frame.accessToken);
+            return;
+          case 'presence':
+            await this.presence.deviceActivity(session.userId, session.id, frame.state);
             return;
         }
       } catch (err) {
@@ -187,5 +195,6 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
     } catch (err) {
       this.logger.debug({ err }, 'unsubscribe failed');
     }
+    await this.presence.deviceDisconnected(session.userId, session.id);
   }
 }

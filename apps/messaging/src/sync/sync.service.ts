@@ -5,6 +5,10 @@ import {
   type MeResponse,
   type RetransmitResponse,
 } from '@parley/protocol';
+import {
+  ConversationSettingsService,
+  DEFAULT_CONVERSATION_SETTINGS,
+} from '../conversation-settings/conversation-settings.service.js';
 import { ConversationsService } from '../conversations/conversations.service.js';
 import { EventLogService } from '../event-log/event-log.service.js';
 import { IdentityService } from '../identity/identity.service.js';
@@ -19,10 +23,12 @@ export class SyncService {
     @Inject(MessagesService) private readonly messages: MessagesService,
     @Inject(EventLogService) private readonly eventLog: EventLogService,
     @Inject(IdentityService) private readonly identity: IdentityService,
+    @Inject(ConversationSettingsService) private readonly settings: ConversationSettingsService,
   ) {}
 
   async getUser(userId: string): Promise<MeResponse> {
     const user = await this.identity.getUser(userId);
+    const settings = await this.settings.forUser(userId);
     const conversations = await this.conversations.listForUser(userId);
     const summaries = await this.messages.summaries(
       userId,
@@ -35,6 +41,7 @@ export class SyncService {
         lastReadSeq: c.participants.find((p) => p.userId === userId)?.lastReadSeq ?? 0,
         unreadCount: summaries.get(c.id)?.unreadCount ?? 0,
         lastMessage: summaries.get(c.id)?.lastMessage ?? null,
+        ...(settings.get(c.id) ?? DEFAULT_CONVERSATION_SETTINGS),
       })),
     };
   }

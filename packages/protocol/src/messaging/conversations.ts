@@ -47,6 +47,9 @@ export const ConversationSummary = Conversation.extend({
   lastReadSeq: z.number().int(),
   unreadCount: z.number().int(),
   lastMessage: Message.nullable(),
+  /** This user's own settings (see `ConversationSettings`). */
+  pinned: z.boolean().default(false),
+  muted: z.boolean().default(false),
 });
 export type ConversationSummary = z.infer<typeof ConversationSummary>;
 

@@ -64,16 +64,42 @@ export const User = z.object({
   id: z.uuid(),
   username: z.string(),
   displayName: z.string(),
+  /** Null for others unless the owner shares it or shares a direct or group conversation with the viewer. */
   msisdn: z.string().nullable(),
   createdAt: z.string(),
+  /** A picture chosen by the user; without one clients draw initials seeded by the username. */
+  avatarUrl: z.string().nullable().default(null),
+  /** The owner's setting, in their own user only: may everyone see their phone number. */
+  phoneVisible: z.boolean().optional(),
 });
 export type User = z.infer<typeof User>;
+
+/** `PATCH /v1/me`: the user's own profile and privacy settings. */
+export const UpdateMeRequest = z
+  .strictObject({
+    displayName: z.string().trim().min(1).max(100).optional(),
+    avatarUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(2048)
+      .nullable()
+      .optional(),
+    phoneVisible: z.boolean().optional(),
+  })
+  .refine((r) => Object.values(r).some((v) => v !== undefined), 'give at least one field');
+export type UpdateMeRequest = z.infer<typeof UpdateMeRequest>;
 
 export const AuthSession = z.object({ user: User, tokens: TokenResponse });
 export type AuthSession = z.infer<typeof AuthSession>;
 
 export const UserLookupQuery = z.strictObject({
   username: z.string().min(1).max(64).optional(),
+  /** Prefix of a username or of a word of a display name. */
   q: z.string().min(1).max(64).optional(),
   limit: z.coerce.number().int().min(1).max(50).default(20),
+  /** `nextCursor` of the previous page. */
+  cursor: Username.optional(),
 });
+
+/** `GET /v1/users`: a page of the directory, ordered by username. */
+export const UserDirectoryPage = z.object({ users: z.array(User), nextCursor: z.string().nullable() });
+export type UserDirectoryPage = z.infer<typeof UserDirectoryPage>;

@@ -9,3 +9,6 @@ export * from './events.js';
 export * from './realtime.js';
 export * from './me.js';
 export * from './route-params.js';
+export * from './search.js';
+export * from './presence.js';
+export * from './conversation-settings.js';

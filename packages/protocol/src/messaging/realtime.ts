@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { ConversationSettings } from './conversation-settings.js';
 import { ConversationEvent } from './events.js';
+import { DeviceActivity, UserPresence } from './presence.js';
 
 /** Frames a device sends on the messaging WebSocket. */
 export const ClientFrame = z.discriminatedUnion('type', [
@@ -11,6 +13,8 @@ export const ClientFrame = z.discriminatedUnion('type', [
   }),
   /** Swap in a fresh access token without reconnecting. */
   z.strictObject({ type: z.literal('authenticate'), accessToken: z.string().min(1).max(4096) }),
+  /** The page became hidden or idle (`away`) or is in use again (`active`). */
+  z.strictObject({ type: z.literal('presence'), state: DeviceActivity }),
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
@@ -28,6 +32,10 @@ export const ServerFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pong'), ref: z.string().optional() }),
   z.object({ type: z.literal('authenticated'), tokenExpiresAt: z.number().int() }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
+  /** Ephemeral, no seq: someone who shares a conversation with this user went online, away or offline. */
+  UserPresence.extend({ type: z.literal('presence') }),
+  /** This user's own settings of a conversation changed (on any of their devices). */
+  ConversationSettings.extend({ type: z.literal('settings'), conversationId: z.uuid() }),
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 

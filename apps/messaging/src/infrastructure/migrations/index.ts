@@ -3,6 +3,7 @@ import { initialSchema } from './001-initial-schema.js';
 import { outboxRequestId } from './002-outbox-request-id.js';
 import { attachments } from './003-attachments.js';
 import { repliesMentionsReactions } from './004-replies-mentions-reactions.js';
+import { searchPresenceSettings } from './005-search-presence-settings.js';
 
 /** Append only: a shipped migration is never edited. */
 export const messagingMigrations: Migration[] = [
@@ -10,4 +11,5 @@ export const messagingMigrations: Migration[] = [
   outboxRequestId,
   attachments,
   repliesMentionsReactions,
+  searchPresenceSettings,
 ];
