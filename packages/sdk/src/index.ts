@@ -9,6 +9,7 @@ export {
 } from './model/conversation.js';
 export { Message, messageText, type CachedMessage, type MessageSnapshot } from './model/message.js';
 export { ParleyApiError } from './http/api-error.js';
+export * from './attachments/index.js';
 export type { OutgoingMessage, OutgoingStatus, SendFailure, SendPolicy } from './outbox/send-queue.js';
 export type { Session } from './http/session.js';
 export type { CacheStore } from './cache/cache-store.js';

@@ -22,6 +22,7 @@ import { ParleyApiError } from './http/api-error.js';
 import { ChannelList, UserList } from './http/response-schema.js';
 import type { Session } from './http/session.js';
 import type { MessengerEvents } from './messenger-events.js';
+import { AttachmentClient } from './attachments/attachment-client.js';
 import { Conversation, type CachedConversation, type ConversationBackend } from './model/conversation.js';
 import { Message, type CachedMessage } from './model/message.js';
 import {
@@ -287,6 +288,7 @@ export class Messenger extends TypedEmitter<MessengerEvents> {
   private createBackend(): ConversationBackend {
     return {
       userId: this.userId, // a session is only ever replaced by one of the same user
+      attachments: new AttachmentClient(this.api, this.options.fetch),
       sendMessage: (c, parts, clientMessageId) => this.sendMessage(c, parts, clientMessageId),
       editMessage: (c, messageId, parts) => this.editMessage(c, messageId, parts),
       removeMessage: (c, messageId) =>

@@ -2,10 +2,14 @@ import type {
   Conversation as ConversationData,
   ConversationType,
   CustomData,
+  MessagePart,
   MessagePartInput,
   Participant,
   RetransmitResponse,
 } from '@parley/protocol';
+import type { AttachmentClient } from '../attachments/attachment-client.js';
+import type { AttachmentInput } from '../attachments/attachment-input.js';
+import { attachmentMessageParts, type SendAttachmentOptions } from '../attachments/send-attachment.js';
 import { TypedEmitter } from '../events.js';
 import type { OutgoingMessage } from '../outbox/send-queue.js';
 import type { ConversationEffect, ConversationState, LoadedMessages } from '../sync/conversation-reducer.js';
@@ -15,6 +19,7 @@ import { Message, type CachedMessage, type MessageSnapshot } from './message.js'
 /** What a Conversation needs from its Messenger to act on the server. */
 export interface ConversationBackend {
   readonly userId: string;
+  readonly attachments: AttachmentClient;
   sendMessage(
     conversation: Conversation,
     parts: MessagePartInput[],
@@ -277,6 +282,21 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
   }
   removeMessage(messageId: string): Promise<void> {
     return this.backend.removeMessage(this, messageId);
+  }
+  /**
+   * Uploads a file (`onProgress`, cancel with `signal`), then sends it through the outbox as a message with
+   * an attachment part and the caption after it. Resolves once the server stored the message; an upload
+   * the server refuses (413 over the size limit, 415 a type it does not take) rejects before anything is queued.
+   */
+  async sendAttachment(file: AttachmentInput, options: SendAttachmentOptions = {}): Promise<Message> {
+    const attachment = await this.backend.attachments.upload(this.id, file, options);
+    return this.sendMessage(attachmentMessageParts(attachment, options.caption), {
+      clientMessageId: options.clientMessageId,
+    });
+  }
+  /** A signed URL of an attachment part (its `thumbnail` for an image preview), fresh when the last one is near expiry. */
+  attachmentUrl(part: MessagePart, variant: 'original' | 'thumbnail' = 'original'): Promise<string> {
+    return this.backend.attachments.urlOf(this.id, part, variant);
   }
   /** Marks everything up to `seq` (default: all) as read, on every device of this user. */
   markAsRead(seq: number = this.lastSeq): Promise<void> {
