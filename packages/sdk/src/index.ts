@@ -8,6 +8,7 @@ export {
   CACHED_MESSAGES_PER_CONVERSATION,
 } from './model/conversation.js';
 export { Message, messageText, type CachedMessage, type MessageSnapshot } from './model/message.js';
+export { mentionsUser, reactionSummaries, type ReactionSummary } from './model/reactions.js';
 export { ParleyApiError } from './http/api-error.js';
 export * from './attachments/index.js';
 export type { OutgoingMessage, OutgoingStatus, SendFailure, SendPolicy } from './outbox/send-queue.js';

@@ -16,6 +16,10 @@ export interface MessengerEvents {
   messageEdited: (e: Ev<'message.edited'> & { message: Message | undefined }) => void;
   messageRemoved: (e: Ev<'message.removed'> & { message: Message | undefined }) => void;
   conversationRead: (e: Ev<'conversation.read'>) => void;
+  reactionAdded: (e: Ev<'reaction.added'> & { message: Message | undefined }) => void;
+  reactionRemoved: (e: Ev<'reaction.removed'> & { message: Message | undefined }) => void;
+  /** A new message from someone else mentions this user: notify (once per message). */
+  mentioned: (e: { conversation: Conversation; message: Message }) => void;
   /** Any conversation event, after the specific one. */
   event: (e: { conversation: Conversation; event: ConversationEvent }) => void;
   /** A conversation's outgoing (not yet confirmed) messages changed: queued, attempted, failed or sent. */

@@ -4,6 +4,7 @@ import {
   HistoryResponse,
   MeResponse,
   Message as MessageSchema,
+  MessageReactions as MessageReactionsSchema,
   MessagingLimits,
   RetransmitResponse,
   type ChannelListing,
@@ -109,7 +110,12 @@ export class Messenger extends TypedEmitter<MessengerEvents> {
       send: (m) =>
         this.api.post(
           `/v1/conversations/${m.conversationId}/messages`,
-          { clientMessageId: m.clientMessageId, parts: m.parts },
+          {
+            clientMessageId: m.clientMessageId,
+            parts: m.parts,
+            ...(m.replyTo ? { replyTo: m.replyTo } : {}),
+            ...(m.mentions?.length ? { mentions: m.mentions } : {}),
+          },
           MessageSchema,
         ),
       onSent: (data) => {
@@ -289,7 +295,13 @@ export class Messenger extends TypedEmitter<MessengerEvents> {
     return {
       userId: this.userId, // a session is only ever replaced by one of the same user
       attachments: new AttachmentClient(this.api, this.options.fetch),
-      sendMessage: (c, parts, clientMessageId) => this.sendMessage(c, parts, clientMessageId),
+      sendMessage: (c, parts, clientMessageId, extras) => this.sendMessage(c, parts, clientMessageId, extras),
+      react: (c, messageId, emoji, add) =>
+        this.api.request(
+          add ? 'PUT' : 'DELETE',
+          `/v1/conversations/${c.id}/messages/${messageId}/reactions/${encodeURIComponent(emoji)}`,
+          MessageReactionsSchema,
+        ),
       editMessage: (c, messageId, parts) => this.editMessage(c, messageId, parts),
       removeMessage: (c, messageId) =>
         this.api.perform('DELETE', `/v1/conversations/${c.id}/messages/${messageId}`),
@@ -316,6 +328,7 @@ export class Messenger extends TypedEmitter<MessengerEvents> {
     conversation: Conversation,
     parts: MessagePartInput[],
     clientMessageId: string,
+    extras: { replyTo?: string; mentions?: string[] } = {},
   ): Promise<Message> {
     const tooLarge = parts.find(
       (p) => p.body !== undefined && utf8Bytes(p.body) > MessagingLimits.maxPartBodyBytes,
@@ -327,7 +340,7 @@ export class Messenger extends TypedEmitter<MessengerEvents> {
         'payload_too_large',
       );
     }
-    const data = await this.outbox.add(conversation.id, parts, clientMessageId);
+    const data = await this.outbox.add(conversation.id, parts, clientMessageId, extras);
     const message = conversation.message(data.id);
     if (message) return message;
     // The conversation was left or reset meanwhile: the stored message still resolves the send.
@@ -550,6 +563,10 @@ export class Messenger extends TypedEmitter<MessengerEvents> {
     const effects = reduceConversationEvent(c.reducerState, event);
     c.applyEffects(effects);
     for (const effect of effects) if (effect.type === 'ownMessageStored') this.outbox.confirm(effect.message);
+    for (const effect of effects) {
+      const message = effect.type === 'mentioned' ? c.message(effect.message.id) : undefined;
+      if (message) this.emit('mentioned', { conversation: c, message });
+    }
     this.emitTyped(c, event);
     this.emit('event', { conversation: c, event });
     if (effects.some((e) => e.type === 'left')) {
@@ -593,6 +610,18 @@ export class Messenger extends TypedEmitter<MessengerEvents> {
         });
       case 'conversation.read':
         return this.emit('conversationRead', { conversation, event });
+      case 'reaction.added':
+        return this.emit('reactionAdded', {
+          conversation,
+          event,
+          message: conversation.message(event.payload.messageId),
+        });
+      case 'reaction.removed':
+        return this.emit('reactionRemoved', {
+          conversation,
+          event,
+          message: conversation.message(event.payload.messageId),
+        });
     }
   }
 

@@ -66,3 +66,29 @@ export const ReplyPreview = z.object({
   removed: z.boolean(),
 });
 export type ReplyPreview = z.infer<typeof ReplyPreview>;
+
+/**
+ * What a reply's quote shows of the original: its text parts on one line, cut at a whole character (never
+ * half a surrogate pair) to the excerpt length. A message without text quotes as its first part's file name or
+ * MIME type, so a reply to an image still says what it answers. Server and clients cut alike.
+ */
+export function replyExcerpt(
+  parts: readonly {
+    mimeType: string;
+    body?: string | undefined;
+    encoding?: string | undefined;
+    name?: string | undefined;
+  }[],
+): string {
+  const text = parts
+    .filter((p) => p.mimeType.toLowerCase().startsWith('text/plain') && p.body !== undefined)
+    .filter((p) => p.encoding !== 'base64')
+    .map((p) => p.body!)
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const source = text || (parts[0] ? (parts[0].name ?? parts[0].mimeType) : '');
+  const chars = Array.from(source);
+  if (chars.length <= ReactionLimits.replyExcerptLength) return source;
+  return `${chars.slice(0, ReactionLimits.replyExcerptLength - 1).join('')}…`;
+}

@@ -4,12 +4,14 @@ import type {
   CustomData,
   MessagePart,
   MessagePartInput,
+  MessageReactions,
   Participant,
   RetransmitResponse,
 } from '@parley/protocol';
 import type { AttachmentClient } from '../attachments/attachment-client.js';
 import type { AttachmentInput } from '../attachments/attachment-input.js';
 import { attachmentMessageParts, type SendAttachmentOptions } from '../attachments/send-attachment.js';
+import { normalizeEmoji } from '@parley/protocol';
 import { TypedEmitter } from '../events.js';
 import type { OutgoingMessage } from '../outbox/send-queue.js';
 import type { ConversationEffect, ConversationState, LoadedMessages } from '../sync/conversation-reducer.js';
@@ -24,7 +26,14 @@ export interface ConversationBackend {
     conversation: Conversation,
     parts: MessagePartInput[],
     clientMessageId: string,
+    extras?: { replyTo?: string; mentions?: string[] },
   ): Promise<Message>;
+  react(
+    conversation: Conversation,
+    messageId: string,
+    emoji: string,
+    add: boolean,
+  ): Promise<MessageReactions>;
   editMessage(conversation: Conversation, messageId: string, parts: MessagePartInput[]): Promise<void>;
   removeMessage(conversation: Conversation, messageId: string): Promise<void>;
   outgoingMessages(conversation: Conversation): readonly OutgoingMessage[];
@@ -92,6 +101,8 @@ export interface ConversationEvents {
   messageUpdated: (message: Message) => void;
   /** A loaded message was removed (it stays in `messages()` with `removedAt` set). */
   messageRemoved: (message: Message) => void;
+  /** A new message from someone else mentions this user (once per message, in seq order). */
+  mentioned: (message: Message) => void;
   /** The unread count or this user's read mark changed (a read on any of the user's devices counts). */
   unreadChanged: (read: { unreadCount: number; lastReadSeq: number }) => void;
   /** Messages waiting in the outbox changed: queued, attempted, failed, stored or discarded. */
@@ -269,13 +280,42 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
    */
   sendMessage(
     content: string | MessagePartInput[],
-    options: { clientMessageId?: string } = {},
+    options: {
+      clientMessageId?: string;
+      /** Quote this message of the conversation (it must exist and not be removed). */
+      replyTo?: string | undefined;
+      /** Participants' user ids this message mentions (`@username` in the text); each is notified. */
+      mentions?: string[] | undefined;
+    } = {},
   ): Promise<Message> {
+    const extras: { replyTo?: string; mentions?: string[] } = {};
+    if (options.replyTo) extras.replyTo = options.replyTo;
+    if (options.mentions?.length) extras.mentions = [...new Set(options.mentions)];
     return this.backend.sendMessage(
       this,
       textParts(content),
       options.clientMessageId ?? newClientMessageId(),
+      extras,
     );
+  }
+  /**
+   * Adds this user's emoji reaction to a message (one per user and emoji: adding again changes nothing).
+   * Resolves with the message's reactions as the server stored them; the message itself changes when the
+   * `reaction.added` event arrives, on every device alike.
+   */
+  react(messageId: string, emoji: string): Promise<MessageReactions> {
+    return this.backend.react(this, messageId, emoji, true);
+  }
+  /** Takes this user's reaction back (nothing happens when there is none). */
+  unreact(messageId: string, emoji: string): Promise<MessageReactions> {
+    return this.backend.react(this, messageId, emoji, false);
+  }
+  /** Adds the reaction, or takes it back when this user already reacted with that emoji. */
+  toggleReaction(messageId: string, emoji: string): Promise<MessageReactions> {
+    const mine = this.byId
+      .get(messageId)
+      ?.reactions.some((r) => r.emoji === normalizeEmoji(emoji) && r.userIds.includes(this.backend.userId));
+    return this.backend.react(this, messageId, emoji, !mine);
   }
   editMessage(messageId: string, content: string | MessagePartInput[]): Promise<void> {
     return this.backend.editMessage(this, messageId, textParts(content));
@@ -372,6 +412,11 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
         case 'unreadChanged':
           this.setReadState(effect.lastReadSeq, effect.unreadCount);
           break;
+        case 'mentioned': {
+          const message = this.byId.get(effect.message.id);
+          if (message) this.emit('mentioned', message);
+          break;
+        }
         case 'ownMessageStored':
         case 'left':
           break; // the Messenger's to act on

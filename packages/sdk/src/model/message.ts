@@ -53,6 +53,21 @@ export class Message {
   get removedAt(): string | null {
     return this.data.removedAt;
   }
+  /** The message this one replies to, and what its quote shows (null when it is not a reply). */
+  get replyTo(): string | null {
+    return this.data.replyTo ?? null;
+  }
+  get replyPreview(): MessageSnapshot['replyPreview'] {
+    return this.data.replyPreview ?? null;
+  }
+  /** The participants this message mentions. */
+  get mentions(): readonly string[] {
+    return this.data.mentions ?? [];
+  }
+  /** Emoji reactions and who gave them (`reactionSummaries` counts them for display). */
+  get reactions(): NonNullable<MessageSnapshot['reactions']> {
+    return this.data.reactions ?? [];
+  }
 
   /** The text of the message: its text/plain parts joined. */
   get text(): string {

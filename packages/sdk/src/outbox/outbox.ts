@@ -48,13 +48,18 @@ export class Outbox {
   }
 
   /** Queues a message; the promise settles when the server stored it or the outbox gave up on it. */
-  add(conversationId: string, parts: MessagePartInput[], clientMessageId: string): Promise<MessageSnapshot> {
+  add(
+    conversationId: string,
+    parts: MessagePartInput[],
+    clientMessageId: string,
+    extras: Pick<OutgoingMessage, 'replyTo' | 'mentions'> = {},
+  ): Promise<MessageSnapshot> {
     const promise = new Promise<MessageSnapshot>((resolve, reject) => {
       const list = this.waiters.get(clientMessageId) ?? [];
       list.push({ resolve, reject });
       this.waiters.set(clientMessageId, list);
     });
-    this.queue.enqueue(conversationId, parts, clientMessageId, this.now());
+    this.queue.enqueue(conversationId, parts, clientMessageId, this.now(), extras);
     this.changed(conversationId);
     void this.pump(conversationId);
     return promise;

@@ -18,6 +18,9 @@ export interface OutgoingMessage {
   clientMessageId: string;
   conversationId: string;
   parts: MessagePartInput[];
+  /** The message this one replies to, and the participants it mentions (sent with every attempt). */
+  replyTo?: string;
+  mentions?: string[];
   /** When the user sent it (ms since epoch): the order it goes out in, and what the UI shows. */
   queuedAt: number;
   /** Start of the current give-up window: queuedAt, or the moment the user pressed retry. */
@@ -81,6 +84,7 @@ export class SendQueue {
     parts: MessagePartInput[],
     clientMessageId: string,
     now: number,
+    extras: Pick<OutgoingMessage, 'replyTo' | 'mentions'> = {},
   ): OutgoingMessage {
     const existing = this.find(clientMessageId);
     if (existing) return existing;
@@ -88,6 +92,7 @@ export class SendQueue {
       clientMessageId,
       conversationId,
       parts,
+      ...extras,
       queuedAt: now,
       tryingSince: now,
       status: 'pending',

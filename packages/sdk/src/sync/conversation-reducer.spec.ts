@@ -409,3 +409,126 @@ describe('storeMessage (the answer to this device’s send or edit)', () => {
     expect(typesOf(storeMessage(state({}, [removed]), v2))).toEqual(['ownMessageStored']);
   });
 });
+
+describe('reactions', () => {
+  const reaction = (
+    type: 'reaction.added' | 'reaction.removed',
+    seq: number,
+    emoji: string,
+    userId: string,
+  ) => event(type, seq, { messageId: 'm2', messageSeq: 2, emoji, userId }, userId);
+
+  it('counts each user once per emoji and drops an emoji nobody uses any more', () => {
+    const s = applyAll(state({}, [message(2, ME, { reactions: [] })]), [
+      reaction('reaction.added', 3, '👍', BOB),
+      reaction('reaction.added', 4, '👍', CAROL),
+      reaction('reaction.added', 5, '🎉', ME),
+      reaction('reaction.removed', 6, '👍', BOB),
+      reaction('reaction.removed', 7, '🎉', ME),
+    ]);
+    expect(s.messages.get('m2')!.reactions).toEqual([{ emoji: '👍', userIds: [CAROL] }]);
+    expect(s.data.lastSeq).toBe(7);
+    expect(s.unreadCount).toBe(0);
+  });
+
+  it('a reaction the message already shows (or a removal of one it does not) changes nothing', () => {
+    const m = message(2, ME, { reactions: [{ emoji: '👍', userIds: [BOB] }] });
+    expect(
+      typesOf(reduceConversationEvent(state({}, [m]), reaction('reaction.added', 3, '👍', BOB))),
+    ).toEqual(['dataChanged']);
+    expect(
+      typesOf(reduceConversationEvent(state({}, [m]), reaction('reaction.removed', 3, '🎉', BOB))),
+    ).toEqual(['dataChanged']);
+  });
+
+  it('a message from a history page without reactions takes its first one', () => {
+    const effects = reduceConversationEvent(
+      state({}, [message(2, ME)]),
+      reaction('reaction.added', 3, '🔥', BOB),
+    );
+    expect(effects.find((e) => e.type === 'messageUpdated')).toMatchObject({
+      message: { id: 'm2', reactions: [{ emoji: '🔥', userIds: [BOB] }] },
+    });
+  });
+
+  it('ignores reactions to messages not loaded or removed', () => {
+    expect(typesOf(reduceConversationEvent(state(), reaction('reaction.added', 3, '👍', BOB)))).toEqual([
+      'dataChanged',
+    ]);
+    const removed = message(2, ME, { parts: [], removedAt: at(3) });
+    expect(
+      typesOf(reduceConversationEvent(state({}, [removed]), reaction('reaction.added', 4, '👍', BOB))),
+    ).toEqual(['dataChanged']);
+  });
+
+  it('a removed message shows no reactions, quote or mentions', () => {
+    const m = message(2, BOB, {
+      reactions: [{ emoji: '👍', userIds: [ME] }],
+      mentions: [ME],
+      replyTo: 'm1',
+      replyPreview: { senderId: ME, excerpt: 'hi', removed: false },
+    });
+    const s = applyAll(state({ lastReadSeq: 2 }, [m]), [
+      event('message.removed', 3, { messageId: 'm2', messageSeq: 2, removedAt: at(3) }),
+    ]);
+    expect(s.messages.get('m2')).toMatchObject({
+      parts: [],
+      reactions: [],
+      mentions: [],
+      replyPreview: null,
+    });
+  });
+});
+
+describe('replies and mentions', () => {
+  const original = message(2, BOB, { parts: [{ mimeType: 'text/plain', body: 'the question' }] });
+  const reply = message(3, ME, {
+    replyTo: 'm2',
+    replyPreview: { senderId: BOB, excerpt: 'the question', removed: false },
+  });
+
+  it('the quotes of loaded replies follow an edit of the original', () => {
+    const s = applyAll(state({}, [original, reply]), [
+      event('message.edited', 4, {
+        messageId: 'm2',
+        messageSeq: 2,
+        parts: [{ mimeType: 'text/plain', body: 'a  better\nquestion' }],
+        editedAt: at(4),
+      }),
+    ]);
+    expect(s.messages.get('m3')!.replyPreview).toEqual({
+      senderId: BOB,
+      excerpt: 'a better question',
+      removed: false,
+    });
+  });
+
+  it('the quotes of loaded replies lose their text when the original is removed, loaded or not', () => {
+    const removal = event('message.removed', 4, { messageId: 'm2', messageSeq: 2, removedAt: at(4) });
+    for (const loaded of [[original, reply], [reply]]) {
+      const s = applyAll(state({}, loaded), [removal]);
+      expect(s.messages.get('m3')!.replyPreview).toEqual({ senderId: BOB, excerpt: '', removed: true });
+    }
+  });
+
+  it('a new message from someone else that mentions me is announced once', () => {
+    const m = message(2, BOB, { mentions: [CAROL, ME] });
+    expect(typesOf(reduceConversationEvent(state(), sent(m)))).toEqual([
+      'dataChanged',
+      'messageAdded',
+      'mentioned',
+      'unreadChanged',
+    ]);
+    // Held already (a history page brought it first): still announced, with the held copy.
+    expect(typesOf(reduceConversationEvent(state({}, [m]), sent(m)))).toContain('mentioned');
+  });
+
+  it('no mention effect for messages that do not mention me, or my own that do', () => {
+    expect(
+      typesOf(reduceConversationEvent(state(), sent(message(2, BOB, { mentions: [CAROL] })))),
+    ).not.toContain('mentioned');
+    expect(typesOf(reduceConversationEvent(state(), sent(message(2, ME, { mentions: [ME] }))))).not.toContain(
+      'mentioned',
+    );
+  });
+});

@@ -1,5 +1,10 @@
-import type { Conversation as ConversationData, ConversationEvent } from '@parley/protocol';
+import {
+  replyExcerpt,
+  type Conversation as ConversationData,
+  type ConversationEvent,
+} from '@parley/protocol';
 import type { MessageSnapshot } from '../model/message.js';
+import { mentionsUser, withReaction } from '../model/reactions.js';
 
 /** The loaded messages of a conversation by id; a `Map` of message data fits. */
 export interface LoadedMessages {
@@ -32,6 +37,8 @@ export type ConversationEffect =
   /** A loaded message was removed; it stays in the list as a tombstone. */
   | { type: 'messageRemoved'; message: MessageSnapshot }
   | { type: 'unreadChanged'; lastReadSeq: number; unreadCount: number }
+  /** A new message from someone else mentions this user (announced once, when its event is applied). */
+  | { type: 'mentioned'; message: MessageSnapshot }
   /** This user's own message is stored: the outbox may stop sending it. */
   | { type: 'ownMessageStored'; message: MessageSnapshot }
   /** This user left or was removed: the conversation is gone from this device. */
@@ -90,6 +97,8 @@ export function reduceConversationEvent(
       // Already held (this device's send was answered first, or a history page brought it): the held copy
       // is at least as new as this creation event.
       if (!held) effects.push({ type: 'messageAdded', message });
+      if (mentionsUser(message, state.userId) && !held?.removedAt)
+        effects.push({ type: 'mentioned', message: held ?? message });
       if (message.senderId === state.userId) effects.push({ type: 'ownMessageStored', message });
       // Each event is applied exactly once, so this counts each message once however it reached the device.
       else if (message.seq > read.lastReadSeq && !held?.removedAt)
@@ -102,6 +111,7 @@ export function reduceConversationEvent(
         const edited = { ...message, parts: event.payload.parts, editedAt: event.payload.editedAt };
         if (!sameMessage(message, edited)) effects.push({ type: 'messageUpdated', message: edited });
       }
+      effects.push(...quotesFollow(state, event.payload.messageId, replyExcerpt(event.payload.parts), false));
       break;
     }
     case 'message.removed': {
@@ -111,8 +121,21 @@ export function reduceConversationEvent(
           read = { ...read, unreadCount: Math.max(0, read.unreadCount - 1) };
         effects.push({
           type: 'messageRemoved',
-          message: { ...message, parts: [], removedAt: event.payload.removedAt },
+          message: { ...message, parts: [], removedAt: event.payload.removedAt, ...hiddenWhenRemoved },
         });
+      }
+      effects.push(...quotesFollow(state, event.payload.messageId, '', true));
+      break;
+    }
+    case 'reaction.added':
+    case 'reaction.removed': {
+      const { messageId, emoji, userId } = event.payload;
+      const message = state.messages.get(messageId);
+      if (message && !message.removedAt) {
+        const before = message.reactions ?? [];
+        const reactions = withReaction(before, emoji, userId, event.type === 'reaction.added');
+        if (reactions !== before)
+          effects.push({ type: 'messageUpdated', message: { ...message, reactions } });
       }
       break;
     }
@@ -180,12 +203,40 @@ function isUnreadFromOthers(state: ConversationState, m: MessageSnapshot, lastRe
   return m.senderId !== state.userId && m.seq > lastReadSeq && !m.removedAt;
 }
 
+/** A removed message shows no content: neither its reactions, its quote nor its mentions (as from the server). */
+const hiddenWhenRemoved = { reactions: [], replyPreview: null, mentions: [] };
+
+/**
+ * Loaded replies quoting `messageId` show its new text (edited) or no text (removed), as the server's copies
+ * of them do: a reply's quote never shows what its author took back.
+ */
+function quotesFollow(
+  state: ConversationState,
+  messageId: string,
+  excerpt: string,
+  removed: boolean,
+): ConversationEffect[] {
+  const effects: ConversationEffect[] = [];
+  for (const m of state.messages.values()) {
+    const preview = m.replyTo === messageId ? m.replyPreview : null;
+    if (!preview || (preview.excerpt === excerpt && preview.removed === removed)) continue;
+    effects.push({
+      type: 'messageUpdated',
+      message: { ...m, replyPreview: { ...preview, excerpt, removed } },
+    });
+  }
+  return effects;
+}
+
 function sameMessage(a: MessageSnapshot, b: MessageSnapshot): boolean {
   return (
     a.seq === b.seq &&
     a.editedAt === b.editedAt &&
     a.removedAt === b.removedAt &&
     a.clientMessageId === b.clientMessageId &&
-    (a.parts === b.parts || JSON.stringify(a.parts) === JSON.stringify(b.parts))
+    (a.parts === b.parts || JSON.stringify(a.parts) === JSON.stringify(b.parts)) &&
+    (a.reactions === b.reactions ||
+      JSON.stringify(a.reactions ?? []) === JSON.stringify(b.reactions ?? [])) &&
+    JSON.stringify(a.replyPreview ?? null) === JSON.stringify(b.replyPreview ?? null)
   );
 }
