@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule } from '@parley/auth';
+import { CallLogModule } from './call-log/call-log.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { ConversationSettingsModule } from './conversation-settings/conversation-settings.module.js';
 import { ConversationsModule } from './conversations/conversations.module.js';
@@ -34,6 +35,7 @@ export class AppModule {
         PresenceModule,
         RealtimeModule,
         OutboxModule,
+        CallLogModule.forRoot(infra.bus),
       ],
     };
   }

@@ -129,6 +129,11 @@ export class IdentityService implements OnModuleInit {
     return toUser(row);
   }
 
+  /** The user an msisdn belongs to (msisdns are unique), for services that know people by number. */
+  async userIdByMsisdn(msisdn: string): Promise<string | undefined> {
+    return (await this.users.findByMsisdn(msisdn))?.id;
+  }
+
   async findUsers(username: string | undefined, q: string | undefined, limit: number): Promise<User[]> {
     if (username) {
       const row = await this.users.findByUsername(username);

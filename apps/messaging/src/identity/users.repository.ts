@@ -52,6 +52,11 @@ export class UsersRepository {
     return rows[0];
   }
 
+  async findByMsisdn(msisdn: string): Promise<UserRow | undefined> {
+    const { rows } = await this.db.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE msisdn = $1`, [msisdn]);
+    return rows[0];
+  }
+
   async findByUsername(username: string): Promise<UserRow | undefined> {
     const { rows } = await this.db.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE username = $1`, [
       username.toLowerCase(),

@@ -1,4 +1,10 @@
-import { KnownMimeTypes, VoipLinkBody, type MessagePartInput } from '@parley/protocol';
+import {
+  CallLogBody,
+  CallLogMimeType,
+  KnownMimeTypes,
+  VoipLinkBody,
+  type MessagePartInput,
+} from '@parley/protocol';
 import { describeIssues } from '@parley/service-kit';
 import type { FieldIssue } from '../errors/domain-errors.js';
 
@@ -8,7 +14,7 @@ export function findPartContentIssues(parts: MessagePartInput[]): FieldIssue[] {
   parts.forEach((part, i) => {
     const mime = part.mimeType.split(';')[0]!.trim().toLowerCase();
     if (part.body === undefined) return;
-    if (mime === KnownMimeTypes.json || mime === KnownMimeTypes.voipLink) {
+    if (mime === KnownMimeTypes.json || mime === KnownMimeTypes.voipLink || mime === CallLogMimeType) {
       let json: unknown;
       try {
         json = JSON.parse(part.body);
@@ -16,8 +22,9 @@ export function findPartContentIssues(parts: MessagePartInput[]): FieldIssue[] {
         issues.push({ path: `body.parts.${i}.body`, message: `${mime} body must be JSON` });
         return;
       }
-      if (mime === KnownMimeTypes.voipLink) {
-        const parsed = VoipLinkBody.safeParse(json);
+      if (mime === KnownMimeTypes.voipLink || mime === CallLogMimeType) {
+        const schema = mime === CallLogMimeType ? CallLogBody : VoipLinkBody;
+        const parsed = schema.safeParse(json);
         if (!parsed.success) issues.push(...describeIssues(parsed.error.issues, `body.parts.${i}.body`));
       }
     }

@@ -8,7 +8,7 @@ const E164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number like
  * or not. Consumers (messaging's call log) key their work on `callId`, so a re-published fact changes nothing.
  */
 export const CallEndedEvent = z.object({
-  callId: z.string().min(1).max(128),
+  callId: z.string().min(1).max(100),
   callerMsisdn: E164,
   calleeMsisdn: E164,
   /** When the caller's Offer reached the core. */
@@ -35,7 +35,7 @@ export const CallLogMimeType = 'application/vnd.parley.call+json';
  * posted by messaging (the caller is the message's sender) when terminal-core reports the call ended.
  */
 export const CallLogBody = z.strictObject({
-  callId: z.string().min(1).max(128),
+  callId: z.string().min(1).max(100),
   outcome: CallOutcome,
   /** Seconds between answer and end; 0 for a call that was not answered. */
   durationSeconds: z.number().int().nonnegative(),

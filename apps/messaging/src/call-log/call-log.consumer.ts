@@ -1,0 +1,15 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ConsumerGroups, EventConsumer, OnTopic, Topics, type BusEvent } from '@parley/event-bus';
+import { CallLogService } from './call-log.service.js';
+
+/** terminal-core's `call.ended.v1` facts, logged in conversations (retried with backoff by the bus). */
+@EventConsumer(ConsumerGroups.messagingCallLog)
+@Injectable()
+export class CallLogConsumer {
+  constructor(@Inject(CallLogService) private readonly callLog: CallLogService) {}
+
+  @OnTopic(Topics.callEnded)
+  async logEndedCall(event: BusEvent<'call.ended.v1'>): Promise<void> {
+    await this.callLog.logEndedCall(event.payload);
+  }
+}

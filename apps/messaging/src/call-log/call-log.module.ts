@@ -1,0 +1,39 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ConsumerGroups, EventBusModule, Topics, type EventBus } from '@parley/event-bus';
+import { ConversationsModule } from '../conversations/conversations.module.js';
+import { IdentityModule } from '../identity/identity.module.js';
+import { MessagesModule } from '../messages/messages.module.js';
+import { CallLogConsumer } from './call-log.consumer.js';
+import { CallLogService } from './call-log.service.js';
+
+/**
+ * Calls in conversation history: consumes terminal-core's `call.ended.v1` in the `messaging-call-log`
+ * group. This is messaging's one EventBusModule: another consumer group of this app is declared here too
+ * (the module checks every @OnTopic handler of the app against one declaration).
+ */
+@Module({})
+export class CallLogModule {
+  static forRoot(bus: EventBus): DynamicModule {
+    return {
+      module: CallLogModule,
+      imports: [
+        EventBusModule.forRoot({
+          bus,
+          consumerGroups: [
+            {
+              group: ConsumerGroups.messagingCallLog,
+              topics: [Topics.callEnded],
+              concurrency: 4,
+              attempts: 8,
+            },
+          ],
+        }),
+        IdentityModule,
+        ConversationsModule,
+        MessagesModule,
+      ],
+      providers: [CallLogService, CallLogConsumer],
+      exports: [CallLogService],
+    };
+  }
+}
