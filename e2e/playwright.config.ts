@@ -26,6 +26,7 @@ const e2eEnv: Record<string, Record<string, string>> = {
     REDIS_PREFIX: redisPrefix,
     PASSWORD_HASH_PROFILE: 'fast-test',
     JWT_KEY_FILE: e2eNamespace.tempFile('signing-key.json'),
+    ATTACHMENT_DIR: e2eNamespace.tempFile('attachments'),
     SEED_DEMO_USERS: 'true',
     // Every scenario signs up and logs in its users from this one address; the limits have tests of
     // their own in the messaging suite.

@@ -66,6 +66,19 @@
  *   voip-join-button
  *   message-image          an image part
  *   message-attachment     any other part, labelled with its name / type
+ *                          (an uploaded file: a card with data-attachment-id and attachment-download)
+ *   attachment-download    the download link of an uploaded file
+ *   image-lightbox         the full image over the page, opened by clicking an inline image
+ *                          (message-image of an upload is a button with data-attachment-id, data-loaded)
+ *   lightbox-close         closes image-lightbox (Escape and a click outside do too)
+ *   attach-button          the composer's paperclip; attach-input is its (hidden) file input
+ *   attach-input
+ *   drop-zone              shown while files are dragged over the composer
+ *   upload-item            one upload; data-state "uploading" | "failed"; upload-progress is its bar,
+ *                          upload-cancel cancels it, upload-error says why it failed
+ *   upload-progress
+ *   upload-cancel
+ *   upload-error
  *   edit-message           hover action: edit own message
  *   remove-message         hover action: remove own message
  *   edit-input             inline editor (Enter saves, Escape cancels)
@@ -177,6 +190,16 @@ export const TestIds = {
   voipJoinButton: 'voip-join-button',
   messageImage: 'message-image',
   messageAttachment: 'message-attachment',
+  attachmentDownload: 'attachment-download',
+  imageLightbox: 'image-lightbox',
+  lightboxClose: 'lightbox-close',
+  attachButton: 'attach-button',
+  attachInput: 'attach-input',
+  dropZone: 'drop-zone',
+  uploadItem: 'upload-item',
+  uploadProgress: 'upload-progress',
+  uploadCancel: 'upload-cancel',
+  uploadError: 'upload-error',
   editMessage: 'edit-message',
   removeMessage: 'remove-message',
   editInput: 'edit-input',

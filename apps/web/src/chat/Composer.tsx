@@ -1,6 +1,9 @@
 import { useEffect, useImperativeHandle, useRef, useState, type KeyboardEvent, type Ref } from 'react';
 import type { Conversation } from '@parley/sdk';
 import { TestIds } from '../app/test-ids';
+import { AttachButton } from '../attachments/AttachButton';
+import { UploadList } from '../attachments/UploadList';
+import { useAttachmentUploads } from '../attachments/use-attachment-uploads';
 import { formatKb, utf8Bytes } from '../ui/format';
 import { IconAlert, IconSend } from '../ui/icons';
 import { MAX_TEXT_BYTES, checkTextSize } from './message-size';
@@ -33,6 +36,7 @@ export function Composer({ conversation, title, onEditLast, onSent, handleRef }:
   const idleTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   useImperativeHandle(handleRef, () => ({ focus: () => inputRef.current?.focus() }), []);
+  const uploads = useAttachmentUploads(conversation, onSent);
 
   // Keep the draft; grow the textarea with its content (up to a cap set in CSS).
   useEffect(() => {
@@ -117,7 +121,13 @@ export function Composer({ conversation, title, onEditLast, onSent, handleRef }:
   const nearLimit = bytes > MAX_TEXT_BYTES * 0.8;
 
   return (
-    <div className="composer-wrap">
+    <div className={`composer-wrap${uploads.dragging ? ' dragging' : ''}`} {...uploads.dropTarget}>
+      {uploads.dragging && (
+        <div className="drop-hint" data-testid={TestIds.dropZone}>
+          Drop files to send them
+        </div>
+      )}
+      <UploadList uploads={uploads} />
       {error && (
         <div className="composer-error" role="alert" data-testid={TestIds.composerError}>
           <IconAlert size={16} />
@@ -131,6 +141,7 @@ export function Composer({ conversation, title, onEditLast, onSent, handleRef }:
           send();
         }}
       >
+        <AttachButton onFiles={uploads.start} />
         <textarea
           ref={inputRef}
           value={text}
@@ -144,6 +155,7 @@ export function Composer({ conversation, title, onEditLast, onSent, handleRef }:
             signalTyping(e.target.value);
           }}
           onKeyDown={onKeyDown}
+          onPaste={uploads.onPaste}
           onBlur={() => {
             if (!text.trim()) stopTyping();
           }}

@@ -190,7 +190,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
                   message removed
                 </p>
               ) : (
-                <MessageParts parts={message.parts} />
+                <MessageParts parts={message.parts} conversationId={message.conversationId} />
               )}
               <span className="message-meta">
                 {edited && (

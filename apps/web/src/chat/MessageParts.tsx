@@ -1,6 +1,7 @@
 import { Fragment, useState, type ReactNode } from 'react';
 import type { MessagePart } from '@parley/protocol';
 import { TestIds } from '../app/test-ids';
+import { AttachmentPart } from '../attachments/AttachmentPart';
 import { parseVoipLink } from '../conversations/conversation-info';
 import { formatBytes } from '../ui/format';
 import { IconPaperclip, IconPhone, IconVideo } from '../ui/icons';
@@ -151,13 +152,22 @@ function Attachment({ part, note }: { part: MessagePart; note?: string | undefin
 }
 
 /** All parts of a message in order: text, call cards, images, then anything else as a labelled attachment. */
-export function MessageParts({ parts }: { parts: readonly MessagePart[] }) {
+export function MessageParts({
+  parts,
+  conversationId,
+}: {
+  parts: readonly MessagePart[];
+  /** Uploaded files (parts with an attachmentId) are fetched through this conversation's signed URLs. */
+  conversationId?: string;
+}) {
   return (
     <>
       {parts.map((part, i) => {
         const type = part.mimeType.toLowerCase();
         let node: ReactNode;
-        if (type.startsWith('text/plain') && part.body !== undefined && part.encoding !== 'base64') {
+        if (part.attachmentId && conversationId) {
+          node = <AttachmentPart part={part} conversationId={conversationId} />;
+        } else if (type.startsWith('text/plain') && part.body !== undefined && part.encoding !== 'base64') {
           node = (
             <p className="message-text" dir="auto" data-testid={TestIds.messageText}>
               <Linkified text={part.body} />
