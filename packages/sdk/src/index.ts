@@ -1,5 +1,14 @@
 export { Messenger, type MessengerOptions } from './messenger.js';
-export type { MessengerEvents, ChannelListing, User } from './messenger-events.js';
+export type { MessengerEvents, ChannelListing, User, UserPresence } from './messenger-events.js';
+export type {
+  ConversationSettings,
+  DeviceActivity,
+  PresenceStatus,
+  SearchHit,
+  SearchResponse,
+  SnippetSegment,
+  UserDirectoryPage,
+} from '@parley/protocol';
 export {
   Conversation,
   type CachedConversation,

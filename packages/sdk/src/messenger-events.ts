@@ -1,4 +1,10 @@
-import type { ChannelListing, ConversationEvent, ConversationEventOf, User } from '@parley/protocol';
+import type {
+  ChannelListing,
+  ConversationEvent,
+  ConversationEventOf,
+  User,
+  UserPresence,
+} from '@parley/protocol';
 import type { Conversation } from './model/conversation.js';
 import type { Message } from './model/message.js';
 import type { ConnectionState } from './realtime/realtime-connection.js';
@@ -31,6 +37,8 @@ export interface MessengerEvents {
   /** This user left or was removed: the conversation is gone from the list. */
   conversationLeft: (e: { conversationId: string }) => void;
   typing: (e: { conversationId: string; userId: string; active: boolean }) => void;
+  /** A user's presence changed (live, or read after `presence(userId)` was first asked). */
+  presenceChanged: (presence: Readonly<UserPresence>) => void;
   stateChanged: (state: ConnectionState) => void;
   /** The refresh token was refused: the user must log in again. The messenger has stopped. */
   sessionExpired: (error: Error) => void;
@@ -39,4 +47,4 @@ export interface MessengerEvents {
   error: (error: Error) => void;
 }
 
-export type { ChannelListing, User };
+export type { ChannelListing, User, UserPresence };

@@ -6,15 +6,23 @@ import {
   Message as MessageSchema,
   MessageReactions as MessageReactionsSchema,
   MessagingLimits,
+  PresenceResponse,
   RetransmitResponse,
+  SearchResponse,
+  User as UserSchema,
+  UserDirectoryPage,
   type ChannelListing,
   type Conversation as ConversationData,
   type ConversationEvent,
+  type ConversationSettings,
   type ConversationType,
   type CustomData,
+  type DeviceActivity,
   type MessagePartInput,
   type ServerFrame,
+  type UpdateMeRequest,
   type User,
+  type UserPresence,
 } from '@parley/protocol';
 import type { CacheStore } from './cache/cache-store.js';
 import { TypedEmitter } from './events.js';
@@ -34,6 +42,7 @@ import {
 import { applyOwnReadMark, reduceConversationEvent, storeMessage } from './sync/conversation-reducer.js';
 import { EventSequencer } from './sync/event-sequencer.js';
 import { Outbox } from './outbox/outbox.js';
+import { PresenceTracker } from './presence/presence-tracker.js';
 import type { OutgoingMessage, SendPolicy } from './outbox/send-queue.js';
 
 export interface MessengerOptions {
@@ -84,6 +93,9 @@ export class Messenger extends TypedEmitter<MessengerEvents> {
   private firstSync: { promise: Promise<void>; resolve: () => void };
   private closed = false;
   private readonly outbox: Outbox;
+  private readonly presenceTracker: PresenceTracker;
+  /** What this device last said about its user (`setActivity`), repeated after every reconnect. */
+  private activity: DeviceActivity = 'active';
   private apiReachable = true;
   private probeTimer: ReturnType<typeof setTimeout> | undefined;
   private probeDelayMs = PROBE_MIN_MS;
@@ -106,6 +118,12 @@ export class Messenger extends TypedEmitter<MessengerEvents> {
       onReachability: (reachable) => this.setApiReachable(reachable),
     });
     this.backend = this.createBackend();
+    this.presenceTracker = new PresenceTracker({
+      fetch: async (ids) =>
+        (await this.api.get(`/v1/presence?userIds=${ids.join(',')}`, PresenceResponse)).presence,
+      onChange: (presence) => this.emit('presenceChanged', presence),
+      onError: (err) => this.emit('error', err),
+    });
     this.outbox = new Outbox({
       send: (m) =>
         this.api.post(
@@ -215,11 +233,61 @@ export class Messenger extends TypedEmitter<MessengerEvents> {
     return this.firstSync.promise;
   }
 
-  /** Conversations, most recently active first. */
+  /** Conversations, pinned ones first, then most recently active first. */
   conversations(): Conversation[] {
     return [...this.entries.values()]
       .map((e) => e.conversation)
-      .sort((a, b) => activityOf(b).localeCompare(activityOf(a)));
+      .sort((a, b) => Number(b.pinned) - Number(a.pinned) || activityOf(b).localeCompare(activityOf(a)));
+  }
+
+  /**
+   * Full-text search over the messages of this user's conversations: every word must occur (as a word
+   * prefix). Hits are newest first, each with its conversation id, the message and a snippet whose `match`
+   * segments are the found words (plain text: render it as text). Pass `nextBefore` as `before` for more.
+   */
+  search(query: string, options: { limit?: number; before?: string } = {}): Promise<SearchResponse> {
+    const params = new URLSearchParams({ q: query });
+    if (options.limit !== undefined) params.set('limit', String(options.limit));
+    if (options.before) params.set('before', options.before);
+    return this.api.get(`/v1/search?${params.toString()}`, SearchResponse);
+  }
+
+  /**
+   * A user's presence as this device knows it: `online`, `away` or `offline` with `lastSeenAt`. The first
+   * call for a user reads it from the server; `presenceChanged` fires whenever it changes. Only people who
+   * share a direct or group conversation with this user are told; anyone else stays `offline`.
+   */
+  presence(userId: string): Readonly<UserPresence> {
+    return this.presenceTracker.get(userId);
+  }
+
+  /** Reads several users' presence from the server now (at most 100 a request, batched). */
+  fetchPresence(userIds: string[]): Promise<Readonly<UserPresence>[]> {
+    return this.presenceTracker.read(userIds);
+  }
+
+  /**
+   * Tells the server whether this device is in use (`active`) or hidden / idle (`away`); the user is away
+   * when all their devices are. Remembered and repeated after reconnects.
+   */
+  setActivity(activity: DeviceActivity): void {
+    if (activity === this.activity) return;
+    this.activity = activity;
+    this.connection.send({ type: 'presence', state: activity });
+  }
+
+  /** This user's profile and privacy: display name, avatar URL, and whether everyone may see their number. */
+  async updateProfile(patch: UpdateMeRequest): Promise<User> {
+    return this.api.request('PATCH', '/v1/me', UserSchema, patch);
+  }
+
+  /** A page of the user directory (by username; `q` matches the start of a username or a name). */
+  listUsers(options: { q?: string; cursor?: string; limit?: number } = {}): Promise<UserDirectoryPage> {
+    const params = new URLSearchParams();
+    if (options.q) params.set('q', options.q);
+    if (options.cursor) params.set('cursor', options.cursor);
+    if (options.limit !== undefined) params.set('limit', String(options.limit));
+    return this.api.get(`/v1/users?${params.toString()}`, UserDirectoryPage);
   }
 
   conversation(id: string): Conversation | undefined {
@@ -271,6 +339,7 @@ export class Messenger extends TypedEmitter<MessengerEvents> {
     const copy = structuredClone(cached);
     const { lastReadSeq, unreadCount } = copy;
     const conversation = Conversation.create(copy.conversation, this.backend, { lastReadSeq, unreadCount });
+    if (copy.settings) conversation.setSettings(copy.settings);
     conversation.addHistory(copy.messages, copy.hasOlder);
     conversation.flushUpdate();
     this.entries.set(conversation.id, { conversation, sequencer: new EventSequencer(copy.appliedSeq) });
@@ -286,6 +355,7 @@ export class Messenger extends TypedEmitter<MessengerEvents> {
     this.closed = true;
     if (this.probeTimer) clearTimeout(this.probeTimer);
     this.connection.stop();
+    this.presenceTracker.close();
     await Promise.all([this.outbox.close(), this.flushCache()]);
   }
 
@@ -313,6 +383,7 @@ export class Messenger extends TypedEmitter<MessengerEvents> {
       loadOlder: (c, limit) => this.loadOlder(c, limit),
       retransmitEvents: (c, fromSeq, toSeq) => this.retransmitEvents(c, fromSeq, toSeq),
       update: (c, patch) => this.api.perform('PATCH', `/v1/conversations/${c.id}`, patch),
+      updateSettings: (c, patch) => this.updateSettings(c, patch),
       addParticipants: (c, userIds) =>
         this.api.perform('POST', `/v1/conversations/${c.id}/participants`, {
           participants: userIds.map((userId) => ({ userId })),
@@ -400,6 +471,26 @@ export class Messenger extends TypedEmitter<MessengerEvents> {
     );
   }
 
+  private async updateSettings(
+    conversation: Conversation,
+    patch: Partial<ConversationSettings>,
+  ): Promise<void> {
+    const previous = { pinned: conversation.pinned, muted: conversation.muted };
+    this.applySettings(conversation.id, { ...previous, ...patch });
+    try {
+      await this.api.perform('PATCH', `/v1/conversations/${conversation.id}/settings`, patch);
+    } catch (err) {
+      this.applySettings(conversation.id, previous);
+      throw err;
+    }
+  }
+
+  private applySettings(conversationId: string, settings: ConversationSettings): void {
+    const conversation = this.entries.get(conversationId)?.conversation;
+    if (!conversation?.setSettings(settings)) return;
+    this.changed(conversationId);
+  }
+
   // ---- sync ----
 
   private receiveFrame(frame: ServerFrame): void {
@@ -407,6 +498,8 @@ export class Messenger extends TypedEmitter<MessengerEvents> {
       case 'ready':
         // The live subscription is confirmed before `ready`: catching up now cannot miss anything.
         void this.syncAll().catch((err) => this.emit('error', err as Error));
+        if (this.activity === 'away') this.connection.send({ type: 'presence', state: 'away' });
+        this.presenceTracker.refreshAll(); // changes while disconnected were not heard
         return;
       case 'event':
         void this.receiveLive(frame.event).catch((err) => this.emit('error', err as Error));
@@ -420,6 +513,16 @@ export class Messenger extends TypedEmitter<MessengerEvents> {
         return;
       case 'error':
         this.emit('error', new ParleyApiError(400, frame.message, frame.code));
+        return;
+      case 'presence':
+        this.presenceTracker.receive({
+          userId: frame.userId,
+          status: frame.status,
+          lastSeenAt: frame.lastSeenAt,
+        });
+        return;
+      case 'settings':
+        this.applySettings(frame.conversationId, { pinned: frame.pinned, muted: frame.muted });
         return;
       default:
         return;
@@ -435,8 +538,9 @@ export class Messenger extends TypedEmitter<MessengerEvents> {
         let entry = this.entries.get(summary.id);
         if (!entry) {
           // New to this device: start from the current state rather than replaying all of history.
-          const { lastReadSeq, unreadCount, lastMessage, ...data } = summary;
+          const { lastReadSeq, unreadCount, lastMessage, pinned, muted, ...data } = summary;
           const conversation = Conversation.create(data, this.backend, { lastReadSeq, unreadCount });
+          conversation.setSettings({ pinned, muted });
           if (lastMessage) conversation.addHistory([lastMessage]);
           entry = { conversation, sequencer: new EventSequencer(summary.lastSeq) };
           this.entries.set(summary.id, entry);
@@ -446,6 +550,7 @@ export class Messenger extends TypedEmitter<MessengerEvents> {
         await this.repair(entry, summary.lastSeq);
         if (this.entries.get(summary.id) !== entry) return;
         entry.conversation.setReadState(summary.lastReadSeq, summary.unreadCount);
+        entry.conversation.setSettings({ pinned: summary.pinned, muted: summary.muted });
         this.changed(summary.id);
       }),
     );

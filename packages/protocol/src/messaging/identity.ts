@@ -68,7 +68,7 @@ export const User = z.object({
   msisdn: z.string().nullable(),
   createdAt: z.string(),
   /** A picture chosen by the user; without one clients draw initials seeded by the username. */
-  avatarUrl: z.string().nullable().default(null),
+  avatarUrl: z.string().nullable().optional(),
   /** The owner's setting, in their own user only: may everyone see their phone number. */
   phoneVisible: z.boolean().optional(),
 });

@@ -1,5 +1,6 @@
 import type {
   Conversation as ConversationData,
+  ConversationSettings,
   ConversationType,
   CustomData,
   MessagePart,
@@ -47,6 +48,7 @@ export interface ConversationBackend {
     conversation: Conversation,
     patch: { title?: string | null; customData?: CustomData },
   ): Promise<void>;
+  updateSettings(conversation: Conversation, patch: Partial<ConversationSettings>): Promise<void>;
   addParticipants(conversation: Conversation, userIds: string[]): Promise<void>;
   removeParticipant(conversation: Conversation, userId: string): Promise<void>;
 }
@@ -59,6 +61,8 @@ export interface CachedConversation {
   unreadCount: number;
   hasOlder: boolean;
   messages: CachedMessage[];
+  /** This user's pinned / muted setting (absent in caches written before settings existed). */
+  settings?: ConversationSettings;
 }
 
 /**
@@ -91,6 +95,10 @@ export interface ConversationSnapshot {
   readonly lastMessage: MessageSnapshot | null;
   /** Sent from this device but not stored by the server yet, oldest first (see `outgoingMessages()`). */
   readonly outgoingMessages: readonly Readonly<OutgoingMessage>[];
+  /** This user listed it first (`setPinned`). */
+  readonly pinned: boolean;
+  /** This user wants no notifications for it (`setMuted`); messages still arrive and count as unread. */
+  readonly muted: boolean;
 }
 
 /** What a Conversation emits. Listeners run after the change is applied, so `snapshot()` already shows it. */
@@ -139,6 +147,7 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
   /** A change was applied since `updated` was last emitted. */
   private updatePending = false;
   private olderOnServer = true;
+  private settings: ConversationSettings = { pinned: false, muted: false };
   private readonly loaded: LoadedMessages = {
     get: (id) => this.byId.get(id)?.toJSON(),
     values: () => [...this.byId.values()].map((m) => m.toJSON()),
@@ -201,6 +210,14 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
   get hasOlder(): boolean {
     return this.olderOnServer;
   }
+  /** This user's own setting: pinned conversations come first in `messenger.conversations()`. */
+  get pinned(): boolean {
+    return this.settings.pinned;
+  }
+  /** This user's own setting: show no notifications for this conversation. */
+  get muted(): boolean {
+    return this.settings.muted;
+  }
 
   /** The newest visible message, or null. */
   get lastMessage(): Message | null {
@@ -249,6 +266,8 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
       messages,
       lastMessage,
       outgoingMessages: this.outgoingMessages(),
+      pinned: this.settings.pinned,
+      muted: this.settings.muted,
     });
     return this.current;
   }
@@ -355,6 +374,14 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
   update(patch: { title?: string | null; customData?: CustomData }): Promise<void> {
     return this.backend.update(this, patch);
   }
+  /** Pins or unpins it for this user (on all their devices at once; nobody else sees it). */
+  setPinned(pinned: boolean): Promise<void> {
+    return this.backend.updateSettings(this, { pinned });
+  }
+  /** Mutes or unmutes it for this user: `muted` tells a client not to notify. */
+  setMuted(muted: boolean): Promise<void> {
+    return this.backend.updateSettings(this, { muted });
+  }
   addParticipants(userIds: string[]): Promise<void> {
     return this.backend.addParticipants(this, userIds);
   }
@@ -369,6 +396,7 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
       lastReadSeq: this.read.lastReadSeq,
       unreadCount: this.read.unreadCount,
       hasOlder: this.olderOnServer || this.byId.size > CACHED_MESSAGES_PER_CONVERSATION,
+      settings: { ...this.settings },
       messages: this.messages()
         .slice(-CACHED_MESSAGES_PER_CONVERSATION)
         .map((m) => m.toCache()),
@@ -430,6 +458,14 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
     this.read = { lastReadSeq, unreadCount };
     this.touch();
     this.emit('unreadChanged', { ...this.read });
+  }
+
+  /** @internal This user's settings (from /v1/me, a live frame or a local change); true if they changed. */
+  setSettings(settings: ConversationSettings): boolean {
+    if (settings.pinned === this.settings.pinned && settings.muted === this.settings.muted) return false;
+    this.settings = { pinned: settings.pinned, muted: settings.muted };
+    this.touch();
+    return true;
   }
 
   /** @internal A page of history (or the latest message from a sync): held without per-message events. */
