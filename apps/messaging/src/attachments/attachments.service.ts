@@ -161,16 +161,37 @@ export class AttachmentsService implements OnModuleInit {
   }
 
   /**
-   * Inside the transaction that stores (or edits) a message: checks its attachment parts, binds the
-   * attachments to the message and returns the parts as stored. On an edit, attachments the new parts no
-   * longer reference are removed.
+   * Inside the transaction that stores a message: checks its attachment parts, binds the attachments to
+   * the message and returns the parts as stored.
    */
   async bindToMessage(
     tx: SqlExecutor,
     ctx: { conversationId: string; senderId: string; messageId: string },
     parts: MessagePartInput[],
   ): Promise<MessagePart[]> {
+    const { parts: stored } = await this.bind(tx, ctx, parts);
+    return stored;
+  }
+
+  /** The same for an edit: attachments the new parts no longer reference are removed with it. */
+  async rebindToMessage(
+    tx: SqlExecutor,
+    ctx: { conversationId: string; senderId: string; messageId: string },
+    parts: MessagePartInput[],
+  ): Promise<MessagePart[]> {
+    const { parts: stored, attachmentIds } = await this.bind(tx, ctx, parts);
+    const dropped = await this.repo.removeForMessage(tx, ctx.messageId, attachmentIds);
+    if (dropped > 0) this.schedulePurge();
+    return stored;
+  }
+
+  private async bind(
+    tx: SqlExecutor,
+    ctx: { conversationId: string; senderId: string; messageId: string },
+    parts: MessagePartInput[],
+  ): Promise<{ parts: MessagePart[]; attachmentIds: string[] }> {
     const ids = referencedAttachmentIds(parts);
+    if (ids.length === 0) return { parts, attachmentIds: [] };
     const rows: AttachmentRow[] = await this.repo.lockByIds(tx, ids);
     const result = resolveAttachmentParts(parts, rows, ctx);
     if (!result.ok) {
@@ -180,9 +201,7 @@ export class AttachmentsService implements OnModuleInit {
       throw new ValidationError(`${result.path}: ${result.message}`, issues);
     }
     await this.repo.bindToMessage(tx, result.attachmentIds, ctx.messageId);
-    const dropped = await this.repo.removeForMessage(tx, ctx.messageId, result.attachmentIds);
-    if (dropped > 0) this.schedulePurge();
-    return result.parts;
+    return { parts: result.parts, attachmentIds: result.attachmentIds };
   }
 
   /** Inside the transaction that removes a message: its files become unreachable at once. */

@@ -134,7 +134,7 @@ export class MessagesService {
       if (!row) throw new NotFoundError('message not found');
       this.requireEditRight(ctx.permissions, row.sender_id === actorId);
       if (row.removed_at) throw new ConflictError('a removed message cannot be edited');
-      const parts = await this.attachments.bindToMessage(
+      const parts = await this.attachments.rebindToMessage(
         tx,
         { conversationId, senderId: row.sender_id, messageId },
         req.parts,
