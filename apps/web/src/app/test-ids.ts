@@ -81,6 +81,14 @@
  *   upload-error
  *   edit-message           hover action: edit own message
  *   remove-message         hover action: remove own message
+ *   reply-message          hover action: reply to a message (the composer shows reply-bar)
+ *   reply-bar              above the composer while replying (data-reply-to); reply-cancel closes it
+ *   reply-quote            the quote above a reply (data-reply-to; click scrolls to the original);
+ *                          reply-quote-sender, reply-quote-text inside it
+ *   react-button           hover action: opens the quick reactions; reaction-option (data-emoji) in it
+ *   reaction-chip          one emoji under a message: data-emoji, data-count, data-mine, aria-pressed
+ *   mention-suggestions    the @username list under the composer; mention-option (data-username)
+ *   message                also data-mentions-me="true" (highlighted) when someone mentioned me
  *   edit-input             inline editor (Enter saves, Escape cancels)
  *   edit-error             error while saving an edit
  *   read-marker            "Seen" under the last own message another participant has read
@@ -202,6 +210,17 @@ export const TestIds = {
   uploadError: 'upload-error',
   editMessage: 'edit-message',
   removeMessage: 'remove-message',
+  replyMessage: 'reply-message',
+  replyBar: 'reply-bar',
+  replyCancel: 'reply-cancel',
+  replyQuote: 'reply-quote',
+  replyQuoteSender: 'reply-quote-sender',
+  replyQuoteText: 'reply-quote-text',
+  reactButton: 'react-button',
+  reactionOption: 'reaction-option',
+  reactionChip: 'reaction-chip',
+  mentionSuggestions: 'mention-suggestions',
+  mentionOption: 'mention-option',
   editInput: 'edit-input',
   editError: 'edit-error',
   readMarker: 'read-marker',

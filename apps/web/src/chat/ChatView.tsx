@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Conversation, ConversationSnapshot, MessageSnapshot } from '@parley/sdk';
 import { describeError } from '../app/errors';
 import { useConversationSnapshot, useMessengerContext, usePageVisible } from '../app/messenger-context';
@@ -18,6 +18,7 @@ import { useToast } from '../ui/toast';
 import { Composer, type ComposerHandle } from './Composer';
 import { isTextOnly } from './MessageItem';
 import { MessageList, type MessageListHandle } from './MessageList';
+import { MessageFeaturesProvider, type MessageFeatures } from './message-features';
 import { TypingIndicator } from './TypingIndicator';
 
 interface ChatViewProps {
@@ -46,6 +47,7 @@ export function ChatView({ conversation, onBack }: ChatViewProps) {
   const [editingId, setEditingId] = useState<string | null>(null);
   const [leaving, setLeaving] = useState(false);
   const [announcement, setAnnouncement] = useState('');
+  const [replyingTo, setReplyingTo] = useState<MessageSnapshot | null>(null);
   const listRef = useRef<MessageListHandle>(null);
   const composerRef = useRef<ComposerHandle>(null);
   const readRequested = useRef(0);
@@ -129,7 +131,25 @@ export function ChatView({ conversation, onBack }: ChatViewProps) {
   const calls = useCalls();
   const otherMsisdn = useMsisdnOf(messenger, calls.msisdn ? other?.username : undefined);
 
-  return (
+  // Replies, reactions and mentions: what the rows and the composer share.
+  const replyTarget = replyingTo && (snapshot.messages.find((m) => m.id === replyingTo.id) ?? replyingTo);
+  const features = useMemo<MessageFeatures>(
+    () => ({
+      conversation,
+      snapshot,
+      myId,
+      replyingTo: replyTarget && !replyTarget.removedAt ? replyTarget : null,
+      startReply: (message) => {
+        setReplyingTo(message);
+        composerRef.current?.focus();
+      },
+      cancelReply: () => setReplyingTo(null),
+      scrollToMessage: (messageId) => listRef.current?.scrollToMessage(messageId) ?? false,
+    }),
+    [conversation, snapshot, myId, replyTarget],
+  );
+
+  const view = (
     <section
       className="chat"
       data-testid={TestIds.chatView}
@@ -221,4 +241,5 @@ export function ChatView({ conversation, onBack }: ChatViewProps) {
       </div>
     </section>
   );
+  return <MessageFeaturesProvider value={features}>{view}</MessageFeaturesProvider>;
 }

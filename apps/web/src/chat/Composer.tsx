@@ -7,6 +7,13 @@ import { useAttachmentUploads } from '../attachments/use-attachment-uploads';
 import { formatKb, utf8Bytes } from '../ui/format';
 import { IconAlert, IconSend } from '../ui/icons';
 import { MAX_TEXT_BYTES, checkTextSize } from './message-size';
+import { useMessageFeatures } from './message-features';
+import { MentionSuggestions } from './mentions/MentionSuggestions';
+import { mentionedUserIds } from './mentions/mention-query';
+import { useMentionAutocomplete } from './mentions/use-mention-autocomplete';
+import { ReplyBar } from './replies/ReplyBar';
+
+const noParticipants: readonly never[] = [];
 
 /** Drafts survive switching conversations (not reloads). */
 const drafts = new Map<string, string>();
@@ -36,6 +43,9 @@ export function Composer({ conversation, title, onEditLast, onSent, handleRef }:
   const idleTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   useImperativeHandle(handleRef, () => ({ focus: () => inputRef.current?.focus() }), []);
+  const features = useMessageFeatures();
+  const participants = features?.snapshot.participants ?? noParticipants;
+  const mentions = useMentionAutocomplete(inputRef, text, setText, participants, features?.myId ?? '');
   const uploads = useAttachmentUploads(conversation, onSent);
 
   // Keep the draft; grow the textarea with its content (up to a cap set in CSS).
@@ -94,12 +104,24 @@ export function Composer({ conversation, title, onEditLast, onSent, handleRef }:
     setText('');
     drafts.delete(conversation.id);
     // A failure shows on the message itself, with Retry; nothing to do here.
-    conversation.sendMessage(body).catch(() => undefined);
+    conversation
+      .sendMessage(body, {
+        replyTo: features?.replyingTo?.id,
+        mentions: mentionedUserIds(body, participants),
+      })
+      .catch(() => undefined);
+    features?.cancelReply();
     onSent();
     inputRef.current?.focus();
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (mentions.onKeyDown(e)) return;
+    if (e.key === 'Escape' && features?.replyingTo && !error) {
+      e.preventDefault();
+      features.cancelReply();
+      return;
+    }
     if (
       e.key === 'Enter' &&
       !e.shiftKey &&
@@ -128,6 +150,12 @@ export function Composer({ conversation, title, onEditLast, onSent, handleRef }:
         </div>
       )}
       <UploadList uploads={uploads} />
+      {features?.replyingTo && <ReplyBar message={features.replyingTo} />}
+      <MentionSuggestions
+        candidates={mentions.candidates}
+        highlighted={mentions.highlighted}
+        onPick={mentions.pick}
+      />
       {error && (
         <div className="composer-error" role="alert" data-testid={TestIds.composerError}>
           <IconAlert size={16} />
@@ -153,8 +181,11 @@ export function Composer({ conversation, title, onEditLast, onSent, handleRef }:
             setText(e.target.value);
             if (error) setError(undefined);
             signalTyping(e.target.value);
+            mentions.trackCaret();
           }}
           onKeyDown={onKeyDown}
+          onKeyUp={mentions.trackCaret}
+          onClick={mentions.trackCaret}
           onPaste={uploads.onPaste}
           onBlur={() => {
             if (!text.trim()) stopTyping();

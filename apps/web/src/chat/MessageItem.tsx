@@ -6,6 +6,9 @@ import { formatFull, formatTime } from '../ui/format';
 import { IconCheck, IconEdit, IconTrash } from '../ui/icons';
 import { checkTextSize, describeSendError } from './message-size';
 import { MessageParts } from './MessageParts';
+import { useMessageFeatures } from './message-features';
+import { ReactionBar, ReactionPicker } from './reactions/ReactionBar';
+import { ReplyQuote } from './replies/ReplyQuote';
 
 export interface MessageItemProps {
   /** Frozen: a new object whenever the message changed (edited, removed), so memo compares it by identity. */
@@ -150,6 +153,9 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
   const edited = message.editedAt !== null && !removed;
   const canEdit = own && !removed && isTextOnly(message);
   const canRemove = own && !removed;
+  const features = useMessageFeatures();
+  const canRespond = features !== null && !removed;
+  const mentionsMe = features !== null && !own && !removed && !!message.mentions?.includes(features.myId);
 
   return (
     <div className={`message-row${own ? ' own' : ''}${grouped ? ' grouped' : ''}`}>
@@ -159,7 +165,8 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
         </div>
       )}
       <article
-        className={`message${removed ? ' removed' : ''}${editing ? ' editing' : ''}`}
+        className={`message${removed ? ' removed' : ''}${editing ? ' editing' : ''}${mentionsMe ? ' mentions-me' : ''}`}
+        data-mentions-me={mentionsMe || undefined}
         data-testid={TestIds.message}
         data-seq={message.seq}
         data-message-id={message.id}
@@ -177,6 +184,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
               {senderName}
             </span>
           </div>
+          {!editing && <ReplyQuote message={message} />}
           {editing ? (
             <MessageEditor
               message={message}
@@ -212,6 +220,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
               </span>
             </div>
           )}
+          {!editing && <ReactionBar message={message} />}
           {readLabel && !editing && (
             <div className="read-marker" data-testid={TestIds.readMarker}>
               <IconCheck size={12} />
@@ -219,8 +228,36 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
             </div>
           )}
         </div>
-        {(canEdit || canRemove) && !editing && (
+        {(canEdit || canRemove || canRespond) && !editing && (
           <div className="message-actions" role="toolbar" aria-label="Message actions">
+            {canRespond && (
+              <>
+                <button
+                  type="button"
+                  className="icon-button icon-button-sm"
+                  onClick={() => features?.startReply(message)}
+                  aria-label="Reply"
+                  title="Reply"
+                  data-testid={TestIds.replyMessage}
+                >
+                  <svg
+                    width="15"
+                    height="15"
+                    viewBox="0 0 24 24"
+                    fill="none"
+                    stroke="currentColor"
+                    strokeWidth="2"
+                    strokeLinecap="round"
+                    strokeLinejoin="round"
+                    aria-hidden="true"
+                  >
+                    <path d="M9 14 4 9l5-5" />
+                    <path d="M4 9h10.5a5.5 5.5 0 0 1 0 11H11" />
+                  </svg>
+                </button>
+                <ReactionPicker message={message} />
+              </>
+            )}
             {canEdit && (
               <button
                 type="button"

@@ -25,8 +25,25 @@ const HISTORY_EDGE_PX = 64;
 /** Messages from one sender within this time are grouped under one name. */
 const GROUP_WINDOW_MS = 5 * 60_000;
 
+/** Highlights a message once it is rendered (the virtualiser may need a frame or two to mount its row). */
+function flashMessage(root: HTMLElement | null, messageId: string, attempt = 0): void {
+  requestAnimationFrame(() => {
+    const el = root?.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(messageId)}"]`);
+    if (!el) {
+      if (attempt < 10) flashMessage(root, messageId, attempt + 1);
+      return;
+    }
+    el.classList.remove('flash');
+    void el.offsetWidth; // restart the animation
+    el.classList.add('flash');
+    setTimeout(() => el.classList.remove('flash'), 1500);
+  });
+}
+
 export interface MessageListHandle {
   scrollToEnd: () => void;
+  /** Scrolls a loaded message into view and flashes it; false when it is not loaded. */
+  scrollToMessage: (messageId: string) => boolean;
 }
 
 interface MessageListProps {
@@ -79,9 +96,20 @@ export function MessageList(props: MessageListProps) {
     useFlushSync: false,
   });
 
-  useImperativeHandle(props.handleRef, () => ({ scrollToEnd: () => virtualizer.scrollToEnd() }), [
-    virtualizer,
-  ]);
+  useImperativeHandle(
+    props.handleRef,
+    () => ({
+      scrollToEnd: () => virtualizer.scrollToEnd(),
+      scrollToMessage: (messageId: string) => {
+        const index = messages.findIndex((m) => m.id === messageId);
+        if (index < 0) return false;
+        virtualizer.scrollToIndex(index, { align: 'center' });
+        flashMessage(scrollRef.current, messageId);
+        return true;
+      },
+    }),
+    [virtualizer, messages],
+  );
 
   // Open at the newest message; only then may reaching the top load older pages.
   useLayoutEffect(() => {

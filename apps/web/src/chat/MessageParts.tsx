@@ -1,6 +1,7 @@
 import { Fragment, useState, type ReactNode } from 'react';
 import type { MessagePart } from '@parley/protocol';
 import { TestIds } from '../app/test-ids';
+import { MarkdownText } from './markdown/MarkdownText';
 import { AttachmentPart } from '../attachments/AttachmentPart';
 import { parseVoipLink } from '../conversations/conversation-info';
 import { formatBytes } from '../ui/format';
@@ -169,9 +170,9 @@ export function MessageParts({
           node = <AttachmentPart part={part} conversationId={conversationId} />;
         } else if (type.startsWith('text/plain') && part.body !== undefined && part.encoding !== 'base64') {
           node = (
-            <p className="message-text" dir="auto" data-testid={TestIds.messageText}>
-              <Linkified text={part.body} />
-            </p>
+            <div className="message-text" dir="auto" data-testid={TestIds.messageText}>
+              <MarkdownText text={part.body} />
+            </div>
           );
         } else if (type.startsWith('application/voip-link')) {
           node = <VoipCard part={part} />;
