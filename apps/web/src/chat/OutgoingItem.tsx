@@ -35,7 +35,7 @@ export const OutgoingItem = memo(function OutgoingItem({
       >
         <div className="message-main">
           <div className="bubble">
-            <MessageParts parts={message.parts} />
+            <MessageParts parts={message.parts} conversationId={message.conversationId} />
             <span className="message-meta">
               {failed ? (
                 <span className="outgoing-failed">
