@@ -135,6 +135,18 @@
  *   other-device-call      a call of this number on another device or the phone; data-call-id
  *   pull-call-button       moves that call here (inside other-device-call)
  *
+ * Search and presence
+ *   message-search         the "Search messages" input (sidebar)
+ *   search-results         the results panel under it (while a query is typed)
+ *   search-result          one hit: data-conversation-id, data-message-id; <mark> around the found words
+ *   search-empty           "No messages match."
+ *   presence-dot           on a direct conversation's avatar: data-user-id, data-status online|away|offline
+ *   chat-presence          "online" / "away" / "last seen …" in a direct chat's header; data-status
+ *   pin-conversation-button   toggles pinned (aria-pressed) in the chat header
+ *   mute-conversation-button  toggles muted (aria-pressed) in the chat header
+ *   pinned-icon            inside a conversation-item that is pinned (pinned rows come first)
+ *   muted-icon             inside a conversation-item that is muted
+ *
  * Tests read the active call's RTCPeerConnection through `window.__parleyCall.peerConnection()`.
  */
 export const TestIds = {
@@ -259,6 +271,17 @@ export const TestIds = {
   callEndedDismiss: 'call-ended-dismiss',
   otherDeviceCall: 'other-device-call',
   pullCallButton: 'pull-call-button',
+
+  messageSearch: 'message-search',
+  searchResults: 'search-results',
+  searchResult: 'search-result',
+  searchEmpty: 'search-empty',
+  presenceDot: 'presence-dot',
+  chatPresence: 'chat-presence',
+  pinConversationButton: 'pin-conversation-button',
+  muteConversationButton: 'mute-conversation-button',
+  pinnedIcon: 'pinned-icon',
+  mutedIcon: 'muted-icon',
 } as const;
 
 export type TestId = (typeof TestIds)[keyof typeof TestIds];

@@ -11,6 +11,9 @@ import {
 } from '../conversations/conversation-info';
 import { useCalls } from '../calls/calls-context';
 import { useMsisdnOf } from '../calls/contacts';
+import { ConversationSettingsButtons } from '../conversation-settings/ConversationSettingsButtons';
+import { PresenceLine } from '../presence/PresenceDot';
+import { useSearchJump } from '../search/search-jump';
 import { Avatar } from '../ui/Avatar';
 import { IconArrowLeft, IconDoor, IconPhone } from '../ui/icons';
 import { isolate } from '../ui/format';
@@ -50,6 +53,8 @@ export function ChatView({ conversation, onBack }: ChatViewProps) {
   const [replyingTo, setReplyingTo] = useState<MessageSnapshot | null>(null);
   const listRef = useRef<MessageListHandle>(null);
   const composerRef = useRef<ComposerHandle>(null);
+  const scrollToHit = useCallback((id: string) => listRef.current?.scrollToMessage(id) ?? false, []);
+  useSearchJump(conversation, scrollToHit);
   const readRequested = useRef(0);
 
   const title = conversationTitle(snapshot, myId);
@@ -181,6 +186,12 @@ export function ChatView({ conversation, onBack }: ChatViewProps) {
             title={snapshot.participants.map((p) => p.displayName).join(', ')}
           >
             {conversationSubtitle(snapshot, myId)}
+            {other && (
+              <>
+                {' · '}
+                <PresenceLine messenger={messenger} userId={other.userId} />
+              </>
+            )}
           </p>
         </div>
         {otherMsisdn && (
@@ -197,6 +208,7 @@ export function ChatView({ conversation, onBack }: ChatViewProps) {
             <span className="hide-narrow">Call</span>
           </button>
         )}
+        <ConversationSettingsButtons conversation={conversation} snapshot={snapshot} />
         {snapshot.type !== 'direct' && (
           <button
             type="button"

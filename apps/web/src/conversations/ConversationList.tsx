@@ -1,7 +1,9 @@
 import { memo, useRef, type KeyboardEvent } from 'react';
 import type { Conversation } from '@parley/sdk';
-import { useConversationSnapshot } from '../app/messenger-context';
+import { useConversationSnapshot, useMessenger } from '../app/messenger-context';
 import { TestIds } from '../app/test-ids';
+import { ConversationFlags } from '../conversation-settings/ConversationSettingsButtons';
+import { PresenceDot } from '../presence/PresenceDot';
 import { Avatar } from '../ui/Avatar';
 import { formatListStamp } from '../ui/format';
 import { conversationTitle, lastActivity, messagePreview } from './conversation-info';
@@ -94,6 +96,7 @@ const ConversationItem = memo(function ConversationItem({
   onSelect,
 }: ItemProps) {
   const c = useConversationSnapshot(conversation);
+  const messenger = useMessenger();
   const title = conversationTitle(c, myId);
   const last = c.lastMessage;
   const preview = last
@@ -116,16 +119,20 @@ const ConversationItem = memo(function ConversationItem({
         onClick={() => onSelect(c.id)}
         title={title}
       >
-        <Avatar
-          seed={other?.username ?? c.id}
-          name={title}
-          kind={c.type === 'direct' ? 'user' : c.type === 'channel' ? 'channel' : 'group'}
-        />
+        <span className="presence-anchor">
+          <Avatar
+            seed={other?.username ?? c.id}
+            name={title}
+            kind={c.type === 'direct' ? 'user' : c.type === 'channel' ? 'channel' : 'group'}
+          />
+          {other && <PresenceDot messenger={messenger} userId={other.userId} />}
+        </span>
         <span className="conversation-body">
           <span className="conversation-top">
             <span className="conversation-title" data-testid={TestIds.conversationTitle}>
               {title}
             </span>
+            <ConversationFlags pinned={c.pinned} muted={c.muted} />
             <time className="conversation-time" dateTime={lastActivity(c)}>
               {formatListStamp(lastActivity(c))}
             </time>

@@ -4,6 +4,9 @@ import { ConnectionStatus } from '../app/ConnectionStatus';
 import { useMessengerContext, useMessengerRevision } from '../app/messenger-context';
 import { TestIds } from '../app/test-ids';
 import { CallsPanel } from '../calls/CallsPanel';
+import { useActivityReporting } from '../presence/use-presence';
+import { MessageSearch } from '../search/MessageSearch';
+import { requestJump } from '../search/search-jump';
 import { Avatar } from '../ui/Avatar';
 import { IconHash, IconLogout, IconMessage, IconSearch, IconUsers } from '../ui/icons';
 import { ChannelDirectory } from './ChannelDirectory';
@@ -25,11 +28,12 @@ export function Sidebar({ selectedId, onSelect, dialog, onDialog }: SidebarProps
   const revision = useMessengerRevision(messenger);
   const [filter, setFilter] = useState('');
   const me = messenger.user;
+  useActivityReporting(messenger);
 
   const conversations = useMemo(() => {
-    // The SDK sorts by activity too; sorting here keeps the order right whatever the SDK does.
-    const list = [...messenger.conversations()].sort((a, b) =>
-      lastActivity(b).localeCompare(lastActivity(a)),
+    // The SDK sorts too (pinned first, then by activity); sorting here keeps the order whatever it does.
+    const list = [...messenger.conversations()].sort(
+      (a, b) => Number(b.pinned) - Number(a.pinned) || lastActivity(b).localeCompare(lastActivity(a)),
     );
     const f = filter.trim().toLowerCase();
     return f ? list.filter((c) => conversationTitle(c, me.id).toLowerCase().includes(f)) : list;
@@ -101,6 +105,19 @@ export function Sidebar({ selectedId, onSelect, dialog, onDialog }: SidebarProps
           onChange={(e) => setFilter(e.target.value)}
         />
       </div>
+
+      <MessageSearch
+        messenger={messenger}
+        onOpen={(hit) => {
+          requestJump({
+            conversationId: hit.conversationId,
+            messageId: hit.message.id,
+            seq: hit.message.seq,
+          });
+          onDialog(null);
+          onSelect(hit.conversationId);
+        }}
+      />
 
       <nav className="sidebar-list">
         <ConversationList
