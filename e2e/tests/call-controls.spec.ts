@@ -195,3 +195,36 @@ test('screen share in an audio call adds a video track through a renegotiation; 
   await a.context.close();
   await b.context.close();
 });
+
+test('calls in the conversation history: an answered call with its duration, then a missed one', async ({
+  browser,
+}) => {
+  const { a, b } = await connectedCall(browser, true);
+  await a.page.waitForTimeout(2200);
+  await a.page.getByTestId('hangup-button').click();
+  await expect(b.page.getByTestId('call-ended')).toHaveAttribute('data-reason', 'hangup');
+
+  // messaging logged it in their direct conversation (created for the call): both see it there.
+  const entryOn = async (page: Page) => {
+    await page.getByTestId('conversation-item').first().click();
+    return page.getByTestId('call-log');
+  };
+  const onB = await entryOn(b.page);
+  await expect(onB).toHaveAttribute('data-outcome', 'completed');
+  await expect(onB).toHaveText(/^Video call, 0:0[2-9]$/);
+  const onA = await entryOn(a.page);
+  await expect(onA).toHaveText(/^Video call, 0:0[2-9]$/);
+
+  // A calls again and gives up while B's page rings: B sees a missed call, A that nobody answered.
+  await a.page.getByTestId('call-ended-dismiss').click();
+  await a.page.getByTestId('chat-call-button').click();
+  await expect(b.page.getByTestId('incoming-call')).toBeVisible();
+  await a.page.getByTestId('hangup-button').click();
+  await expect(b.page.getByTestId('incoming-call')).toHaveCount(0);
+  await expect(b.page.getByTestId('call-log').last()).toHaveText('Missed video call');
+  await expect(b.page.getByTestId('call-log').last()).toHaveAttribute('data-outcome', 'missed');
+  await expect(a.page.getByTestId('call-log').last()).toHaveText('No answer');
+
+  await a.context.close();
+  await b.context.close();
+});

@@ -94,6 +94,7 @@ describe('call log (call.ended.v1 → direct conversation)', () => {
       call: {
         callId: call.callId,
         outcome: 'completed',
+        callerMsisdn: ann.msisdn,
         durationSeconds: 133,
         video: true,
         startedAt: call.startedAt,

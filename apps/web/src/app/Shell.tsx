@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { CallWindow } from '../calls/CallWindow';
 import { ChatView } from '../chat/ChatView';
 import { Sidebar, type SidebarDialog } from '../conversations/Sidebar';
+import { NotificationCenter } from '../notifications/NotificationCenter';
 import { IconMessage } from '../ui/icons';
 import { useMessengerContext, useMessengerRevision } from './messenger-context';
 import { useConversationRoute } from './router';
@@ -111,6 +112,7 @@ export function Shell() {
       <Sidebar selectedId={selectedId} onSelect={(id) => navigate(id)} dialog={dialog} onDialog={setDialog} />
       <main className="main">{main}</main>
       <CallWindow />
+      <NotificationCenter selectedId={selectedId} onOpen={(id) => navigate(id)} />
     </div>
   );
 }

@@ -1,7 +1,9 @@
 import { Fragment, useState, type ReactNode } from 'react';
 import type { MessagePart } from '@parley/protocol';
+import { isCallLogPart } from '@parley/sdk';
 import { TestIds } from '../app/test-ids';
 import { MarkdownText } from './markdown/MarkdownText';
+import { CallLogEntry } from '../calls/call-log/CallLogEntry';
 import { AttachmentPart } from '../attachments/AttachmentPart';
 import { parseVoipLink } from '../conversations/conversation-info';
 import { formatBytes } from '../ui/format';
@@ -174,6 +176,8 @@ export function MessageParts({
               <MarkdownText text={part.body} />
             </div>
           );
+        } else if (isCallLogPart(part)) {
+          node = <CallLogEntry part={part} />;
         } else if (type.startsWith('application/voip-link')) {
           node = <VoipCard part={part} />;
         } else if (type.startsWith('image/')) {

@@ -7,6 +7,7 @@ import { CallsPanel } from '../calls/CallsPanel';
 import { useActivityReporting } from '../presence/use-presence';
 import { MessageSearch } from '../search/MessageSearch';
 import { requestJump } from '../search/search-jump';
+import { documentTitle, titleUnreadCount } from '../notifications/notification-rules';
 import { Avatar } from '../ui/Avatar';
 import { IconHash, IconLogout, IconMessage, IconSearch, IconUsers } from '../ui/icons';
 import { ChannelDirectory } from './ChannelDirectory';
@@ -39,10 +40,7 @@ export function Sidebar({ selectedId, onSelect, dialog, onDialog }: SidebarProps
     return f ? list.filter((c) => conversationTitle(c, me.id).toLowerCase().includes(f)) : list;
   }, [messenger, revision, filter, me.id]);
 
-  const totalUnread = useMemo(
-    () => messenger.conversations().reduce((n, c) => n + (c.unreadCount > 0 ? c.unreadCount : 0), 0),
-    [messenger, revision],
-  );
+  const totalUnread = useMemo(() => titleUnreadCount(messenger.conversations()), [messenger, revision]);
   useDocumentTitle(totalUnread);
 
   const open = (c: Conversation) => {
@@ -162,6 +160,6 @@ export function Sidebar({ selectedId, onSelect, dialog, onDialog }: SidebarProps
 /** "(3) Parley" while something is unread, so a background tab shows it. */
 function useDocumentTitle(unread: number) {
   useEffect(() => {
-    document.title = unread > 0 ? `(${unread}) Parley` : 'Parley';
+    document.title = documentTitle(unread);
   }, [unread]);
 }

@@ -1,4 +1,5 @@
-import { messageText, type ConversationSnapshot, type MessageSnapshot } from '@parley/sdk';
+import { messageCallLog, messageText, type ConversationSnapshot, type MessageSnapshot } from '@parley/sdk';
+import { callLogText } from '../calls/call-log/call-log-text';
 import type { MessagePart, VoipLinkBody } from '@parley/protocol';
 import { isolate, joinNames } from '../ui/format';
 
@@ -65,6 +66,8 @@ export function messagePreview(message: Pick<MessageSnapshot, 'removedAt' | 'par
   const part = message.parts[0];
   if (!part) return 'Empty message';
   const type = part.mimeType.toLowerCase();
+  const call = messageCallLog(message);
+  if (call) return callLogText(call, false);
   if (type.startsWith('application/voip-link')) {
     const body = parseVoipLink(part);
     return body?.media === 'audio' ? 'Voice call' : 'Video call';

@@ -37,6 +37,8 @@ export const CallLogMimeType = 'application/vnd.parley.call+json';
 export const CallLogBody = z.strictObject({
   callId: z.string().min(1).max(100),
   outcome: CallOutcome,
+  /** The caller's number (the message's sender placed the call; clients without the sender id use this). */
+  callerMsisdn: E164.optional(),
   /** Seconds between answer and end; 0 for a call that was not answered. */
   durationSeconds: z.number().int().nonnegative(),
   video: z.boolean(),
@@ -59,6 +61,7 @@ export function callLogOf(call: CallEndedEvent): CallLogBody {
   return {
     callId: call.callId,
     outcome: callOutcomeOf(call),
+    callerMsisdn: call.callerMsisdn,
     durationSeconds:
       answered === undefined ? 0 : Math.max(0, Math.round((Date.parse(call.endedAt) - answered) / 1000)),
     video: call.video,

@@ -41,3 +41,4 @@ export {
   type InboundCounters,
 } from './call-quality.js';
 export { coreIceServers, iceServersUrl } from './ice-servers.js';
+export { isCallLogPart, messageCallLog } from './call-log.js';
