@@ -124,3 +124,56 @@ test('a file that is not an image arrives as a card with its name, size and a do
   await annDevice.context.close();
   await benDevice.context.close();
 });
+
+test('a file dropped on the composer is sent; an upload cancelled from its progress bar is not', async ({
+  browser,
+}) => {
+  const [ann, ben] = await Promise.all([createUser('Ann'), createUser('Ben')]);
+  const conversation = await api<{ id: string }>(ann, 'POST', '/v1/conversations', {
+    type: 'direct',
+    participants: [ben.id],
+    distinct: true,
+  });
+  const annDevice = await openDevice(browser, ann);
+  const benDevice = await openDevice(browser, ben);
+  const a = annDevice.page;
+  await openConversation(a, conversation.id);
+  await openConversation(benDevice.page, conversation.id);
+
+  // Drag and drop: the page builds the File itself, as a drop from the desktop would deliver it.
+  const png = gradientPng(200, 100).toString('base64');
+  await a.getByTestId('composer-input').evaluate((target, base64) => {
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const data = new DataTransfer();
+    data.items.add(new File([bytes], 'dropped.png', { type: 'image/png' }));
+    for (const type of ['dragenter', 'dragover', 'drop'])
+      target.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+  }, png);
+  const dropped = benDevice.page.getByTestId('message-image');
+  await expect(dropped).toHaveAttribute('data-loaded', 'true');
+  await expect(dropped).toHaveAccessibleName('Open image dropped.png (200×100)');
+
+  // Hold the next upload on its way so it can be cancelled while in progress.
+  let releaseUpload: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (releaseUpload = resolve));
+  await a.route('**/attachments', async (route) => {
+    await held;
+    await route.continue().catch(() => undefined); // the browser already gave up on it
+  });
+  await a.getByTestId('attach-input').setInputFiles({
+    name: 'never.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('this upload is cancelled'),
+  });
+  const upload = a.getByTestId('upload-item');
+  await expect(upload).toHaveAttribute('data-state', 'uploading');
+  await expect(upload.getByTestId('upload-progress')).toBeVisible();
+  await upload.getByTestId('upload-cancel').click();
+  await expect(upload).toHaveCount(0);
+  releaseUpload();
+  await expect(a.getByTestId('outgoing-message')).toHaveCount(0);
+  await expect(benDevice.page.getByTestId('message')).toHaveCount(1);
+
+  await annDevice.context.close();
+  await benDevice.context.close();
+});
