@@ -316,10 +316,11 @@ export class Call extends TypedEmitter<CallEvents> {
       const pc = this.pc;
       if (this.state !== 'active' || !pc)
         throw new IllegalCallTransitionError(this.state, 'ended', this.direction);
-      const answered = new Promise<void>((resolve, reject) => (this.renegotiating = { resolve, reject }));
       await pc.setLocalDescription(await pc.createOffer());
       await waitForIceGathering(pc, this.context.iceGatheringTimeoutMs);
       if (this.isOver() || this.pc !== pc) return;
+      // Set before sending: the Answer may come back before this task's next step.
+      const answered = new Promise<void>((resolve, reject) => (this.renegotiating = { resolve, reject }));
       if (!this.context.send(M.offer(this.id, pc.localDescription?.sdp ?? ''))) {
         this.renegotiating = undefined;
         await pc.setLocalDescription({ type: 'rollback' }).catch(() => undefined);
