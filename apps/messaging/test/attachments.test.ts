@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { eventually } from '@parley/testing';
 import { startMessagingUnderTest, type MessagingUnderTest } from './support/messaging-under-test.js';
 import type { TestUser } from './support/api-client.js';
+import { AttachmentsService } from '../src/attachments/attachments.service.js';
 import { pngImage, uploadFile, wavSound } from './support/attachment-files.js';
 
 const MAX_BYTES = 200_000;
@@ -377,5 +378,22 @@ describe('signed download URLs', () => {
     });
     expect(drop.status).toBe(200);
     expect((await urlsOf(ben, id, att.id)).status).toBe(404);
+  });
+});
+
+describe('uploads that are never sent', () => {
+  it('are removed after a day, with their bytes', async () => {
+    const id = await group(ann, ben);
+    const fresh = await uploadPng(ann, id);
+    const stale = await uploadPng(ann, id);
+    await svc.running.infra.db.query(
+      `UPDATE attachments SET created_at = now() - interval '25 hours' WHERE id = $1`,
+      [stale.id],
+    );
+    expect(await svc.running.app.get(AttachmentsService).removeUnsentUploads()).toBe(1);
+    expect((await urlsOf(ann, id, stale.id)).status).toBe(404);
+    expect(existsSync(join(storageDir, stale.id, 'original'))).toBe(false);
+    expect((await urlsOf(ann, id, fresh.id)).status).toBe(200);
+    expect((await sendWith(ann, id, [{ mimeType: 'image/png', attachmentId: stale.id }])).status).toBe(404);
   });
 });

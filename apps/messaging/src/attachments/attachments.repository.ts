@@ -91,6 +91,17 @@ export class AttachmentsRepository {
     return rows.length;
   }
 
+  /** Uploads never sent within `hours` are removed: nobody but their uploader ever saw them. */
+  async removeUnsentOlderThan(hours: number): Promise<number> {
+    const { rows } = await this.db.query(
+      `UPDATE attachments SET removed_at = now()
+       WHERE message_id IS NULL AND removed_at IS NULL AND created_at < now() - make_interval(hours => $1)
+       RETURNING id`,
+      [hours],
+    );
+    return rows.length;
+  }
+
   async listToPurge(limit: number): Promise<Pick<AttachmentRow, 'id' | 'has_thumbnail'>[]> {
     const { rows } = await this.db.query<Pick<AttachmentRow, 'id' | 'has_thumbnail'>>(
       `SELECT id, has_thumbnail FROM attachments WHERE removed_at IS NOT NULL AND purged_at IS NULL

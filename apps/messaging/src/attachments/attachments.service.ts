@@ -1,6 +1,6 @@
 import { hkdfSync, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { TokenIssuer } from '@parley/auth';
 import type { Database, SqlExecutor } from '@parley/db';
 import type { Logger } from '@parley/logger';
@@ -41,13 +41,18 @@ export interface AttachmentContent {
 
 const storageKey = (id: string, variant: AttachmentVariant) => `${id}/${variant}`;
 
+/** An upload not sent in a message within this time is removed (a cancelled send, a closed tab). */
+export const UNSENT_UPLOAD_LIFETIME_HOURS = 24;
+const UNSENT_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
+
 /**
  * Attachments: uploads checked by their bytes, stored through the storage interface, handed out by signed
  * URLs to those who may read the conversation, bound to the message that sends them and removed with it.
  */
 @Injectable()
-export class AttachmentsService implements OnModuleInit {
+export class AttachmentsService implements OnModuleInit, OnModuleDestroy {
   private urlKey: Uint8Array = new Uint8Array();
+  private sweepTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     @Inject(AttachmentsRepository) private readonly repo: AttachmentsRepository,
@@ -64,6 +69,23 @@ export class AttachmentsService implements OnModuleInit {
     const secret = this.config.attachments.urlSecret ?? JSON.stringify(await this.issuer.exportPrivateJwk());
     this.urlKey = new Uint8Array(hkdfSync('sha256', secret, 'parley', 'attachment download urls', 32));
     this.purgeRemovedFiles();
+    const sweep = () =>
+      void this.removeUnsentUploads().catch((err: unknown) =>
+        this.logger.warn({ err }, 'removing unsent attachments failed'),
+      );
+    this.sweepTimer = setInterval(sweep, UNSENT_SWEEP_INTERVAL_MS).unref();
+    sweep();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.sweepTimer);
+  }
+
+  /** Removes uploads never sent within UNSENT_UPLOAD_LIFETIME_HOURS and deletes their bytes. */
+  async removeUnsentUploads(): Promise<number> {
+    const removed = await this.repo.removeUnsentOlderThan(UNSENT_UPLOAD_LIFETIME_HOURS);
+    if (removed > 0) await this.purgeBatch();
+    return removed;
   }
 
   /** Uploads go to conversations the user may write in; the body is read only after that check. */
