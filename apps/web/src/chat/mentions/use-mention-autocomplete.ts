@@ -1,4 +1,12 @@
-import { useEffect, useMemo, useState, type KeyboardEvent, type RefObject } from 'react';
+import {
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type RefObject,
+} from 'react';
 import { activeMentionQuery, applyMention, mentionCandidates, type MentionCandidate } from './mention-query';
 
 /**
@@ -26,16 +34,23 @@ export function useMentionAutocomplete(
   const pick = (candidate: MentionCandidate) => {
     if (!active) return;
     const next = applyMention(text, active, candidate.username);
+    pendingCaret.current = next.caret;
     setText(next.text);
     setCaret(next.caret);
     setHighlighted(0);
-    requestAnimationFrame(() => {
-      const el = inputRef.current;
-      if (!el) return;
-      el.focus();
-      el.setSelectionRange(next.caret, next.caret);
-    });
   };
+
+  // Right after React wrote the new value (which puts the caret at the end), before the next key is handled:
+  // a later frame would move the caret under a fast typist's feet.
+  const pendingCaret = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    const el = inputRef.current;
+    const at = pendingCaret.current;
+    if (!el || at === null) return;
+    pendingCaret.current = null;
+    el.focus();
+    el.setSelectionRange(at, at);
+  }, [text, inputRef]);
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>): boolean => {
     if (candidates.length === 0 || !active) return false;
