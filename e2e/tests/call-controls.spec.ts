@@ -125,6 +125,16 @@ test('mute: the other side receives silence while A is muted and sound again aft
     timeout: 20_000,
   });
 
+  // Full screen for the call window, and back.
+  const fullscreen = a.page.getByTestId('fullscreen-toggle');
+  await fullscreen.click();
+  await expect(fullscreen).toHaveAttribute('aria-pressed', 'true');
+  expect(await a.page.evaluate(() => document.fullscreenElement?.getAttribute('data-testid'))).toBe(
+    'in-call',
+  );
+  await fullscreen.click();
+  await expect(fullscreen).toHaveAttribute('aria-pressed', 'false');
+
   await a.page.getByTestId('hangup-button').click();
   await expect(b.page.getByTestId('call-ended')).toHaveAttribute('data-reason', 'hangup');
   await a.context.close();
