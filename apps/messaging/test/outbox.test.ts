@@ -12,7 +12,7 @@ const text = (body: string) => ({
 
 /** The message a message.sent bus event carries. */
 const sentMessageOf = (e: BusEvent) =>
-  e.payload.type === 'message.sent' ? e.payload.payload.message : undefined;
+  'type' in e.payload && e.payload.type === 'message.sent' ? e.payload.payload.message : undefined;
 
 // The test group consumes with concurrency 1 from a FIFO queue, so a later event that has arrived is a
 // barrier: everything published before it has been handled too.

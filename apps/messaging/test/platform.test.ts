@@ -170,5 +170,5 @@ describe('closing', () => {
       await ns.cleanup();
       rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+  }, 180_000); // two starts of embedded PGlite from disk: slow on a loaded machine
 });
