@@ -11,8 +11,22 @@ export const ReactionLimits = {
   maxMentionsPerMessage: 50,
 } as const;
 
-// Built at run time: the `v` flag (Unicode sets, for \p{RGI_Emoji}) is newer than the compile target.
-const singleEmoji = new RegExp('^\\p{RGI_Emoji}$', 'v');
+/**
+ * One RGI emoji. Built at run time: the `v` flag (Unicode sets, for \p{RGI_Emoji}) is newer than the compile
+ * target, and browsers without it (Safari before 17) get a close approximation instead of failing to load
+ * this module; the server, on Node 20, always checks with the exact set.
+ */
+const singleEmoji = (() => {
+  try {
+    return new RegExp('^\\p{RGI_Emoji}$', 'v');
+  } catch {
+    return new RegExp(
+      '^(?:\\p{Regional_Indicator}{2}|[0-9#*]\\uFE0F\\u20E3|\\p{Extended_Pictographic}\\uFE0F?\\p{Emoji_Modifier}?' +
+        '(?:\\u200D\\p{Extended_Pictographic}\\uFE0F?\\p{Emoji_Modifier}?)*[\\u{E0020}-\\u{E007F}]*)$',
+      'u',
+    );
+  }
+})();
 const bareSymbol = new RegExp('^\\p{Extended_Pictographic}$', 'u');
 
 /**

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { reactionSummaries, type MessageSnapshot } from '@parley/sdk';
 import { TestIds } from '../../app/test-ids';
 import { senderName } from '../../conversations/conversation-info';
@@ -46,6 +46,20 @@ export function ReactionBar({ message }: { message: MessageSnapshot }) {
 export function ReactionPicker({ message }: { message: MessageSnapshot }) {
   const features = useMessageFeatures();
   const [open, setOpen] = useState(false);
+  const wrapRef = useRef<HTMLSpanElement>(null);
+  // A click or focus anywhere else closes the picker.
+  useEffect(() => {
+    if (!open) return;
+    const close = (e: Event) => {
+      if (!wrapRef.current?.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener('pointerdown', close);
+    document.addEventListener('focusin', close);
+    return () => {
+      document.removeEventListener('pointerdown', close);
+      document.removeEventListener('focusin', close);
+    };
+  }, [open]);
   if (!features) return null;
   const pick = (emoji: string) => {
     setOpen(false);
@@ -56,7 +70,7 @@ export function ReactionPicker({ message }: { message: MessageSnapshot }) {
     void action.catch(() => undefined);
   };
   return (
-    <span className="reaction-picker-wrap">
+    <span className="reaction-picker-wrap" ref={wrapRef}>
       <button
         type="button"
         className="icon-button icon-button-sm"
