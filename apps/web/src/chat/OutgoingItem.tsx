@@ -4,6 +4,7 @@ import { TestIds } from '../app/test-ids';
 import { IconAlert } from '../ui/icons';
 import { describeSendFailure } from './message-size';
 import { MessageParts } from './MessageParts';
+import { OutgoingReplyQuote } from './replies/ReplyQuote';
 
 interface OutgoingItemProps {
   /** Frozen: a new object whenever its status changes (an attempt starts, fails, or the outbox gives up). */
@@ -34,6 +35,7 @@ export const OutgoingItem = memo(function OutgoingItem({
         aria-label={failed ? 'You, not sent' : 'You, sending'}
       >
         <div className="message-main">
+          <OutgoingReplyQuote message={message} />
           <div className="bubble">
             <MessageParts parts={message.parts} conversationId={message.conversationId} />
             <span className="message-meta">

@@ -1,35 +1,49 @@
-import type { MessageSnapshot } from '@parley/sdk';
+import { replyExcerpt, type ReplyPreview } from '@parley/protocol';
+import type { MessageSnapshot, OutgoingMessage } from '@parley/sdk';
 import { TestIds } from '../../app/test-ids';
 import { senderName } from '../../conversations/conversation-info';
 import { useMessageFeatures } from '../message-features';
 
-/** The quote above a reply's bubble: who wrote the original and how it began; a click scrolls to it. */
-export function ReplyQuote({ message }: { message: MessageSnapshot }) {
+function Quote({ replyTo, preview }: { replyTo: string; preview: ReplyPreview }) {
   const features = useMessageFeatures();
-  const preview = message.replyPreview;
-  if (!message.replyTo || !preview || message.removedAt) return null;
   const name = features ? senderName(features.snapshot, preview.senderId) : '';
-  const excerpt = preview.removed ? 'message removed' : preview.excerpt;
-  const jump = () => {
-    if (features && message.replyTo && !features.scrollToMessage(message.replyTo)) {
-      // Not loaded: nothing to scroll to; the quote itself is what we have.
-    }
-  };
   return (
     <button
       type="button"
       className={`reply-quote${preview.removed ? ' removed' : ''}`}
-      onClick={jump}
+      // Nothing to scroll to when the original is not loaded: the quote is all there is.
+      onClick={() => features?.scrollToMessage(replyTo)}
       title="Show the original message"
       data-testid={TestIds.replyQuote}
-      data-reply-to={message.replyTo}
+      data-reply-to={replyTo}
     >
       <span className="reply-quote-sender" dir="auto" data-testid={TestIds.replyQuoteSender}>
         {name}
       </span>
       <span className="reply-quote-text" dir="auto" data-testid={TestIds.replyQuoteText}>
-        {excerpt}
+        {preview.removed ? 'message removed' : preview.excerpt}
       </span>
     </button>
   );
+}
+
+/** The quote above a reply's bubble: who wrote the original and how it began; a click scrolls to it. */
+export function ReplyQuote({ message }: { message: MessageSnapshot }) {
+  if (!message.replyTo || !message.replyPreview || message.removedAt) return null;
+  return <Quote replyTo={message.replyTo} preview={message.replyPreview} />;
+}
+
+/** The same quote on a reply still in the outbox, made from the loaded original (none if it is not loaded). */
+export function OutgoingReplyQuote({ message }: { message: Readonly<OutgoingMessage> }) {
+  const features = useMessageFeatures();
+  const original = message.replyTo
+    ? features?.snapshot.messages.find((m) => m.id === message.replyTo)
+    : undefined;
+  if (!message.replyTo || !original) return null;
+  const preview = {
+    senderId: original.senderId,
+    excerpt: original.removedAt ? '' : replyExcerpt(original.parts),
+    removed: original.removedAt !== null,
+  };
+  return <Quote replyTo={message.replyTo} preview={preview} />;
 }
