@@ -76,7 +76,17 @@ export class WebSocketEndpoint<S> {
       endpoints = byPath;
       endpointsByServer.set(server, byPath);
       server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-        const url = new URL(req.url ?? '/', 'http://localhost');
+        // Node hands over the socket without its own error listener: a peer resetting it must not crash us.
+        socket.on('error', () => undefined);
+        const url = parseRequestTarget(req.url);
+        if (!url) {
+          rejectUpgrade(socket, {
+            kind: 'invalid',
+            code: 'bad_request',
+            message: 'the request target is not a valid path',
+          });
+          return;
+        }
         const endpoint = byPath.get(url.pathname);
         if (!endpoint) {
           rejectUpgrade(socket, {
@@ -121,7 +131,6 @@ export class WebSocketEndpoint<S> {
   }
 
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): Promise<void> {
-    socket.on('error', () => undefined);
     if (!this.accepting) {
       rejectUpgrade(socket, { kind: 'unavailable', code: 'closing', message: 'server shutting down' });
       return;
@@ -168,6 +177,18 @@ export class WebSocketEndpoint<S> {
       s.alive = false;
       s.ws.ping();
     }
+  }
+}
+
+/**
+ * The request target as a URL, or undefined when it is not one: a target such as `/\` or `//` reads as
+ * an authority without a host, which `new URL` refuses by throwing.
+ */
+function parseRequestTarget(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? '/', 'http://localhost');
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,0 +1,76 @@
+import { createServer, type Server } from 'node:http';
+import { connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { createLogger } from '@parley/logger';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { WebSocketEndpoint } from './websocket-endpoint.js';
+
+let server: Server;
+let endpoint: WebSocketEndpoint<{ user: string }>;
+let port: number;
+
+beforeAll(async () => {
+  server = createServer((_req, res) => res.end('plain http'));
+  endpoint = new WebSocketEndpoint(server, {
+    path: '/ws',
+    logger: createLogger({ service: 'ws-endpoint-spec', level: 'silent' }),
+    maxPayloadBytes: 1024,
+    authenticate: async () => ({ user: 'ann' }),
+    onOpen: (socket) => void socket.send('hello'),
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
+});
+
+afterAll(async () => {
+  await endpoint.close(100);
+  await new Promise((resolve) => server.close(resolve));
+});
+
+/** Sends an upgrade request with exactly this request target and returns the status line of the answer. */
+function upgradeStatusLine(target: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () =>
+      socket.write(
+        `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+          `Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+      ),
+    );
+    let answer = '';
+    socket.on('data', (chunk) => {
+      answer += chunk.toString('latin1');
+      if (answer.includes('\r\n')) {
+        socket.destroy();
+        resolve(answer.slice(0, answer.indexOf('\r\n')));
+      }
+    });
+    socket.setTimeout(5000, () => socket.destroy(new Error(`no answer to an upgrade to ${target}`)));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(answer));
+  });
+}
+
+function openSocket(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+    ws.once('message', (data) => {
+      ws.close();
+      resolve(data.toString());
+    });
+    ws.once('error', reject);
+  });
+}
+
+describe('WebSocketEndpoint upgrades', () => {
+  it('refuses a request target that is not a valid path with 400 and keeps serving', async () => {
+    for (const target of ['/\\', '//', '//?access_token=x', '/\\?x=1', '//a:99999/ws'])
+      expect(await upgradeStatusLine(target), target).toBe('HTTP/1.1 400 Bad Request');
+    expect(await openSocket()).toBe('hello');
+  });
+
+  it('answers an upgrade to an unknown path with 404 and accepts its own path', async () => {
+    expect(await upgradeStatusLine('/elsewhere')).toBe('HTTP/1.1 404 Not Found');
+    expect(await upgradeStatusLine('/ws')).toBe('HTTP/1.1 101 Switching Protocols');
+  });
+});
