@@ -10,8 +10,25 @@ export const SearchLimits = {
   maxPageSize: 50,
 } as const;
 
-/** Opaque page cursor: the position of the last hit of the previous page. */
-export const SearchCursor = z.string().regex(/^[0-9]{1,20}\.[0-9a-f-]{36}$/, 'must be a nextBefore value');
+/** The largest PostgreSQL bigint, the type a hit's position (microseconds since 1970) is compared as. */
+const MAX_POSITION = 9_223_372_036_854_775_807n;
+const MessageId = z.uuid();
+
+/**
+ * Opaque page cursor: the position of the last hit of the previous page and its message id. Only what the
+ * server can have written passes (a position that fits a bigint, a UUID), so a made-up cursor is a 400
+ * rather than a failed query.
+ */
+const CURSOR = /^([0-9]{1,19})\.([0-9a-fA-F-]{36})$/;
+
+export const SearchCursor = z
+  .string()
+  .regex(CURSOR, 'must be a nextBefore value')
+  .refine((cursor) => {
+    // Zod runs this even when the pattern failed; that cursor is already refused.
+    const match = CURSOR.exec(cursor);
+    return !match || (BigInt(match[1]!) <= MAX_POSITION && MessageId.safeParse(match[2]).success);
+  }, 'must be a nextBefore value');
 
 /** `GET /v1/search?q=&limit=&before=`: words are matched as prefixes, every word must occur. */
 export const SearchQuery = z.strictObject({
