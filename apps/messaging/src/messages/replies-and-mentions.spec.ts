@@ -23,9 +23,7 @@ describe('replyExcerpt', () => {
   });
 
   it('names a file when the original has no text', () => {
-    expect(replyExcerpt([{ mimeType: 'image/png', url: 'https://x.example/a.png', name: 'cat.png' }])).toBe(
-      'cat.png',
-    );
+    expect(replyExcerpt([{ mimeType: 'image/png', name: 'cat.png' }])).toBe('cat.png');
     expect(replyExcerpt([])).toBe('');
   });
 });
