@@ -134,14 +134,6 @@ export class IdentityService implements OnModuleInit {
     return (await this.users.findByMsisdn(msisdn))?.id;
   }
 
-  async findUsers(username: string | undefined, q: string | undefined, limit: number): Promise<User[]> {
-    if (username) {
-      const row = await this.users.findByUsername(username);
-      return row ? [toUser(row)] : [];
-    }
-    return (await this.users.search(q ?? '', limit)).map(toUser);
-  }
-
   private hashPassword(password: string): Promise<string> {
     return this.config.identity.passwordHashProfile === 'fast-test'
       ? hashSecret(password, FAST_TEST_SCRYPT_PARAMS)

@@ -63,14 +63,6 @@ export class UsersRepository {
     ]);
     return rows[0];
   }
-
-  async search(prefix: string, limit: number): Promise<UserRow[]> {
-    const { rows } = await this.db.query<UserRow>(
-      `SELECT ${COLUMNS} FROM users WHERE username LIKE $1 || '%' OR lower(display_name) LIKE '%' || $1 || '%' ORDER BY username LIMIT $2`,
-      [prefix.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`), limit],
-    );
-    return rows;
-  }
 }
 
 export interface ClientRow {
