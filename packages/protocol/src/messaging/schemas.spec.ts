@@ -120,7 +120,9 @@ describe('input rules', () => {
   it('bounds depth and size without recursion', () => {
     let deep: unknown = 'leaf';
     for (let i = 0; i < 100_000; i++) deep = [deep];
-    expect(findInputIssue(deep, 'body')?.message).toBe(`nests deeper than ${InputLimits.maxJsonDepth} levels`);
+    expect(findInputIssue(deep, 'body')?.message).toBe(
+      `nests deeper than ${InputLimits.maxJsonDepth} levels`,
+    );
     let ok: unknown = 1;
     for (let i = 0; i < InputLimits.maxJsonDepth; i++) ok = { x: ok };
     expect(findInputIssue(ok, 'body')).toBeUndefined();
