@@ -123,6 +123,8 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
     });
     this.logger.debug({ userId: session.userId, session: session.id }, 'device connected');
     await this.presence.deviceConnected(session.userId, session.id);
+    // Closed while being recorded: the disconnect may have run first, so record it again.
+    if (session.closed) await this.presence.deviceDisconnected(session.userId, session.id);
   }
 
   private async receive(session: DeviceSession, data: RawData, isBinary: boolean): Promise<void> {
