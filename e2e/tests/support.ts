@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { expect, type Browser, type BrowserContext, type Page, type WebSocket } from '@playwright/test';
+import { randomMsisdn } from '@parley/testing';
 
 // playwright.config.ts picks the port (ports.ts) and hands it to the workers in the environment.
 export const messagingUrl = `http://127.0.0.1:${process.env.E2E_MESSAGING_PORT}`;
@@ -212,11 +213,6 @@ export async function readAllMessages(page: Page): Promise<Array<{ seq: number; 
 }
 
 // ---- calls (terminal-core) ----
-
-/** A random Norwegian-style mobile number (+479 and 7 digits), unique enough for one suite run. */
-export function randomMsisdn(): string {
-  return `+479${String(randomBytes(4).readUInt32BE(0) % 10_000_000).padStart(7, '0')}`;
-}
 
 export interface E2eCallUser extends E2eUser {
   msisdn: string;

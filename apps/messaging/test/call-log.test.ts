@@ -1,14 +1,12 @@
 // Calls in conversation history: terminal-core's call.ended.v1 facts on the bus become a call entry in the
 // two users' direct conversation (a message from the caller with an application/vnd.parley.call+json part).
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBus, InvalidPayloadError, Topics } from '@parley/event-bus';
 import { CallLogBody, CallLogMimeType, type CallEndedEvent } from '@parley/protocol';
-import { eventually, testRedisUrl } from '@parley/testing';
+import { eventually, randomMsisdn, testRedisUrl } from '@parley/testing';
 import { uniqueUsername, type TestUser } from './support/api-client.js';
 import { startMessagingUnderTest, type MessagingUnderTest } from './support/messaging-under-test.js';
-
-const msisdn = () => `+479${String(randomBytes(4).readUInt32BE(0) % 10_000_000).padStart(7, '0')}`;
 
 interface CallUser extends TestUser {
   msisdn: string;
@@ -20,7 +18,7 @@ describe('call log (call.ended.v1 → direct conversation)', () => {
   let ann: CallUser, ben: CallUser, cat: CallUser;
 
   const signUp = async (name: string): Promise<CallUser> => {
-    const number = msisdn();
+    const number = randomMsisdn();
     return { ...(await svc.api.signUp(uniqueUsername(name), { msisdn: number })), msisdn: number };
   };
 

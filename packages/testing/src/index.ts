@@ -2,6 +2,7 @@
 
 export { testDatabaseUrl, testDb, testRedisUrl, type TestDb } from './environment.js';
 export { freePort } from './ports.js';
+export { randomMsisdn } from './msisdn.js';
 export { eventually, type EventuallyOptions, type NotYet } from './eventually.js';
 export {
   adoptTestNamespace,
