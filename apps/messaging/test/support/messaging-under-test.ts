@@ -91,6 +91,8 @@ export async function startMessagingProcess(
     main: mainJs,
     env: messagingEnv(ns, { PORT: String(port), LOG_LEVEL: 'warn', ...overrides }),
     healthUrl: `${url}/health`,
+    // Opening embedded PGlite from disk can take tens of seconds on a busy machine.
+    startTimeoutMs: 120_000,
   });
   return { api: new ApiClient(url), service };
 }
