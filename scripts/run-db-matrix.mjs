@@ -9,7 +9,7 @@ const runner = fileURLToPath(new URL('./vitest-run.mjs', import.meta.url));
 const name = basename(process.cwd());
 const runs = [
   { db: 'postgres', args: [] },
-  { db: 'pglite', args: ['--exclude', 'test/two-processes.test.ts'] },
+  { db: 'pglite', args: ['--exclude', 'test/two-processes*.test.ts'] },
 ];
 let failed = false;
 for (const run of runs) {
