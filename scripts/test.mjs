@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The one test command: every workspace's tests (one at a time, they share PostgreSQL and Redis), then a
-// single closing total read from the per-run JSON reports.
+// single closing total read from the per-run JSON reports. A failing workspace does not stop the others
+// (--continue), so the total counts every suite.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
@@ -12,7 +13,7 @@ rmSync(reports, { recursive: true, force: true });
 
 const turbo = spawnSync(
   'npx',
-  ['turbo', 'run', 'test', '--concurrency=1', '--output-logs=full', ...process.argv.slice(2)],
+  ['turbo', 'run', 'test', '--concurrency=1', '--continue', '--output-logs=full', ...process.argv.slice(2)],
   {
     cwd: root,
     stdio: 'inherit',
