@@ -38,6 +38,8 @@ export function messagingEnv(
     RATE_LIMIT_LOGIN_PER_MINUTE_PER_ADDRESS: '1000000',
     RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
     JWT_KEY_FILE: ns.tempFile('signing-key.json'),
+    // Uploads go to the namespace's temporary directory, never into the working tree.
+    ATTACHMENT_DIR: ns.tempFile('attachments'),
     ...(testDb === 'postgres' ? { DATABASE_URL: testDatabaseUrl } : { PGLITE_DIR: 'memory://' }),
     ...overrides,
   };

@@ -61,7 +61,7 @@ export function parseVoipLink(part: Readonly<MessagePart>): Partial<VoipLinkBody
 /** One line describing a message for the conversation list. */
 export function messagePreview(message: Pick<MessageSnapshot, 'removedAt' | 'parts'>): string {
   if (message.removedAt) return 'Message removed';
-  const text = messageText(message).replace(/\s+/g, ' ').trim();
+  const text = withoutMarkdown(messageText(message)).replace(/\s+/g, ' ').trim();
   if (text) return isolate(text);
   const part = message.parts[0];
   if (!part) return 'Empty message';
@@ -97,4 +97,13 @@ export function readersOf(conversation: ConversationInfo, myId: string, seq: num
   return conversation.participants
     .filter((p) => p.userId !== myId && p.lastReadSeq >= seq)
     .map((p) => isolate(firstName(p.displayName || p.username)));
+}
+
+/** A one-line preview shows what the reader sees, not the Markdown markers (bold, italic, code). */
+export function withoutMarkdown(text: string): string {
+  return text
+    .replace(/```[a-z0-9-]*\n?([\s\S]*?)```/gi, '$1')
+    .replace(/\*\*(.+?)\*\*/g, '$1')
+    .replace(/(^|\W)[*_](\S(?:.*?\S)?)[*_](?=\W|$)/g, '$1$2')
+    .replace(/`([^`]+)`/g, '$1');
 }
