@@ -54,6 +54,8 @@ const innerPayloads: { [T in ConversationEventType]: (conversationId: string) =>
   }),
   'message.removed': () => ({ messageId: randomUUID(), messageSeq: 1, removedAt: at }),
   'conversation.read': () => ({ userId: randomUUID(), seq: 1 }),
+  'reaction.added': () => ({ messageId: randomUUID(), messageSeq: 1, emoji: '👍', userId: randomUUID() }),
+  'reaction.removed': () => ({ messageId: randomUUID(), messageSeq: 1, emoji: '👍', userId: randomUUID() }),
 };
 
 /** A conversation event that fits the protocol schema of `topic`, with `eventId` as its id. */

@@ -41,7 +41,7 @@ describe('lossBetween', () => {
 });
 
 const report = (rtt: number, received: number, lost: number, jitter: number) =>
-  new Map<string, object>([
+  new Map<string, { id: string; type: string; [key: string]: unknown }>([
     ['T1', { id: 'T1', type: 'transport', selectedCandidatePairId: 'CP2' }],
     ['CP1', { id: 'CP1', type: 'candidate-pair', currentRoundTripTime: 9, state: 'failed' }],
     ['CP2', { id: 'CP2', type: 'candidate-pair', currentRoundTripTime: rtt, state: 'succeeded' }],
