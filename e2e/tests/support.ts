@@ -163,14 +163,22 @@ function renderedMessages(page: Page): Promise<Array<{ seq: number; text: string
 
 /**
  * Reads every message of the (virtualised) list, returning the seq/text pairs in display order, each
- * once. It scrolls to the top until the list says the whole history is loaded, then pages down. After
- * each scroll it waits for the rows of the new position to be rendered (a message not read yet) rather
- * than for a fixed time: a busy browser may take longer to render than any guess.
+ * once. It scrolls to the top until the list says the whole history is loaded (retrying a failed load
+ * of older messages, as a reader would), then pages down. After each scroll it waits for the rows of
+ * the new position to be rendered (a message not read yet) rather than for a fixed time: a busy browser
+ * may take longer to render than any guess.
  */
 export async function readAllMessages(page: Page): Promise<Array<{ seq: number; text: string }>> {
   const list = page.getByTestId('message-list');
   await expect(async () => {
     await list.evaluate((el) => (el.scrollTop = 0));
+    // Older messages that failed to load (say, while the API was down) wait for the reader's Retry; the
+    // Retry of an unsent message (retry-send) is the test's business, not the reader's.
+    const retry = list
+      .getByRole('alert')
+      .filter({ hasNot: page.getByTestId('retry-send') })
+      .getByRole('button', { name: 'Retry' });
+    if (await retry.isVisible()) await retry.click();
     await expect(page.getByTestId('history-start')).toBeVisible({ timeout: 1000 });
   }).toPass({ timeout: 30_000 });
   const total = Number(await list.getAttribute('data-count'));
