@@ -59,4 +59,18 @@ describe('test namespaces', () => {
     await neighbour.cleanup();
     expect(await redis.exists(`${neighbour.redisPrefix}:a`)).toBe(0);
   });
+
+  it('removes the directory of a namespace never cleaned up when the process exits', async () => {
+    const { execFileSync } = await import('node:child_process');
+    // The built package (the test task builds first), as the services' test suites load it.
+    const script = `import { allocateTestNamespace } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
+const ns = allocateTestNamespace('abandoned');
+(await import('node:fs')).writeFileSync(ns.tempFile('signing-key.json'), '{}');
+console.log(ns.dir);`;
+    const dir = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    }).trim();
+    expect(dir).toContain('parley-t_abandoned_');
+    expect(existsSync(dir)).toBe(false);
+  });
 });

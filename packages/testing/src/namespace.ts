@@ -36,6 +36,16 @@ export interface TestNamespace extends TestNamespaceNames {
 const SCHEMA_MAX = 63;
 
 /**
+ * Directories of namespaces allocated by this process and not cleaned up yet. A test that times out or a
+ * run that is interrupted never reaches cleanup(); the directory (a signing key among others) is still
+ * removed when the process exits. The schema and keys need a connection, which exit does not allow.
+ */
+const uncleanedDirs = new Set<string>();
+process.once('exit', () => {
+  for (const dir of uncleanedDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/**
  * A fresh schema, Redis prefix and temporary directory for one test file, so parallel and repeated runs
  * never see each other's rows, keys or signing keys. Call `cleanup()` in `afterAll`.
  */
@@ -53,6 +63,7 @@ export function allocateTestNamespace(label: string, options: TestNamespaceOptio
     redisPrefix: `ptest:${schema}`,
     dir: mkdtempSync(join(tmpdir(), `parley-${schema}-`)),
   };
+  uncleanedDirs.add(names.dir);
   return adoptTestNamespace(names, options);
 }
 
@@ -76,7 +87,10 @@ export function adoptTestNamespace(
   return {
     ...names,
     tempFile: (name) => join(names.dir, name),
-    cleanup: () => (cleaned ??= cleanTestNamespace(names, { databaseUrl, redisUrl })),
+    cleanup: () =>
+      (cleaned ??= cleanTestNamespace(names, { databaseUrl, redisUrl }).finally(() =>
+        uncleanedDirs.delete(names.dir),
+      )),
   };
 }
 
