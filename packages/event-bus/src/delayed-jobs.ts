@@ -15,6 +15,8 @@ export const DelayedJobs = {
   callRingTimeout: 'call.ring-timeout.v1',
   /** Rings an invite again, or gives up on it once its rings are spent. */
   inviteRing: 'invite.ring.v1',
+  /** Gives up on the operator a proxied voice call is ringing, for the next one or for good. */
+  voiceRingTimeout: 'voice.ring-timeout.v1',
 } as const;
 
 export type DelayedJobName = (typeof DelayedJobs)[keyof typeof DelayedJobs];
@@ -35,6 +37,10 @@ const delayedJobDefinitions = {
     payload: z.object({ inviteId: ReferenceId, ring: z.number().int().min(1) }),
     retry: { attempts: 5, backoffDelayMs: 500 },
   },
+  'voice.ring-timeout.v1': {
+    payload: z.object({ callId: ReferenceId, attempt: z.number().int().min(1) }),
+    retry: { attempts: 5, backoffDelayMs: 500 },
+  },
 } as const satisfies Record<DelayedJobName, { payload: z.ZodType; retry: RetryPolicy }>;
 
 export type DelayedJobPayloads = {
@@ -45,6 +51,7 @@ export type DelayedJobPayloads = {
 const payloadSchemas: { readonly [N in DelayedJobName]: z.ZodType<DelayedJobPayloads[N]> } = {
   'call.ring-timeout.v1': delayedJobDefinitions['call.ring-timeout.v1'].payload,
   'invite.ring.v1': delayedJobDefinitions['invite.ring.v1'].payload,
+  'voice.ring-timeout.v1': delayedJobDefinitions['voice.ring-timeout.v1'].payload,
 };
 
 /** What a delayed job's handler receives; also the BullMQ job data, so it must stay plain JSON. */

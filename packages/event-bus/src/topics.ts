@@ -1,5 +1,7 @@
 import {
   CallEndedEvent,
+  VoiceCallEndedEvent,
+  VoiceSignalEvent,
   ConversationCreatedEvent,
   ConversationReadEvent,
   ConversationUpdatedEvent,
@@ -35,6 +37,10 @@ export const Topics = {
   reactionRemoved: 'reaction.removed.v1',
   /** terminal-core: a call between two numbers is over (not a conversation event). */
   callEnded: 'call.ended.v1',
+  /** messaging: a voice negotiation signal was accepted (live delivery is separate, over pub/sub). */
+  voiceSignal: 'voice.signal.v1',
+  /** voice-proxy: a proxied call is over (its call detail record is final). */
+  voiceCallEnded: 'voice.call.ended.v1',
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];
@@ -53,6 +59,8 @@ export interface TopicPayloads {
   'reaction.added.v1': ConversationEventOf<'reaction.added'>;
   'reaction.removed.v1': ConversationEventOf<'reaction.removed'>;
   'call.ended.v1': CallEndedEvent;
+  'voice.signal.v1': VoiceSignalEvent;
+  'voice.call.ended.v1': VoiceCallEndedEvent;
 }
 
 // Compile-time guard: adding a topic without a payload type (or the reverse) fails the build here.
@@ -78,6 +86,8 @@ const topicSchemas: { readonly [K in Topic]: z.ZodType<TopicPayloads[K]> } = {
   'reaction.added.v1': ReactionAddedEvent,
   'reaction.removed.v1': ReactionRemovedEvent,
   'call.ended.v1': CallEndedEvent,
+  'voice.signal.v1': VoiceSignalEvent,
+  'voice.call.ended.v1': VoiceCallEndedEvent,
 };
 
 /** Throws InvalidPayloadError (naming the topic, the event id and the mismatches) unless `payload` fits. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConversationSettings } from './conversation-settings.js';
 import { ConversationEvent } from './events.js';
+import { VoiceSignal } from '../voice/signals.js';
 import { DeviceActivity, UserPresence } from './presence.js';
 
 /** Frames a device sends on the messaging WebSocket. */
@@ -24,7 +25,8 @@ export const ServerFrame = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('ready'),
     sessionId: z.string(),
-    userId: z.uuid(),
+    /** The user's id; for a machine client's connection, its client id. */
+    userId: z.string().min(1).max(100),
     tokenExpiresAt: z.number().int(),
   }),
   z.object({ type: z.literal('event'), event: ConversationEvent }),
@@ -36,6 +38,8 @@ export const ServerFrame = z.discriminatedUnion('type', [
   UserPresence.extend({ type: z.literal('presence') }),
   /** This user's own settings of a conversation changed (on any of their devices). */
   ConversationSettings.extend({ type: z.literal('settings'), conversationId: z.uuid() }),
+  /** A voice negotiation signal addressed to this identity (not kept in any conversation's history). */
+  z.object({ type: z.literal('voice'), signal: VoiceSignal }),
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 

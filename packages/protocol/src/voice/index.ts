@@ -1,0 +1,2 @@
+export * from './signals.js';
+export * from './calls.js';
