@@ -6,6 +6,8 @@ export const ConsumerGroups = {
   messagingWebhooks: 'messaging-webhooks',
   /** messaging: calls that ended, logged in the two parties' direct conversation. */
   messagingCallLog: 'messaging-call-log',
+  /** voice-proxy: voice signals addressed to the proxy, and direct calls that reached nobody. */
+  voiceProxy: 'voice-proxy',
 } as const;
 
 export type ConsumerGroup = (typeof ConsumerGroups)[keyof typeof ConsumerGroups];

@@ -40,10 +40,11 @@ export class RealtimeFanout {
     this.subscriber.on('message', (channel: string, message: string) => this.dispatch(channel, message));
   }
 
-  async publish(channel: string, message: string): Promise<void> {
+  /** Resolves with how many nodes were subscribed to the channel (0: nobody is listening right now). */
+  async publish(channel: string, message: string): Promise<number> {
     this.assertOpen();
     await whenReady(this.publisher);
-    await this.publisher.publish(this.channelKey(channel), message);
+    return this.publisher.publish(this.channelKey(channel), message);
   }
 
   /** Several messages in one round trip (one pipeline); rejects if any of them was refused. */
