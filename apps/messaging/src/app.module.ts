@@ -14,6 +14,7 @@ import { ReactionsModule } from './reactions/reactions.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { SearchModule } from './search/search.module.js';
 import { SyncModule } from './sync/sync.module.js';
+import { VoiceModule } from './voice/voice.module.js';
 
 /** Every route is authenticated unless marked @Public(): the service kit installs the guard. */
 @Module({})
@@ -33,6 +34,7 @@ export class AppModule {
         SearchModule,
         ConversationSettingsModule,
         PresenceModule,
+        VoiceModule,
         RealtimeModule,
         OutboxModule,
         CallLogModule.forRoot(infra.bus),

@@ -7,7 +7,8 @@ import { CallLogConsumer } from './call-log.consumer.js';
 import { CallLogService } from './call-log.service.js';
 
 /**
- * Calls in conversation history: consumes terminal-core's `call.ended.v1` in the `messaging-call-log`
+ * Calls in conversation history: consumes `call.ended.v1` (terminal-core) and `voice.call.ended.v1` (the voice
+ * proxy) in the `messaging-call-log`
  * group. This is messaging's one EventBusModule: another consumer group of this app is declared here too
  * (the module checks every @OnTopic handler of the app against one declaration).
  */
@@ -22,7 +23,7 @@ export class CallLogModule {
           consumerGroups: [
             {
               group: ConsumerGroups.messagingCallLog,
-              topics: [Topics.callEnded],
+              topics: [Topics.callEnded, Topics.voiceCallEnded],
               concurrency: 4,
               attempts: 8,
             },

@@ -1,12 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { callLogOf, CallLogMimeType, type CallEndedEvent } from '@parley/protocol';
+import {
+  callLogOf,
+  CallLogMimeType,
+  type CallEndedEvent,
+  type CallLogBody,
+  type VoiceCallEndedEvent,
+} from '@parley/protocol';
 import { ConversationsService } from '../conversations/conversations.service.js';
 import { IdentityService } from '../identity/identity.service.js';
 import { MessagesService } from '../messages/messages.service.js';
 
 export type CallLogResult =
   | { logged: true; conversationId: string; messageId: string; seq: number; created: boolean }
-  | { logged: false; reason: 'unknown_number' | 'same_user' };
+  | { logged: false; reason: 'unknown_number' | 'same_user' | 'caller_left' };
 
 /** The send key of a call's log entry: the caller sends it once per call, however often the fact arrives. */
 export function callLogClientMessageId(callId: string): string {
@@ -51,5 +57,30 @@ export class CallLogService {
       seq: message.seq,
       created,
     };
+  }
+
+  /**
+   * A call placed through the voice proxy (or a direct call nobody could take), logged in the conversation
+   * it was placed on as a message from the caller. It names no operator: the caller never learns who took it.
+   */
+  async logVoiceCall(call: VoiceCallEndedEvent): Promise<CallLogResult> {
+    const participants = await this.conversations.participantIds(call.cid);
+    // The caller left the conversation since: there is nobody to tell.
+    if (!participants.includes(call.callerId)) return { logged: false, reason: 'caller_left' };
+    const body: CallLogBody = {
+      callId: call.callId,
+      outcome: call.answeredAt ? 'completed' : 'missed',
+      durationSeconds: call.durationSeconds,
+      video: false,
+      startedAt: call.startedAt,
+      answeredAt: call.answeredAt,
+      endedAt: call.endedAt,
+      endReason: call.endReason,
+    };
+    const { message, created } = await this.messages.send(call.callerId, call.cid, {
+      clientMessageId: callLogClientMessageId(`voice:${call.callId}`),
+      parts: [{ mimeType: CallLogMimeType, body: JSON.stringify(body) }],
+    });
+    return { logged: true, conversationId: call.cid, messageId: message.id, seq: message.seq, created };
   }
 }

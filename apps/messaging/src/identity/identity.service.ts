@@ -5,6 +5,7 @@ import {
   FAST_TEST_SCRYPT_PARAMS,
   generateOpaqueToken,
   hashSecret,
+  Scopes,
   sha256Base64Url,
   verifySecret,
   type TokenIssuer,
@@ -29,6 +30,8 @@ import {
   UsersRepository,
   type UserRow,
 } from './users.repository.js';
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // Compared against when a username does not exist, so a login takes as long either way.
 const DUMMY_HASH_PROMISE = hashSecret('parley-timing-equaliser');
@@ -127,6 +130,19 @@ export class IdentityService implements OnModuleInit {
     const row = await this.users.findById(id);
     if (!row) throw new NotFoundError('user not found');
     return toUser(row);
+  }
+
+  async userExists(id: string): Promise<boolean> {
+    return UUID_PATTERN.test(id) && (await this.users.findById(id)) !== undefined;
+  }
+
+  async clientExists(id: string): Promise<boolean> {
+    return (await this.clients.findById(id)) !== undefined;
+  }
+
+  /** A machine client allowed to speak for calls (a voice proxy): users may address signals to it. */
+  async isVoiceProxy(id: string): Promise<boolean> {
+    return (await this.clients.findById(id))?.scopes.includes(Scopes.voiceProxy) ?? false;
   }
 
   /** The user an msisdn belongs to (msisdns are unique), for services that know people by number. */

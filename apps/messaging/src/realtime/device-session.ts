@@ -12,6 +12,7 @@ export class DeviceSession {
     readonly userId: string,
     readonly socket: ManagedSocket,
     public tokenExpiresAt: number,
+    readonly kind: 'user' | 'client' = 'user',
   ) {}
 
   send(frame: ServerFrame): void {

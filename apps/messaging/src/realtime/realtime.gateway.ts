@@ -7,7 +7,14 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { AuthenticationError, extractBearerToken, TOKEN_VERIFIER, type TokenVerifier } from '@parley/auth';
+import {
+  AuthenticationError,
+  extractBearerToken,
+  hasScopes,
+  Scopes,
+  TOKEN_VERIFIER,
+  type TokenVerifier,
+} from '@parley/auth';
 import type { RealtimeFanout } from '@parley/event-bus';
 import type { Logger } from '@parley/logger';
 import { runWithLogContext } from '@parley/logger';
@@ -25,14 +32,16 @@ import { MESSAGING_CONFIG, type MessagingConfig } from '../config/config.js';
 import { LOGGER, REALTIME_FANOUT } from '../infrastructure/tokens.js';
 import { MessagesService } from '../messages/messages.service.js';
 import { PresenceService } from '../presence/presence.service.js';
-import { userChannel } from './channels.js';
+import { identityChannel } from './channels.js';
 import { DeviceSession } from './device-session.js';
 
 export const REALTIME_PATH = '/v1/realtime';
 const MAX_FRAME_BYTES = 64 * 1024;
 
 interface DeviceIdentity {
+  /** A user's id, or a machine client's id for a voice proxy listening for its signals. */
   userId: string;
+  kind: 'user' | 'client';
   expiresAt: number;
 }
 
@@ -88,21 +97,30 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
     const token = extractBearerToken({ headers: req.headers, url: req.url });
     if (!token) throw new AuthenticationError('missing_token');
     const principal = await this.verifier.verify(token);
-    if (principal.kind !== 'user') throw new ForbiddenError('a user access token is required');
-    return { userId: principal.subject, expiresAt: principal.expiresAt };
+    if (principal.kind === 'client' && !hasScopes(principal, [Scopes.voiceProxy]))
+      throw new ForbiddenError(`a machine client needs the ${Scopes.voiceProxy} scope to connect`);
+    return { userId: principal.subject, kind: principal.kind, expiresAt: principal.expiresAt };
   }
 
   private async open(socket: ManagedSocket, identity: DeviceIdentity): Promise<void> {
-    const session = new DeviceSession(randomUUID(), identity.userId, socket, identity.expiresAt);
+    const session = new DeviceSession(
+      randomUUID(),
+      identity.userId,
+      socket,
+      identity.expiresAt,
+      identity.kind,
+    );
     this.sessions.add(session);
     const ws = socket.ws;
     ws.on('message', (data, isBinary) => void this.receive(session, data, isBinary));
     ws.on('close', () => void this.endSession(session));
     // Each heartbeat answered keeps the device live in presence; a dead node's devices simply expire.
-    ws.on('pong', () => void this.presence.deviceAlive(session.userId, session.id));
+    if (session.kind === 'user')
+      ws.on('pong', () => void this.presence.deviceAlive(session.userId, session.id));
     try {
-      const unsubscribe = await this.fanout.subscribe(userChannel(session.userId), (message) =>
-        session.sendRaw(message),
+      const unsubscribe = await this.fanout.subscribe(
+        identityChannel(session.kind, session.userId),
+        (message) => session.sendRaw(message),
       );
       if (session.closed) {
         await unsubscribe();
@@ -122,6 +140,7 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
       tokenExpiresAt: session.tokenExpiresAt,
     });
     this.logger.debug({ userId: session.userId, session: session.id }, 'device connected');
+    if (session.kind === 'client') return;
     await this.presence.deviceConnected(session.userId, session.id);
     // Closed while being recorded: the disconnect may have run first, so record it again.
     if (session.closed) await this.presence.deviceDisconnected(session.userId, session.id);
@@ -143,6 +162,8 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
     await runWithLogContext({ requestId: randomUUID(), session: session.id }, async () => {
       try {
         const frame = parseInput(ClientFrame, json, 'frame');
+        if (session.kind === 'client' && frame.type !== 'ping' && frame.type !== 'authenticate')
+          throw new ForbiddenError(`a machine client's connection does not take ${frame.type} frames`);
         switch (frame.type) {
           case 'ping':
             session.send({ type: 'pong', ...(frame.ref ? { ref: frame.ref } : {}) });
@@ -168,7 +189,7 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
 
   private async reauthenticate(session: DeviceSession, token: string): Promise<void> {
     const principal = await this.verifier.verify(token);
-    if (principal.subject !== session.userId || principal.kind !== 'user') {
+    if (principal.subject !== session.userId || principal.kind !== session.kind) {
       session.socket.close(CloseCodes.policyViolation, 'token belongs to another identity');
       return;
     }
@@ -197,6 +218,7 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
     } catch (err) {
       this.logger.debug({ err }, 'unsubscribe failed');
     }
+    if (session.kind === 'client') return;
     await this.presence.deviceDisconnected(session.userId, session.id);
   }
 }
