@@ -6,8 +6,12 @@ export type {
   PresenceStatus,
   SearchHit,
   SearchResponse,
+  SendVoiceSignalResponse,
   SnippetSegment,
   UserDirectoryPage,
+  VoiceData,
+  VoiceSignal,
+  VoiceSignalKind,
 } from '@parley/protocol';
 export {
   Conversation,
@@ -19,6 +23,13 @@ export {
 export { Message, messageText, type CachedMessage, type MessageSnapshot } from './model/message.js';
 export { mentionsUser, reactionSummaries, type ReactionSummary } from './model/reactions.js';
 export { ParleyApiError } from './http/api-error.js';
+export type { FetchLike } from './http/api-client.js';
+export * from './voice/index.js';
+export {
+  MachineClient,
+  type MachineClientEvents,
+  type MachineClientOptions,
+} from './machine/machine-client.js';
 export * from './attachments/index.js';
 export type { OutgoingMessage, OutgoingStatus, SendFailure, SendPolicy } from './outbox/send-queue.js';
 export type { Session } from './http/session.js';

@@ -9,6 +9,7 @@ import {
   PresenceResponse,
   RetransmitResponse,
   SearchResponse,
+  SendVoiceSignalResponse,
   User as UserSchema,
   UserDirectoryPage,
   type ChannelListing,
@@ -44,6 +45,8 @@ import { EventSequencer } from './sync/event-sequencer.js';
 import { Outbox } from './outbox/outbox.js';
 import { PresenceTracker } from './presence/presence-tracker.js';
 import type { OutgoingMessage, SendPolicy } from './outbox/send-queue.js';
+import type { SignalRetryPolicy } from './voice/send-retry.js';
+import { Voice } from './voice/voice.js';
 
 export interface MessengerOptions {
   /** Base URL of the messaging service, e.g. http://localhost:3001 */
@@ -60,6 +63,8 @@ export interface MessengerOptions {
    * by default every 0.25–5 s, marking it failed after 60 s without success.
    */
   sendPolicy?: Partial<SendPolicy>;
+  /** How a voice signal that got no answer (or a 5xx) is sent again: by default 4 tries within a few seconds. */
+  voiceRetry?: Partial<SignalRetryPolicy>;
 }
 
 interface Entry {
@@ -102,6 +107,7 @@ export class Messenger extends TypedEmitter<MessengerEvents> {
   private reportedState: ConnectionState = 'closed';
   /** What Conversation methods call. */
   private readonly backend: ConversationBackend;
+  private voiceSignals: Voice | undefined;
 
   private constructor(private readonly options: MessengerOptions) {
     super();
@@ -288,6 +294,20 @@ export class Messenger extends TypedEmitter<MessengerEvents> {
     if (options.cursor) params.set('cursor', options.cursor);
     if (options.limit !== undefined) params.set('limit', String(options.limit));
     return this.api.get(`/v1/users?${params.toString()}`, UserDirectoryPage);
+  }
+
+  /**
+   * Voice negotiation for this user: handlers for the signals addressed to them (`onStart`, `onAccept`,
+   * `onBusy`, `onStop`, `onSetup`, `onSummary`) and the matching sends. Always the same object; signals that
+   * arrive before it is first asked for have no handlers and are dropped.
+   */
+  voice(): Voice {
+    this.voiceSignals ??= new Voice({
+      send: (request) => this.api.post('/v1/voice/signals', request, SendVoiceSignalResponse),
+      onHandlerError: (err) => this.emit('error', err),
+      retry: this.options.voiceRetry,
+    });
+    return this.voiceSignals;
   }
 
   conversation(id: string): Conversation | undefined {
@@ -523,6 +543,9 @@ export class Messenger extends TypedEmitter<MessengerEvents> {
         return;
       case 'settings':
         this.applySettings(frame.conversationId, { pinned: frame.pinned, muted: frame.muted });
+        return;
+      case 'voice':
+        this.voiceSignals?.receive(frame.signal);
         return;
       default:
         return;

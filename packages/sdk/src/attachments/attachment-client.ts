@@ -57,7 +57,7 @@ export class AttachmentClient {
       return this.post(`${this.api.baseUrl}${path}`, form, options);
     };
     let answer = await send();
-    if (answer.status === 401 && this.api.session.tokens.refresh_token) {
+    if (answer.status === 401 && this.api.canRenew) {
       await this.api.refreshSession();
       answer = await send();
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MeResponse, Message } from '@parley/protocol';
-import { ApiClient, Auth, type FetchLike } from './api-client.js';
+import { ApiClient, Auth, type ApiClientOptions, type FetchLike } from './api-client.js';
 import { ParleyApiError } from './api-error.js';
 import type { Session } from './session.js';
 
@@ -37,7 +37,7 @@ function scriptedFetch(...answers: (Response | Error)[]) {
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
-const client = (fetch: FetchLike, extra: Partial<ConstructorParameters<typeof ApiClient>[0]> = {}) =>
+const client = (fetch: FetchLike, extra: Partial<ApiClientOptions> = {}) =>
   new ApiClient({ baseUrl: 'http://parley.test/', session: structuredClone(session), fetch, ...extra });
 
 async function rejection(promise: Promise<unknown>): Promise<ParleyApiError> {
@@ -181,7 +181,52 @@ describe('ApiClient', () => {
   });
 });
 
+describe('ApiClient with tokens renewed another way (a machine client)', () => {
+  const { refresh_token: _none, ...clientTokens } = session.tokens;
+
+  it('asks renewTokens for new tokens on a 401 and retries the call with them', async () => {
+    const { fetch, calls } = scriptedFetch(
+      json(401, { statusCode: 401, error: 'Unauthorized', message: 'token expired' }),
+      json(200, { user: session.user, conversations: [] }),
+    );
+    let renewals = 0;
+    const api = new ApiClient({
+      baseUrl: 'http://parley.test',
+      session: { tokens: clientTokens },
+      fetch,
+      renewTokens: async () => ({ ...clientTokens, access_token: `c${++renewals}` }),
+    });
+    expect(api.canRenew).toBe(true);
+    await expect(api.get('/v1/me', MeResponse)).resolves.toMatchObject({ conversations: [] });
+    expect(calls.map((c) => c.auth)).toEqual(['Bearer a1', 'Bearer c1']);
+  });
+
+  it('passes a 401 through when there is no way to renew', async () => {
+    const { fetch, calls } = scriptedFetch(
+      json(401, { statusCode: 401, error: 'Unauthorized', message: 'token expired' }),
+    );
+    const api = new ApiClient({ baseUrl: 'http://parley.test', session: { tokens: clientTokens }, fetch });
+    expect(await rejection(api.get('/v1/me', MeResponse))).toMatchObject({ status: 401 });
+    expect(calls).toHaveLength(1);
+  });
+});
+
 describe('Auth', () => {
+  it('asks for a client-credentials token and checks the answer', async () => {
+    const { refresh_token: _none, ...clientTokens } = session.tokens;
+    const requests: unknown[] = [];
+    const fetch: FetchLike = async (_input, init) => {
+      requests.push(JSON.parse(String(init?.body)));
+      return json(200, clientTokens);
+    };
+    await expect(
+      Auth.clientCredentials('http://parley.test', { clientId: 'proxy', clientSecret: 's3cret' }, fetch),
+    ).resolves.toEqual(clientTokens);
+    expect(requests).toEqual([
+      { grant_type: 'client_credentials', client_id: 'proxy', client_secret: 's3cret' },
+    ]);
+  });
+
   it('checks the session it logs in with', async () => {
     const { fetch } = scriptedFetch(json(200, session), json(200, { user: session.user }));
     await expect(Auth.login('http://parley.test', 'ann', 'pw', fetch)).resolves.toEqual(session);

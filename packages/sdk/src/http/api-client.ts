@@ -1,15 +1,25 @@
-import { AuthSession, TokenResponse } from '@parley/protocol';
+import { AuthSession, TokenResponse, type TokenRequest } from '@parley/protocol';
 import { ParleyApiError } from './api-error.js';
 import { ServerErrorBody, describeIssues, mismatchError, type ResponseSchema } from './response-schema.js';
 import type { Session } from './session.js';
 
 export type FetchLike = typeof fetch;
 
-export interface ApiClientOptions {
+/** What a call is authorised with: a user's session, or a machine client's tokens alone. */
+export interface Credentials {
+  tokens: TokenResponse;
+}
+
+export interface ApiClientOptions<S extends Credentials = Session> {
   baseUrl: string;
-  session: Session;
+  session: S;
   fetch?: FetchLike;
-  onSessionChange?: (session: Session) => void;
+  onSessionChange?: (session: S) => void;
+  /**
+   * How fresh tokens are obtained. By default the session's refresh token is exchanged (refresh_token
+   * grant); a machine client, which has no refresh token, asks for a new client-credentials token.
+   */
+  renewTokens?: () => Promise<TokenResponse>;
   /** The server refused the refresh token: only a new log-in helps. */
   onSessionExpired?: (error: ParleyApiError) => void;
   /** Every call tells whether the server answered at all (any status) or could not be reached. */
@@ -22,11 +32,11 @@ export interface ApiClientOptions {
  * An expired token is refreshed once (single flight, refresh tokens rotate) and the call retried, so apps
  * never see a 401 for a token that could be renewed.
  */
-export class ApiClient {
+export class ApiClient<S extends Credentials = Session> {
   private refreshing: Promise<void> | undefined;
   private readonly fetchImpl: FetchLike;
 
-  constructor(private readonly options: ApiClientOptions) {
+  constructor(private readonly options: ApiClientOptions<S>) {
     this.fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
   }
 
@@ -34,12 +44,12 @@ export class ApiClient {
     return this.options.baseUrl.replace(/\/$/, '');
   }
 
-  get session(): Session {
+  get session(): S {
     return this.options.session;
   }
 
   /** Adopts a newer session (e.g. another tab of the same user refreshed the shared tokens). */
-  replaceSession(session: Session): void {
+  replaceSession(session: S): void {
     this.options.session = session;
   }
 
@@ -70,21 +80,18 @@ export class ApiClient {
     this.refreshing ??= (async () => {
       try {
         const refreshToken = this.options.session.tokens.refresh_token;
-        const path = '/oauth/token';
-        const tokens = await this.call('POST', path, undefined, {
-          grant_type: 'refresh_token',
-          refresh_token: refreshToken,
-        })
-          .then((text) => checkBody(text, TokenResponse, `POST ${path}`))
-          .catch((err: unknown) => {
-            // A refused refresh token (used, expired, revoked) will never work again, unless another tab
-            // renewed first and handed us its newer session while this request ran.
-            const replaced = this.options.session.tokens.refresh_token !== refreshToken;
-            if (!replaced && err instanceof ParleyApiError && (err.status === 400 || err.status === 401))
-              this.options.onSessionExpired?.(err);
-            if (replaced) return this.options.session.tokens;
-            throw err;
-          });
+        const renew =
+          this.options.renewTokens ??
+          (() => this.requestTokens({ grant_type: 'refresh_token', refresh_token: refreshToken ?? '' }));
+        const tokens = await renew().catch((err: unknown) => {
+          // A refused refresh token (used, expired, revoked) or client secret will never work again,
+          // unless another tab renewed first and handed us its newer session while this request ran.
+          const replaced = this.options.session.tokens.refresh_token !== refreshToken;
+          if (!replaced && err instanceof ParleyApiError && (err.status === 400 || err.status === 401))
+            this.options.onSessionExpired?.(err);
+          if (replaced) return this.options.session.tokens;
+          throw err;
+        });
         this.options.session = { ...this.options.session, tokens };
         this.options.onSessionChange?.(this.options.session);
       } finally {
@@ -92,6 +99,12 @@ export class ApiClient {
       }
     })();
     return this.refreshing;
+  }
+
+  /** `POST /oauth/token` without an access token: a grant exchanged for new tokens. */
+  async requestTokens(req: TokenRequest): Promise<TokenResponse> {
+    const path = '/oauth/token';
+    return checkBody(await this.call('POST', path, undefined, req), TokenResponse, `POST ${path}`);
   }
 
   /** Asks the server for any answer (a health check): true when it answered, whatever the status. */
@@ -104,12 +117,17 @@ export class ApiClient {
     }
   }
 
+  /** Whether an expired access token can be replaced: there is a refresh token or another way to renew. */
+  get canRenew(): boolean {
+    return this.options.renewTokens !== undefined || Boolean(this.options.session.tokens.refresh_token);
+  }
+
   /** One call with the access token, renewed and retried once when the server says it expired. */
   private async authorized(method: string, path: string, body: unknown): Promise<string> {
     try {
       return await this.call(method, path, this.accessToken, body);
     } catch (err) {
-      if (err instanceof ParleyApiError && err.status === 401 && this.options.session.tokens.refresh_token) {
+      if (err instanceof ParleyApiError && err.status === 401 && this.canRenew) {
         await this.refreshSession();
         return this.call(method, path, this.accessToken, body);
       }
@@ -201,7 +219,7 @@ export const Auth = {
     req: { username: string; password: string; displayName?: string; msisdn?: string },
     fetchImpl: FetchLike = fetch,
   ): Promise<AuthSession> {
-    return authRequest(fetchImpl, baseUrl, '/v1/auth/signup', req);
+    return authRequest(fetchImpl, baseUrl, '/v1/auth/signup', req, AuthSession);
   },
   login(
     baseUrl: string,
@@ -209,16 +227,35 @@ export const Auth = {
     password: string,
     fetchImpl: FetchLike = fetch,
   ): Promise<AuthSession> {
-    return authRequest(fetchImpl, baseUrl, '/v1/auth/login', { username, password });
+    return authRequest(fetchImpl, baseUrl, '/v1/auth/login', { username, password }, AuthSession);
+  },
+
+  /**
+   * A machine client's access token (OAuth2 client_credentials grant). Without `scope` the server grants
+   * every scope the client is registered with. There is no refresh token: ask again before it expires.
+   */
+  clientCredentials(
+    baseUrl: string,
+    req: { clientId: string; clientSecret: string; scope?: string },
+    fetchImpl: FetchLike = fetch,
+  ): Promise<TokenResponse> {
+    const body: TokenRequest = {
+      grant_type: 'client_credentials',
+      client_id: req.clientId,
+      client_secret: req.clientSecret,
+      ...(req.scope !== undefined ? { scope: req.scope } : {}),
+    };
+    return authRequest(fetchImpl, baseUrl, '/oauth/token', body, TokenResponse);
   },
 };
 
-async function authRequest(
+async function authRequest<T>(
   fetchImpl: FetchLike,
   baseUrl: string,
   path: string,
   body: unknown,
-): Promise<AuthSession> {
+  schema: ResponseSchema<T>,
+): Promise<T> {
   const url = `${baseUrl.replace(/\/$/, '')}${path}`;
-  return checkBody(await fetchBody(fetchImpl, url, 'POST', undefined, body), AuthSession, `POST ${path}`);
+  return checkBody(await fetchBody(fetchImpl, url, 'POST', undefined, body), schema, `POST ${path}`);
 }
