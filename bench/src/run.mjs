@@ -2,6 +2,7 @@
 const scenarios = {
   messaging: async (opts) => (await import('./messaging/index.mjs')).runMessagingBench(opts),
   terminal: async (opts) => (await import('./terminal/index.mjs')).runTerminalBench(opts),
+  voice: async (opts) => (await import('./voice/index.mjs')).runVoiceBench(opts),
 };
 
 function usage() {
@@ -10,6 +11,7 @@ function usage() {
 scenarios:
   messaging   sends/s persisted, send->delivered latency to 100 devices, 100,000-event retransmit
   terminal    call setups/s through the terminal core over gRPC, against a bare grpc-js relay (the ceiling)
+  voice       relayed voice signals/s and relay latency through the voice proxy, against direct signals
 
 options:
   --quick     smaller numbers for a smoke run`);

@@ -19,8 +19,9 @@ function parseJson(line) {
 /**
  * Starts the built messaging service as a child process in a schema, Redis prefix and key directory of
  * its own, and returns it with stop(), which also drops the schema, deletes the keys and the directory.
+ * `extraEnv` adds to (or overrides) the service's environment, e.g. machine clients in OAUTH_CLIENTS.
  */
-export async function startMessagingService() {
+export async function startMessagingService(extraEnv = {}) {
   const ns = allocateTestNamespace('bench', { databaseUrl, redisUrl });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -42,6 +43,7 @@ export async function startMessagingService() {
     RATE_LIMIT_LOGIN_PER_MINUTE: '100000000',
     RATE_LIMIT_LOGIN_PER_MINUTE_PER_ADDRESS: '100000000',
     RATE_LIMIT_WRITES_PER_MINUTE: '100000000',
+    ...extraEnv,
   };
 
   // Never throws, so a failed clean-up cannot hide the error that ended the run; resolves to true when clean.
