@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // Parley web: a tiny dependency-free static server for the built app (dist/).
 //   GET /config.json  -> { "messagingUrl": MESSAGING_PUBLIC_URL ?? "http://localhost:3001",
-//                          "terminalUrl": TERMINAL_PUBLIC_URL ?? "ws://localhost:3002" }
+//                          "terminalUrl": TERMINAL_PUBLIC_URL ?? "ws://localhost:3002",
+//                          "voiceProxyUrl": VOICE_PROXY_PUBLIC_URL ?? null }
 //   GET /<file>       -> the file from dist/ with its content type
 //   GET /<anything>   -> dist/index.html (SPA fallback) unless it looks like a missing asset
 // Env: WEB_PORT (default 3000), WEB_HOST (default 0.0.0.0), MESSAGING_PUBLIC_URL, TERMINAL_PUBLIC_URL (the
-// terminal-core WebSocket bridge browsers register with for calls).
+// terminal-core WebSocket bridge browsers register with for calls), VOICE_PROXY_PUBLIC_URL (the voice proxy's
+// REST API for support calls; without it the client shows no Support entry).
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -18,6 +20,7 @@ const host = process.env.WEB_HOST ?? '0.0.0.0';
 const config = JSON.stringify({
   messagingUrl: process.env.MESSAGING_PUBLIC_URL ?? 'http://localhost:3001',
   terminalUrl: process.env.TERMINAL_PUBLIC_URL ?? 'ws://localhost:3002',
+  voiceProxyUrl: process.env.VOICE_PROXY_PUBLIC_URL || null,
 });
 
 const types = {

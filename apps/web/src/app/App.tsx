@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { IndexedDbStore, Messenger, type Session } from '@parley/sdk';
 import { AuthScreen } from '../auth/AuthScreen';
 import { CallsProvider } from '../calls/calls-context';
+import { SupportProvider } from '../support/support-context';
 import { ToastProvider } from '../ui/toast';
 import { loadConfig, type WebConfig } from './config';
 import { MessengerContext, type MessengerContextValue } from './messenger-context';
@@ -162,7 +163,13 @@ export function App() {
           messenger={contextValue.messenger}
           terminalUrl={config.terminalUrl}
         >
-          <Shell />
+          <SupportProvider
+            messenger={contextValue.messenger}
+            voiceProxyUrl={config.voiceProxyUrl}
+            terminalUrl={config.terminalUrl}
+          >
+            <Shell />
+          </SupportProvider>
         </CallsProvider>
       </MessengerContext.Provider>
     );

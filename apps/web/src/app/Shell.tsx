@@ -3,6 +3,9 @@ import { CallWindow } from '../calls/CallWindow';
 import { ChatView } from '../chat/ChatView';
 import { Sidebar, type SidebarDialog } from '../conversations/Sidebar';
 import { NotificationCenter } from '../notifications/NotificationCenter';
+import { OperatorConsole } from '../support/OperatorConsole';
+import { SupportLayer } from '../support/SupportLayer';
+import { useSupport } from '../support/support-context';
 import { IconMessage } from '../ui/icons';
 import { useMessengerContext, useMessengerRevision } from './messenger-context';
 import { useConversationRoute } from './router';
@@ -13,6 +16,9 @@ export function Shell() {
   const { messenger } = useMessengerContext();
   const [selectedId, navigate] = useConversationRoute();
   const [dialog, setDialog] = useState<SidebarDialog | null>(null);
+  const support = useSupport();
+  const [consoleRequested, setConsoleRequested] = useState(false);
+  const consoleOpen = consoleRequested && support?.state.role === 'operator';
   useMessengerRevision(messenger, ['conversationsChanged', 'synced']);
   const [synced, setSynced] = useState(false);
   const selectedRef = useRef(selectedId);
@@ -61,9 +67,16 @@ export function Shell() {
 
   const conversation = selectedId ? messenger.conversation(selectedId) : undefined;
 
+  const select = (id: string | null) => {
+    setConsoleRequested(false);
+    navigate(id);
+  };
+
   let main;
-  if (conversation) {
-    main = <ChatView key={conversation.id} conversation={conversation} onBack={() => navigate(null)} />;
+  if (consoleOpen) {
+    main = <OperatorConsole onClose={() => setConsoleRequested(false)} />;
+  } else if (conversation) {
+    main = <ChatView key={conversation.id} conversation={conversation} onBack={() => select(null)} />;
   } else if (selectedId && !synced) {
     main = (
       <div className="chat-placeholder" data-testid={TestIds.chatEmpty} aria-busy="true">
@@ -108,10 +121,21 @@ export function Shell() {
   }
 
   return (
-    <div className="shell" data-testid={TestIds.appShell} data-view={selectedId ? 'chat' : 'list'}>
-      <Sidebar selectedId={selectedId} onSelect={(id) => navigate(id)} dialog={dialog} onDialog={setDialog} />
+    <div
+      className="shell"
+      data-testid={TestIds.appShell}
+      data-view={selectedId || consoleOpen ? 'chat' : 'list'}
+    >
+      <Sidebar
+        selectedId={consoleOpen ? null : selectedId}
+        onSelect={select}
+        onOpenSupportConsole={() => setConsoleRequested(true)}
+        dialog={dialog}
+        onDialog={setDialog}
+      />
       <main className="main">{main}</main>
       <CallWindow />
+      <SupportLayer consoleOpen={consoleOpen} />
       <NotificationCenter selectedId={selectedId} onOpen={(id) => navigate(id)} />
     </div>
   );

@@ -3,6 +3,8 @@ export interface WebConfig {
   messagingUrl: string;
   /** terminal-core's WebSocket bridge (calls), e.g. ws://localhost:3002 */
   terminalUrl: string;
+  /** The voice proxy's REST API (support calls), e.g. http://localhost:3003; null hides Support. */
+  voiceProxyUrl: string | null;
 }
 
 export const DEFAULT_MESSAGING_URL = 'http://localhost:3001';
@@ -13,6 +15,13 @@ function terminalUrlOf(body: { terminalUrl?: unknown }): string {
   return typeof body.terminalUrl === 'string' && body.terminalUrl
     ? body.terminalUrl.replace(/\/+$/, '')
     : DEFAULT_TERMINAL_URL;
+}
+
+/** A deployment without a voice proxy has no support line, so nothing offers to call it. */
+function voiceProxyUrlOf(body: { voiceProxyUrl?: unknown }): string | null {
+  return typeof body.voiceProxyUrl === 'string' && body.voiceProxyUrl
+    ? body.voiceProxyUrl.replace(/\/+$/, '')
+    : null;
 }
 
 /**
@@ -28,6 +37,7 @@ export async function loadConfig(): Promise<WebConfig> {
         const config = {
           messagingUrl: body.messagingUrl.replace(/\/+$/, ''),
           terminalUrl: terminalUrlOf(body),
+          voiceProxyUrl: voiceProxyUrlOf(body),
         };
         try {
           localStorage.setItem(CACHE_KEY, JSON.stringify(config));
@@ -43,9 +53,13 @@ export async function loadConfig(): Promise<WebConfig> {
   try {
     const cached = JSON.parse(localStorage.getItem(CACHE_KEY) ?? 'null') as Partial<WebConfig> | null;
     if (cached && typeof cached.messagingUrl === 'string')
-      return { messagingUrl: cached.messagingUrl, terminalUrl: terminalUrlOf(cached) };
+      return {
+        messagingUrl: cached.messagingUrl,
+        terminalUrl: terminalUrlOf(cached),
+        voiceProxyUrl: voiceProxyUrlOf(cached),
+      };
   } catch {
     // Unreadable cache: ignore it.
   }
-  return { messagingUrl: DEFAULT_MESSAGING_URL, terminalUrl: DEFAULT_TERMINAL_URL };
+  return { messagingUrl: DEFAULT_MESSAGING_URL, terminalUrl: DEFAULT_TERMINAL_URL, voiceProxyUrl: null };
 }

@@ -14,6 +14,8 @@ import { useMsisdnOf } from '../calls/contacts';
 import { ConversationSettingsButtons } from '../conversation-settings/ConversationSettingsButtons';
 import { PresenceLine } from '../presence/PresenceDot';
 import { useSearchJump } from '../search/search-jump';
+import { SupportCallButton } from '../support/SupportEntry';
+import { isSupportConversation } from '../support/support-context';
 import { Avatar } from '../ui/Avatar';
 import { IconArrowLeft, IconDoor, IconPhone } from '../ui/icons';
 import { isolate } from '../ui/format';
@@ -207,6 +209,9 @@ export function ChatView({ conversation, onBack }: ChatViewProps) {
             <IconPhone size={16} />
             <span className="hide-narrow">Call</span>
           </button>
+        )}
+        {snapshot.type === 'group' && isSupportConversation(snapshot) && (
+          <SupportCallButton conversationId={conversation.id} />
         )}
         <ConversationSettingsButtons conversation={conversation} snapshot={snapshot} />
         {snapshot.type !== 'direct' && (

@@ -7,6 +7,7 @@ import { CallsPanel } from '../calls/CallsPanel';
 import { useActivityReporting } from '../presence/use-presence';
 import { MessageSearch } from '../search/MessageSearch';
 import { requestJump } from '../search/search-jump';
+import { SupportEntry } from '../support/SupportEntry';
 import { documentTitle, titleUnreadCount } from '../notifications/notification-rules';
 import { Avatar } from '../ui/Avatar';
 import { IconHash, IconLogout, IconMessage, IconSearch, IconUsers } from '../ui/icons';
@@ -20,11 +21,13 @@ export type SidebarDialog = 'direct' | 'group' | 'channels';
 interface SidebarProps {
   selectedId: string | null;
   onSelect: (id: string) => void;
+  /** Operators: opens the support console in the main area. */
+  onOpenSupportConsole: () => void;
   dialog: SidebarDialog | null;
   onDialog: (dialog: SidebarDialog | null) => void;
 }
 
-export function Sidebar({ selectedId, onSelect, dialog, onDialog }: SidebarProps) {
+export function Sidebar({ selectedId, onSelect, onOpenSupportConsole, dialog, onDialog }: SidebarProps) {
   const { messenger, logout } = useMessengerContext();
   const revision = useMessengerRevision(messenger);
   const [filter, setFilter] = useState('');
@@ -89,6 +92,16 @@ export function Sidebar({ selectedId, onSelect, dialog, onDialog }: SidebarProps
           <IconHash />
           <span>Channels</span>
         </button>
+        <SupportEntry
+          onOpenConversation={(id) => {
+            onDialog(null);
+            onSelect(id);
+          }}
+          onOpenConsole={() => {
+            onDialog(null);
+            onOpenSupportConsole();
+          }}
+        />
       </div>
 
       <CallsPanel />
