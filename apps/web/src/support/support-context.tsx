@@ -66,13 +66,7 @@ export function SupportProvider({
       url: terminalUrl,
       accessToken: () => messenger.session.tokens.access_token,
     });
-    let created: SupportDesk;
-    try {
-      created = new SupportDesk(messenger, voiceProxyUrl, iceServers);
-    } catch {
-      // A messenger without voice signalling cannot take part in support calls: no Support then.
-      return;
-    }
+    const created = new SupportDesk(messenger, voiceProxyUrl, iceServers);
     setDesk(created);
     void created.open();
     window.__parleySupportCall = { peerConnection: () => created.peerConnection() };

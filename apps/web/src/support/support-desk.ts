@@ -1,4 +1,4 @@
-import type { Messenger } from '@parley/sdk';
+import type { Messenger, Voice } from '@parley/sdk';
 import type { SupportLine, VoiceCallRecord } from '@parley/protocol';
 import { describeError } from '../app/errors';
 import {
@@ -13,7 +13,7 @@ import {
 } from './call-phase';
 import { closeSupportPeer, completeAnswer, completeOffer, openSupportPeer, type SupportPeer } from './peer';
 import { SupportApi } from './support-api';
-import { dataNumber, dataString, supportVoiceOf, type SignalData, type SupportVoice } from './voice';
+import { dataNumber, dataString, type SignalData } from './voice';
 
 /** The customer's call to the support line. */
 export interface CustomerCall {
@@ -76,7 +76,7 @@ export class SupportDesk {
   private current: SupportState = INITIAL;
   private readonly listeners = new Set<() => void>();
   private readonly api: SupportApi;
-  private readonly voice: SupportVoice;
+  private readonly voice: Voice;
   private line: string | undefined;
   private peer: SupportPeer | undefined;
   /** Caller names announced by `setup`, until the `start` of the same call. */
@@ -90,7 +90,7 @@ export class SupportDesk {
     private readonly iceServers: () => Promise<RTCIceServer[] | undefined>,
   ) {
     this.api = new SupportApi(voiceProxyUrl, messenger);
-    this.voice = supportVoiceOf(messenger);
+    this.voice = messenger.voice();
   }
 
   get state(): SupportState {
@@ -261,10 +261,10 @@ export class SupportDesk {
         if (name) this.callerNames.set(callId, name);
       }),
       this.voice.onStart((iss, cid, callId, peerInfo, data) => {
-        if (fromLine(iss)) this.rung(cid, callId, peerInfo, data);
+        if (fromLine(iss) && peerInfo) this.rung(cid, callId, peerInfo, data);
       }),
       this.voice.onAccept((iss, _cid, callId, peerInfo) => {
-        if (fromLine(iss)) void this.accepted(callId, peerInfo);
+        if (fromLine(iss) && peerInfo) void this.accepted(callId, peerInfo);
       }),
       this.voice.onBusy((iss, _cid, callId) => {
         if (!fromLine(iss) || this.current.customerCall?.callId !== callId) return;
