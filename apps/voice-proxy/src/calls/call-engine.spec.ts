@@ -3,7 +3,12 @@ import { VoiceCallEndedEvent } from '@parley/protocol';
 import { CallSignalRefusedError } from './call-error.js';
 import { CallEngine, type Decision, type Effect } from './call-engine.js';
 import type { ProxiedCall } from './call-record.js';
-import { CallTransitions, IllegalCallTransitionError, assertTransition, type CallState } from './call-state.js';
+import {
+  CallTransitions,
+  IllegalCallTransitionError,
+  assertTransition,
+  type CallState,
+} from './call-state.js';
 
 const CUSTOMER = '11111111-1111-4111-8111-111111111111';
 const OP1 = { id: '22222222-2222-4222-8222-222222222222', displayName: 'Bob' };
@@ -120,7 +125,13 @@ describe('ringing → active: the operator accepts', () => {
     expect(d.call.attempts[0]!.outcome).toBe('answered');
     expect(d.effects).toEqual([
       { type: 'cancelRingTimeout', attempt: 1 },
-      { type: 'signal', to: CUSTOMER, kind: 'accept', peerInfo: 'answer-sdp', data: { operator_name: 'Bob' } },
+      {
+        type: 'signal',
+        to: CUSTOMER,
+        kind: 'accept',
+        peerInfo: 'answer-sdp',
+        data: { operator_name: 'Bob' },
+      },
     ]);
     expect(JSON.stringify(d.effects)).not.toContain(OP1.id);
   });
@@ -149,7 +160,11 @@ describe('ringing → active: the operator accepts', () => {
 
   it('an accept after the call ended does nothing', () => {
     const ended = CallEngine.stop(activeWithOp1(), CUSTOMER, T0 + 5000).call;
-    expect(CallEngine.accept(ended, OP1.id, 'sdp', T0 + 6000)).toEqual({ call: ended, effects: [], next: 'done' });
+    expect(CallEngine.accept(ended, OP1.id, 'sdp', T0 + 6000)).toEqual({
+      call: ended,
+      effects: [],
+      next: 'done',
+    });
   });
 });
 
@@ -197,7 +212,11 @@ describe('ringing → ringing: the next operator', () => {
 
   it('a stale ring timer (an earlier attempt, an answered or ended call) does nothing', () => {
     const second = CallEngine.ring(CallEngine.decline(ringingOp1(), OP1.id, T0).call, OP2, T0).call;
-    expect(CallEngine.ringTimeout(second, 1, T0 + 30_000)).toEqual({ call: second, effects: [], next: 'done' });
+    expect(CallEngine.ringTimeout(second, 1, T0 + 30_000)).toEqual({
+      call: second,
+      effects: [],
+      next: 'done',
+    });
     expect(CallEngine.ringTimeout(activeWithOp1(), 1, T0 + 30_000).effects).toEqual([]);
     expect(CallEngine.operatorOffline(activeWithOp1(), 1, T0).effects).toEqual([]);
   });
@@ -244,7 +263,11 @@ describe('ringing → ended', () => {
       [CUSTOMER, 'summary'],
     ]);
     expect(other(d.effects)).toEqual(['cancelRingTimeout', 'releaseOperator', 'publishEnded']);
-    expect(endedEvent(d)).toMatchObject({ endReason: 'caller-cancelled', answeredAt: null, durationSeconds: 0 });
+    expect(endedEvent(d)).toMatchObject({
+      endReason: 'caller-cancelled',
+      answeredAt: null,
+      durationSeconds: 0,
+    });
   });
 
   it('giving up on an active call is illegal', () => {
@@ -262,24 +285,27 @@ describe('active → ended: a hang-up', () => {
   it.each([
     ['the customer', CUSTOMER, OP1.id],
     ['the operator', OP1.id, CUSTOMER],
-  ])('%s hangs up: the other gets stop, both get a summary with the duration, reason completed', (_who, from, to) => {
-    const d = CallEngine.stop(activeWithOp1(), from, T0 + 2000 + 65_400);
-    expect(d.call).toMatchObject({ state: 'ended', endReason: 'completed', operatorId: OP1.id });
-    expect(signals(d.effects)).toEqual([
-      [to, 'stop'],
-      [CUSTOMER, 'summary'],
-      [OP1.id, 'summary'],
-    ]);
-    for (const e of d.effects)
-      if (e.type === 'signal' && e.kind === 'summary')
-        expect(e.data).toEqual({ duration_seconds: 65, end_reason: 'completed' });
-    expect(endedEvent(d)).toMatchObject({
-      endReason: 'completed',
-      durationSeconds: 65,
-      answeredAt: new Date(T0 + 2000).toISOString(),
-    });
-    expect(other(d.effects)).toContain('releaseOperator');
-  });
+  ])(
+    '%s hangs up: the other gets stop, both get a summary with the duration, reason completed',
+    (_who, from, to) => {
+      const d = CallEngine.stop(activeWithOp1(), from, T0 + 2000 + 65_400);
+      expect(d.call).toMatchObject({ state: 'ended', endReason: 'completed', operatorId: OP1.id });
+      expect(signals(d.effects)).toEqual([
+        [to, 'stop'],
+        [CUSTOMER, 'summary'],
+        [OP1.id, 'summary'],
+      ]);
+      for (const e of d.effects)
+        if (e.type === 'signal' && e.kind === 'summary')
+          expect(e.data).toEqual({ duration_seconds: 65, end_reason: 'completed' });
+      expect(endedEvent(d)).toMatchObject({
+        endReason: 'completed',
+        durationSeconds: 65,
+        answeredAt: new Date(T0 + 2000).toISOString(),
+      });
+      expect(other(d.effects)).toContain('releaseOperator');
+    },
+  );
 
   it('a stop after the end does nothing', () => {
     const ended = CallEngine.stop(activeWithOp1(), CUSTOMER, T0 + 5000).call;

@@ -1,4 +1,10 @@
-import type { VoiceAttemptOutcome, VoiceCallEndedEvent, VoiceData, VoiceEndReason, VoiceSignalKind } from '@parley/protocol';
+import type {
+  VoiceAttemptOutcome,
+  VoiceCallEndedEvent,
+  VoiceData,
+  VoiceEndReason,
+  VoiceSignalKind,
+} from '@parley/protocol';
 import { notInCall } from './call-error.js';
 import { CUSTOMER_NAME, durationSeconds, type OperatorChoice, type ProxiedCall } from './call-record.js';
 import { assertTransition, IllegalCallTransitionError } from './call-state.js';
@@ -164,12 +170,10 @@ export const CallEngine = {
       if (fromCustomer) {
         const attempt = call.attempts.length;
         const operatorId = call.operatorId!;
-        return end(
-          { ...call, attempts: withOutcome(call, 'cancelled') },
-          now,
-          'caller-cancelled',
-          [{ type: 'cancelRingTimeout', attempt }, signal(operatorId, 'stop')],
-        );
+        return end({ ...call, attempts: withOutcome(call, 'cancelled') }, now, 'caller-cancelled', [
+          { type: 'cancelRingTimeout', attempt },
+          signal(operatorId, 'stop'),
+        ]);
       }
       // An operator hanging up while it rings declines the call.
       if (fromOperator) return moveOn(call, 'declined', now, []);
@@ -196,11 +200,7 @@ function moveOn(
   const cancel: Effect[] = outcome === 'no-answer' ? [] : [{ type: 'cancelRingTimeout', attempt }];
   return {
     call: { ...call, operatorId: null, operatorName: null, attempts: withOutcome(call, outcome) },
-    effects: [
-      ...cancel,
-      ...effects,
-      { type: 'releaseOperator', operatorId, offline: outcome === 'offline' },
-    ],
+    effects: [...cancel, ...effects, { type: 'releaseOperator', operatorId, offline: outcome === 'offline' }],
     next: 'ring-next',
   };
 }
@@ -213,7 +213,8 @@ function end(call: ProxiedCall, now: number, reason: VoiceEndReason, effects: Ef
   const summary = { duration_seconds: duration, end_reason: reason };
   const all: Effect[] = [...effects];
   const answered = call.state === 'active';
-  if (call.operatorId !== null) all.push({ type: 'releaseOperator', operatorId: call.operatorId, offline: false });
+  if (call.operatorId !== null)
+    all.push({ type: 'releaseOperator', operatorId: call.operatorId, offline: false });
   all.push(signal(call.customerId, 'summary', summary));
   if (answered && call.operatorId !== null) all.push(signal(call.operatorId, 'summary', summary));
   all.push({ type: 'publishEnded', event: endedEvent(ended, reason, now, duration) });
@@ -225,7 +226,12 @@ function end(call: ProxiedCall, now: number, reason: VoiceEndReason, effects: Ef
   };
 }
 
-function endedEvent(call: ProxiedCall, reason: VoiceEndReason, now: number, duration: number): VoiceCallEndedEvent {
+function endedEvent(
+  call: ProxiedCall,
+  reason: VoiceEndReason,
+  now: number,
+  duration: number,
+): VoiceCallEndedEvent {
   return {
     callId: call.callId,
     cid: call.cid,
