@@ -198,7 +198,11 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
                   message removed
                 </p>
               ) : (
-                <MessageParts parts={message.parts} conversationId={message.conversationId} />
+                <MessageParts
+                  parts={message.parts}
+                  conversationId={message.conversationId}
+                  senderId={message.senderId}
+                />
               )}
               <span className="message-meta">
                 {edited && (

@@ -158,10 +158,13 @@ function Attachment({ part, note }: { part: MessagePart; note?: string | undefin
 export function MessageParts({
   parts,
   conversationId,
+  senderId,
 }: {
   parts: readonly MessagePart[];
   /** Uploaded files (parts with an attachmentId) are fetched through this conversation's signed URLs. */
   conversationId?: string;
+  /** Who sent the message: a call log is sent by the caller, so it reads as the caller's or the callee's. */
+  senderId?: string;
 }) {
   return (
     <>
@@ -177,7 +180,7 @@ export function MessageParts({
             </div>
           );
         } else if (isCallLogPart(part)) {
-          node = <CallLogEntry part={part} />;
+          node = <CallLogEntry part={part} senderId={senderId} />;
         } else if (type.startsWith('application/voip-link')) {
           node = <VoipCard part={part} />;
         } else if (type.startsWith('image/')) {

@@ -56,6 +56,8 @@ export interface SupportState {
   error: string | undefined;
 }
 
+const HISTORY_SETTLE_RETRY_MS = 1000;
+
 const INITIAL: SupportState = {
   status: 'loading',
   role: undefined,
@@ -247,6 +249,18 @@ export class SupportDesk {
     }
   }
 
+  /**
+   * Reloads the history after a call ended here; the line may close its record a moment after the last
+   * signal, so a record still open is asked for again a few times.
+   */
+  private async refreshHistoryAfter(callId: string, attempts = 5): Promise<void> {
+    await this.refreshHistory();
+    const record = this.current.history.find((r) => r.callId === callId);
+    if (record?.state === 'ended' || attempts <= 1 || this.disposed) return;
+    await new Promise((resolve) => setTimeout(resolve, HISTORY_SETTLE_RETRY_MS));
+    return this.refreshHistoryAfter(callId, attempts - 1);
+  }
+
   // ---- signals from the line ----
 
   /** The offers of calls ringing here, kept out of the rendered state (an SDP is large and never shown). */
@@ -368,7 +382,7 @@ export class SupportDesk {
   private operatorCallOver(callId: string): void {
     this.offers.delete(callId);
     if (this.current.operatorCall?.callId === callId) this.set({ operatorCall: undefined });
-    void this.refreshHistory();
+    void this.refreshHistoryAfter(callId);
     void this.api
       .line()
       .then((line) => !this.disposed && this.set({ operator: line.operator }))
