@@ -20,3 +20,13 @@ function suiteNames(): TestNamespaceNames {
 }
 
 export const e2eNamespace = adoptTestNamespace(suiteNames());
+
+/**
+ * The voice proxy's own schema in the suite's database (each service keeps its migrations in its schema, so it
+ * cannot share messaging's); the Redis prefix stays the suite's, since both services meet on that event bus.
+ */
+export const voiceProxyNamespace = adoptTestNamespace({
+  schema: `${e2eNamespace.schema}_voice`,
+  redisPrefix: e2eNamespace.redisPrefix,
+  dir: e2eNamespace.dir,
+});

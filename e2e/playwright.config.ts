@@ -1,20 +1,34 @@
 import { defineConfig } from '@playwright/test';
 import { testDatabaseUrl, testRedisUrl } from '@parley/testing';
 import { healthUrl, manifest, resolvePorts, root, serviceEnv } from '../scripts/lib/services.mjs';
-import { e2eNamespace } from './namespace.js';
+import { e2eNamespace, voiceProxyNamespace } from './namespace.js';
 import { suitePorts } from './ports.js';
 
 const { schema, redisPrefix } = e2eNamespace;
 const e2ePorts = await suitePorts();
+const services = manifest.services;
+const voiceProxy = services.find((s) => s.name === 'voice-proxy');
 const ports = resolvePorts({
   MESSAGING_PORT: e2ePorts.messaging,
   WEB_PORT: e2ePorts.web,
   TERMINAL_PORT: e2ePorts.terminal,
   TERMINAL_GRPC_PORT: e2ePorts.terminalGrpc,
+  ...(voiceProxy ? { [voiceProxy.ports[0]!.override]: e2ePorts.voiceProxy } : {}),
 });
 const webPort = ports['web.http']!;
 export const messagingUrl = `http://127.0.0.1:${ports['messaging.http']}`;
 const terminalWsUrl = `ws://127.0.0.1:${ports['terminal-core.http']}`;
+const voiceProxyUrl = voiceProxy && `http://127.0.0.1:${ports[`voice-proxy.${voiceProxy.ports[0]!.name}`]}`;
+
+/**
+ * The voice proxy's messaging client, for a manifest that does not give one: a secret of this run, known to
+ * messaging (OAUTH_CLIENTS) and to the proxy.
+ */
+const messagingEnv = services.find((s) => s.name === 'messaging')?.env ?? {};
+const voiceProxyClient =
+  voiceProxy && !('OAUTH_CLIENTS' in messagingEnv)
+    ? { id: 'voice-proxy', secret: `e2e-voice-proxy-${schema}`, scopes: ['voice.proxy'] }
+    : undefined;
 
 /** What the e2e run sets on top of services.json: its storage, Redis prefix and test-friendly limits. */
 const e2eEnv: Record<string, Record<string, string>> = {
@@ -35,6 +49,7 @@ const e2eEnv: Record<string, Record<string, string>> = {
     RATE_LIMIT_LOGIN_PER_MINUTE_PER_ADDRESS: '1000000',
     RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
     LOG_LEVEL: 'warn',
+    ...(voiceProxyClient ? { OAUTH_CLIENTS: JSON.stringify([voiceProxyClient]) } : {}),
   },
   'terminal-core': {
     HOST: '127.0.0.1',
@@ -43,7 +58,30 @@ const e2eEnv: Record<string, Record<string, string>> = {
     REDIS_PREFIX: redisPrefix,
     LOG_LEVEL: 'warn',
   },
-  web: { WEB_HOST: '127.0.0.1', MESSAGING_PUBLIC_URL: messagingUrl, TERMINAL_PUBLIC_URL: terminalWsUrl },
+  // The support scenarios need calls to ring out within a test: a short ring timeout, the demo users as
+  // operators.
+  'voice-proxy': {
+    HOST: '127.0.0.1',
+    DATABASE_URL: testDatabaseUrl,
+    DB_SCHEMA: voiceProxyNamespace.schema,
+    REDIS_URL: testRedisUrl,
+    REDIS_PREFIX: redisPrefix,
+    MESSAGING_URL: messagingUrl,
+    JWKS_URL: `${messagingUrl}/.well-known/jwks.json`,
+    CORS_ORIGINS: `http://127.0.0.1:${webPort},http://localhost:${webPort}`,
+    SUPPORT_OPERATORS: 'bob,carol',
+    VOICE_RING_TIMEOUT_MS: '5000',
+    LOG_LEVEL: 'warn',
+    ...(voiceProxyClient
+      ? { VOICE_PROXY_CLIENT_ID: voiceProxyClient.id, VOICE_PROXY_CLIENT_SECRET: voiceProxyClient.secret }
+      : {}),
+  },
+  web: {
+    WEB_HOST: '127.0.0.1',
+    MESSAGING_PUBLIC_URL: messagingUrl,
+    TERMINAL_PUBLIC_URL: terminalWsUrl,
+    ...(voiceProxyUrl ? { VOICE_PROXY_PUBLIC_URL: voiceProxyUrl } : {}),
+  },
 };
 
 export default defineConfig({

@@ -5,6 +5,7 @@ export interface SuitePorts {
   messaging: number;
   terminal: number;
   terminalGrpc: number;
+  voiceProxy: number;
 }
 
 async function port(variable: string): Promise<number> {
@@ -23,5 +24,6 @@ export async function suitePorts(): Promise<SuitePorts> {
     messaging: await port('E2E_MESSAGING_PORT'),
     terminal: await port('E2E_TERMINAL_PORT'),
     terminalGrpc: await port('E2E_TERMINAL_GRPC_PORT'),
+    voiceProxy: await port('E2E_VOICE_PROXY_PORT'),
   };
 }

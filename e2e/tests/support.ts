@@ -259,35 +259,49 @@ export async function openCallDevice(
   return { context, page };
 }
 
+/**
+ * Where a page exposes the RTCPeerConnection of its live call: `__parleyCall` for terminal-core calls,
+ * `__parleySupportCall` for support calls through the voice proxy.
+ */
+export type CallHandle = '__parleyCall' | '__parleySupportCall';
+
 /** The active call's RTCPeerConnection state on a page ('none' without an active call). */
-export function peerConnectionState(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const w = window as unknown as { __parleyCall?: { peerConnection(): RTCPeerConnection | undefined } };
-    return w.__parleyCall?.peerConnection()?.connectionState ?? 'none';
-  });
+export function peerConnectionState(page: Page, handle: CallHandle = '__parleyCall'): Promise<string> {
+  return page.evaluate((name) => {
+    const w = window as unknown as Record<
+      string,
+      { peerConnection(): RTCPeerConnection | undefined } | undefined
+    >;
+    return w[name]?.peerConnection()?.connectionState ?? 'none';
+  }, handle);
 }
 
 /** Bytes received so far over every inbound RTP stream of the active call (-1 without one). */
-export function inboundBytes(page: Page): Promise<number> {
-  return page.evaluate(async () => {
-    const w = window as unknown as { __parleyCall?: { peerConnection(): RTCPeerConnection | undefined } };
-    const pc = w.__parleyCall?.peerConnection();
+export function inboundBytes(page: Page, handle: CallHandle = '__parleyCall'): Promise<number> {
+  return page.evaluate(async (name) => {
+    const w = window as unknown as Record<
+      string,
+      { peerConnection(): RTCPeerConnection | undefined } | undefined
+    >;
+    const pc = w[name]?.peerConnection();
     if (!pc) return -1;
     let total = 0;
     (await pc.getStats()).forEach((report: { type: string; bytesReceived?: number }) => {
       if (report.type === 'inbound-rtp') total += report.bytesReceived ?? 0;
     });
     return total;
-  });
+  }, handle);
 }
 
 /** The call's RTCPeerConnection reaches `connected` and inbound-rtp bytesReceived keeps growing. */
-export async function expectMediaFlowing(page: Page): Promise<void> {
-  await expect.poll(() => peerConnectionState(page), { timeout: 20_000 }).toBe('connected');
-  const before = await inboundBytes(page);
-  await expect.poll(() => inboundBytes(page), { timeout: 15_000 }).toBeGreaterThan(Math.max(before, 0));
-  const later = await inboundBytes(page);
-  await expect.poll(() => inboundBytes(page), { timeout: 15_000 }).toBeGreaterThan(later);
+export async function expectMediaFlowing(page: Page, handle: CallHandle = '__parleyCall'): Promise<void> {
+  await expect.poll(() => peerConnectionState(page, handle), { timeout: 20_000 }).toBe('connected');
+  const before = await inboundBytes(page, handle);
+  await expect
+    .poll(() => inboundBytes(page, handle), { timeout: 15_000 })
+    .toBeGreaterThan(Math.max(before, 0));
+  const later = await inboundBytes(page, handle);
+  await expect.poll(() => inboundBytes(page, handle), { timeout: 15_000 }).toBeGreaterThan(later);
 }
 
 /** Dials a number from the sidebar dialer. */
@@ -295,4 +309,41 @@ export async function dial(page: Page, msisdn: string): Promise<void> {
   await page.getByTestId('dial-input').fill(msisdn);
   await page.getByTestId('dial-button').click();
   await expect(page.getByTestId('in-call')).toBeVisible();
+}
+
+// ---- support calls (voice proxy) ----
+
+/** Every text frame the page's WebSockets receive, from the moment this is called. */
+export function collectReceivedFrames(page: Page): string[] {
+  const frames: string[] = [];
+  page.on('websocket', (ws) =>
+    ws.on('framereceived', ({ payload }) =>
+      frames.push(typeof payload === 'string' ? payload : payload.toString('utf8')),
+    ),
+  );
+  return frames;
+}
+
+/** A device with the microphone allowed (Chromium's fake one), logged in as a demo user from the banner. */
+export async function openDemoDevice(
+  browser: Browser,
+  username: 'alice' | 'bob' | 'carol',
+): Promise<{ context: BrowserContext; page: Page; userId: string }> {
+  const context = await browser.newContext({ permissions: ['microphone'] });
+  const page = await context.newPage();
+  await page.goto('/');
+  await page.locator(`[data-testid="demo-login"][data-username="${username}"]`).click();
+  await expect(page.getByTestId('app-shell')).toBeVisible();
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'online');
+  const userId = await page.getByTestId('current-user').getAttribute('data-user-id');
+  if (!userId) throw new Error(`no user id shown for ${username}`);
+  return { context, page, userId };
+}
+
+/** Switches an operator's availability in the open console and waits for the line to confirm it. */
+export async function setOperatorAvailable(page: Page, available: boolean): Promise<void> {
+  const toggle = page.getByTestId('operator-availability');
+  await expect(toggle).toBeVisible();
+  if ((await toggle.getAttribute('data-available')) !== String(available)) await toggle.click();
+  await expect(toggle).toHaveAttribute('data-available', String(available));
 }
