@@ -62,13 +62,22 @@ await customer.getByTestId('auth-username').fill(username);
 await customer.getByTestId('auth-password').fill(password);
 await customer.getByTestId('auth-submit').click();
 await customer.getByTestId('support-button').click();
-await customer.getByTestId('support-call-button').click();
 
-// With carol available too, the line may ring her first: bob's console waits until it rings there.
-await operator.getByTestId('operator-accept').click({ timeout: 60_000 });
-await operator.locator('[data-testid="operator-call"][data-connection="connected"]').waitFor();
-// A timer past 0:00, so the picture shows a call under way.
-await operator.locator('[data-testid="operator-call-timer"]:not(:text-is("0:00"))').waitFor();
+/** The customer calls; bob answers (with carol available too, the line may ring her first, so bob waits). */
+async function callAnswered() {
+  await customer.getByTestId('support-call-button').click();
+  await operator.getByTestId('operator-accept').click({ timeout: 60_000 });
+  await operator.locator('[data-testid="operator-call"][data-connection="connected"]').waitFor();
+  // A timer past 0:00, so the call is under way.
+  await operator.locator('[data-testid="operator-call-timer"]:not(:text-is("0:00"))').waitFor();
+}
+
+// One call first, so the console's history has an entry.
+await callAnswered();
+await customer.getByTestId('support-hangup').click();
+await operator.locator('[data-testid="operator-history-item"][data-state="ended"]').first().waitFor();
+await customer.getByTestId('support-call-dismiss').click();
+await callAnswered();
 const notNow = operator.getByTestId('notifications-dismiss');
 if (await notNow.isVisible().catch(() => false)) await notNow.click();
 

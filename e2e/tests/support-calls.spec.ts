@@ -2,7 +2,6 @@
 // the line rings the operators (the demo users bob and carol, SUPPORT_OPERATORS of the e2e run) one at a time
 // and bridges the call, so media flows browser to browser while every signal goes through the proxy.
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { manifest } from '../../scripts/lib/services.mjs';
 import {
   collectReceivedFrames,
   createUser,
@@ -69,11 +68,6 @@ async function closeOperators(operators: readonly Operator[]): Promise<void> {
 }
 
 const supportCall = (page: Page) => page.getByTestId('support-call');
-
-test.skip(
-  !manifest.services.some((service) => service.name === 'voice-proxy'),
-  'services.json starts no voice proxy',
-);
 
 test('a customer calls support: the first operator declines, the second answers, media flows, hang up ends both', async ({
   browser,

@@ -21,7 +21,7 @@ export function OperatorConsole({ onClose }: { onClose: () => void }) {
         <div className="chat-heading">
           <h1 className="chat-title">Support console</h1>
           <p className="chat-subtitle">
-            {state.operator?.inCall
+            {call?.phase === 'connected' || state.operator?.inCall
               ? 'In a call'
               : available
                 ? 'Customers can reach you'
