@@ -20,16 +20,6 @@ export const messagingUrl = `http://127.0.0.1:${ports['messaging.http']}`;
 const terminalWsUrl = `ws://127.0.0.1:${ports['terminal-core.http']}`;
 const voiceProxyUrl = voiceProxy && `http://127.0.0.1:${ports[`voice-proxy.${voiceProxy.ports[0]!.name}`]}`;
 
-/**
- * The voice proxy's messaging client, for a manifest that does not give one: a secret of this run, known to
- * messaging (OAUTH_CLIENTS) and to the proxy.
- */
-const messagingEnv = services.find((s) => s.name === 'messaging')?.env ?? {};
-const voiceProxyClient =
-  voiceProxy && !('OAUTH_CLIENTS' in messagingEnv)
-    ? { id: 'voice-proxy', secret: `e2e-voice-proxy-${schema}`, scopes: ['voice.proxy'] }
-    : undefined;
-
 /** What the e2e run sets on top of services.json: its storage, Redis prefix and test-friendly limits. */
 const e2eEnv: Record<string, Record<string, string>> = {
   messaging: {
@@ -49,7 +39,6 @@ const e2eEnv: Record<string, Record<string, string>> = {
     RATE_LIMIT_LOGIN_PER_MINUTE_PER_ADDRESS: '1000000',
     RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
     LOG_LEVEL: 'warn',
-    ...(voiceProxyClient ? { OAUTH_CLIENTS: JSON.stringify([voiceProxyClient]) } : {}),
   },
   'terminal-core': {
     HOST: '127.0.0.1',
@@ -58,23 +47,16 @@ const e2eEnv: Record<string, Record<string, string>> = {
     REDIS_PREFIX: redisPrefix,
     LOG_LEVEL: 'warn',
   },
-  // The support scenarios need calls to ring out within a test: a short ring timeout, the demo users as
-  // operators.
+  // The support line's calls stay in a schema of the run; a short ring timeout lets an unanswered call give
+  // up within a test.
   'voice-proxy': {
     HOST: '127.0.0.1',
     DATABASE_URL: testDatabaseUrl,
     DB_SCHEMA: voiceProxyNamespace.schema,
     REDIS_URL: testRedisUrl,
     REDIS_PREFIX: redisPrefix,
-    MESSAGING_URL: messagingUrl,
-    JWKS_URL: `${messagingUrl}/.well-known/jwks.json`,
-    CORS_ORIGINS: `http://127.0.0.1:${webPort},http://localhost:${webPort}`,
-    SUPPORT_OPERATORS: 'bob,carol',
     VOICE_RING_TIMEOUT_MS: '5000',
     LOG_LEVEL: 'warn',
-    ...(voiceProxyClient
-      ? { VOICE_PROXY_CLIENT_ID: voiceProxyClient.id, VOICE_PROXY_CLIENT_SECRET: voiceProxyClient.secret }
-      : {}),
   },
   web: {
     WEB_HOST: '127.0.0.1',
