@@ -3,7 +3,7 @@ import { DelayedJobs, Topics, type EventBus } from '@parley/event-bus';
 import type { Logger } from '@parley/logger';
 import type { SendVoiceSignalRequest, VoiceSignalEvent } from '@parley/protocol';
 import { randomUUID } from 'node:crypto';
-import type { MessagingClient } from '../messaging-client/messaging-client.js';
+import type { SignalSender } from '../messaging-client/messaging-client.js';
 import { MessagingUnavailableError, SignalRefusedError } from '../messaging-client/messaging-errors.js';
 import type { OperatorQueue } from '../operators/operator-queue.js';
 import { CallSignalRefusedError, missingPeerInfo, unexpectedKind } from './call-error.js';
@@ -36,7 +36,7 @@ export class CallCoordinator {
     private readonly db: Database,
     private readonly calls: CallsRepository,
     private readonly operators: OperatorQueue,
-    private readonly messaging: MessagingClient,
+    private readonly messaging: SignalSender,
     private readonly bus: EventBus,
     private readonly logger: Logger,
     private readonly options: CallCoordinatorOptions,

@@ -2,8 +2,13 @@ import { SendVoiceSignalRequest, SendVoiceSignalResponse, User } from '@parley/p
 import type { MachineTokenProvider } from './machine-token-provider.js';
 import { MessagingUnavailableError, SignalRefusedError } from './messaging-errors.js';
 
+/** What the call coordinator needs of messaging: sending one signal as the proxy. */
+export interface SignalSender {
+  sendSignal(request: SendVoiceSignalRequest): Promise<SendVoiceSignalResponse>;
+}
+
 /** Sending signals as the proxy (and reading users' names as themselves); every answer parsed with its schema. */
-export class MessagingClient {
+export class MessagingClient implements SignalSender {
   constructor(
     private readonly baseUrl: string,
     private readonly tokens: MachineTokenProvider,
