@@ -26,8 +26,8 @@ export class NodeBus {
     );
   }
 
-  send(node: string, message: NodeMessage): Promise<void> {
-    return this.fanout.publish(this.channel(node), JSON.stringify(message));
+  async send(node: string, message: NodeMessage): Promise<void> {
+    await this.fanout.publish(this.channel(node), JSON.stringify(message));
   }
 
   async close(): Promise<void> {
