@@ -36,7 +36,7 @@ describe('a proxy that goes away', () => {
     expect(uma.socket.kinds(callId)).toEqual(['setup', 'start', 'stop', 'summary']);
     await world.offDuty();
     await proxy.stop();
-  });
+  }, 120_000);
 
   it('killed (SIGKILL) mid-call: a hang-up sent meanwhile still reaches the other side, both get a summary', async () => {
     let proxy = await world.startProxyProcess();
@@ -62,5 +62,5 @@ describe('a proxy that goes away', () => {
     expect(await world.callLogEntry(customer, customer.cid, callId)).toMatchObject({ outcome: 'completed' });
     await world.offDuty();
     await proxy.stop();
-  });
+  }, 120_000);
 });

@@ -132,9 +132,16 @@ export class SupportWorld {
     this.child = await startService({
       name: 'voice-proxy',
       main: proxyMain,
-      env: this.proxyEnv({ PORT: port, LOG_LEVEL: 'warn', ...overrides }),
+      // On PGlite the calls must outlive the process: a directory, not memory.
+      env: this.proxyEnv({
+        PORT: port,
+        LOG_LEVEL: 'warn',
+        ...(testDb === 'pglite' ? { PGLITE_DIR: this.proxyNs.tempFile('pglite') } : {}),
+        ...overrides,
+      }),
       healthUrl: `${this.proxyUrl}/health/ready`,
-      startTimeoutMs: 60_000,
+      // Opening embedded PGlite from disk can take tens of seconds on a busy machine.
+      startTimeoutMs: 120_000,
     });
     return this.child;
   }
