@@ -69,3 +69,21 @@ export function closeSupportPeer(peer: SupportPeer | undefined): void {
   for (const track of peer.local.getTracks()) track.stop();
   peer.pc.close();
 }
+
+/** What the support desk needs of WebRTC; the browser's by default, a fake in unit tests. */
+export interface SupportPeers {
+  open(): Promise<SupportPeer>;
+  offer(pc: RTCPeerConnection): Promise<string>;
+  answer(pc: RTCPeerConnection, offer: string): Promise<string>;
+  close(peer: SupportPeer | undefined): void;
+}
+
+/** The browser's WebRTC, with ICE servers fetched for each call. */
+export function browserPeers(iceServers: () => Promise<RTCIceServer[] | undefined>): SupportPeers {
+  return {
+    open: async () => openSupportPeer(await iceServers()),
+    offer: completeOffer,
+    answer: completeAnswer,
+    close: closeSupportPeer,
+  };
+}

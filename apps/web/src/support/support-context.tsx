@@ -1,5 +1,7 @@
 import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { coreIceServers, type Conversation, type Messenger } from '@parley/sdk';
+import { browserPeers } from './peer';
+import { SupportApi } from './support-api';
 import { SupportDesk, type SupportState } from './support-desk';
 
 declare global {
@@ -66,7 +68,11 @@ export function SupportProvider({
       url: terminalUrl,
       accessToken: () => messenger.session.tokens.access_token,
     });
-    const created = new SupportDesk(messenger, voiceProxyUrl, iceServers);
+    const created = new SupportDesk(
+      messenger.voice(),
+      new SupportApi(voiceProxyUrl, messenger),
+      browserPeers(iceServers),
+    );
     setDesk(created);
     void created.open();
     window.__parleySupportCall = { peerConnection: () => created.peerConnection() };

@@ -1,4 +1,4 @@
-import type { Messenger, Voice } from '@parley/sdk';
+import type { Voice } from '@parley/sdk';
 import type { SupportLine, VoiceCallRecord } from '@parley/protocol';
 import { describeError } from '../app/errors';
 import {
@@ -11,8 +11,8 @@ import {
   type OperatorEvent,
   type OperatorPhase,
 } from './call-phase';
-import { closeSupportPeer, completeAnswer, completeOffer, openSupportPeer, type SupportPeer } from './peer';
-import { SupportApi } from './support-api';
+import type { SupportPeer, SupportPeers } from './peer';
+import type { SupportApi } from './support-api';
 import { dataNumber, dataString, type SignalData } from './voice';
 
 /** The customer's call to the support line. */
@@ -39,6 +39,24 @@ export interface OperatorCall {
   connectedAt?: number;
   remote?: MediaStream;
 }
+
+/** The SDK's voice signalling, as far as support calls use it. */
+export type SupportVoice = Pick<
+  Voice,
+  | 'onStart'
+  | 'onAccept'
+  | 'onBusy'
+  | 'onStop'
+  | 'onSetup'
+  | 'onSummary'
+  | 'start'
+  | 'accept'
+  | 'busy'
+  | 'stop'
+>;
+
+/** The voice proxy's REST API, as far as the desk uses it. */
+export type SupportLineApi = Pick<SupportApi, 'line' | 'setAvailability' | 'calls'>;
 
 export type SupportRole = 'customer' | 'operator';
 
@@ -77,8 +95,6 @@ const INITIAL: SupportState = {
 export class SupportDesk {
   private current: SupportState = INITIAL;
   private readonly listeners = new Set<() => void>();
-  private readonly api: SupportApi;
-  private readonly voice: Voice;
   private line: string | undefined;
   private peer: SupportPeer | undefined;
   /** Caller names announced by `setup`, until the `start` of the same call. */
@@ -87,13 +103,10 @@ export class SupportDesk {
   private disposed = false;
 
   constructor(
-    messenger: Messenger,
-    voiceProxyUrl: string,
-    private readonly iceServers: () => Promise<RTCIceServer[] | undefined>,
-  ) {
-    this.api = new SupportApi(voiceProxyUrl, messenger);
-    this.voice = messenger.voice();
-  }
+    private readonly voice: SupportVoice,
+    private readonly api: SupportLineApi,
+    private readonly peers: SupportPeers,
+  ) {}
 
   get state(): SupportState {
     return this.current;
@@ -138,7 +151,7 @@ export class SupportDesk {
     if (operatorCall && isLive(operatorCall.phase)) {
       this.signal(operatorCall.phase === 'incoming' ? 'busy' : 'stop', operatorCall);
     }
-    closeSupportPeer(this.peer);
+    this.peers.close(this.peer);
     this.peer = undefined;
     this.listeners.clear();
   }
@@ -153,9 +166,9 @@ export class SupportDesk {
     this.set({ customerCall: { callId, cid, phase: 'preparing' }, error: undefined });
     try {
       const peer = await this.openPeer();
-      if (!this.isCustomerCall(callId, 'preparing')) return closeSupportPeer(peer);
+      if (!this.isCustomerCall(callId, 'preparing')) return this.peers.close(peer);
       this.adoptPeer(peer, (remote) => this.patchCustomer(callId, { remote }));
-      const offer = await completeOffer(peer.pc);
+      const offer = await this.peers.offer(peer.pc);
       if (!this.isCustomerCall(callId, 'preparing')) return;
       // Ringing before the request returns: the line's answer may overtake the response.
       this.customerEvent(callId, 'offer-sent');
@@ -205,9 +218,9 @@ export class SupportDesk {
     try {
       if (!offer) throw new Error('The call carried no connection details');
       const peer = await this.openPeer();
-      if (!this.isOperatorCall(call.callId, 'answering')) return closeSupportPeer(peer);
+      if (!this.isOperatorCall(call.callId, 'answering')) return this.peers.close(peer);
       this.adoptPeer(peer, (remote) => this.patchOperator(call.callId, { remote }));
-      const answer = await completeAnswer(peer.pc, offer);
+      const answer = await this.peers.answer(peer.pc, offer);
       if (!this.isOperatorCall(call.callId, 'answering')) return;
       await this.voice.accept(line, call.cid, call.callId, answer);
       if (!this.isOperatorCall(call.callId, 'answering')) return;
@@ -361,12 +374,12 @@ export class SupportDesk {
     return (!!customerCall && isLive(customerCall.phase)) || (!!operatorCall && isLive(operatorCall.phase));
   }
 
-  private async openPeer(): Promise<SupportPeer> {
-    return openSupportPeer(await this.iceServers());
+  private openPeer(): Promise<SupportPeer> {
+    return this.peers.open();
   }
 
   private adoptPeer(peer: SupportPeer, onRemote: (remote: MediaStream) => void): void {
-    closeSupportPeer(this.peer);
+    this.peers.close(this.peer);
     this.peer = peer;
     onRemote(peer.remote);
     // A re-render when the connection state changes (the status line reads it).
@@ -374,7 +387,7 @@ export class SupportDesk {
   }
 
   private endPeer(): void {
-    closeSupportPeer(this.peer);
+    this.peers.close(this.peer);
     this.peer = undefined;
   }
 
