@@ -52,7 +52,7 @@ export class SupportWorld {
   messagingUrl = '';
   proxyUrl = '';
   private messaging: ServiceProcess | undefined;
-  private inProcess: RunningVoiceProxy | undefined;
+  private readonly inProcess: RunningVoiceProxy[] = [];
   private child: ServiceProcess | undefined;
   private nextOperator = 0;
   private readonly sockets: RealtimeSocket[] = [];
@@ -119,10 +119,12 @@ export class SupportWorld {
     };
   }
 
-  /** The proxy in this process (most tests). */
-  async startProxy(overrides: Record<string, string> = {}): Promise<void> {
-    this.inProcess = await startVoiceProxy(loadConfig(this.proxyEnv({ PORT: '0', ...overrides })));
-    this.proxyUrl = this.inProcess.url;
+  /** A proxy in this process (most tests); a second one is another replica of the same deployment. */
+  async startProxy(overrides: Record<string, string> = {}): Promise<RunningVoiceProxy> {
+    const proxy = await startVoiceProxy(loadConfig(this.proxyEnv({ PORT: '0', ...overrides })));
+    this.inProcess.push(proxy);
+    this.proxyUrl ||= proxy.url;
+    return proxy;
   }
 
   /** The built proxy as a child process, for restarts and kills; same port each time. */
@@ -149,7 +151,7 @@ export class SupportWorld {
   async stop(): Promise<void> {
     this.sockets.splice(0).forEach((s) => s.close());
     try {
-      await this.inProcess?.close();
+      for (const proxy of this.inProcess) await proxy.close();
       await this.child?.stop();
       await this.messaging?.stop();
     } finally {
