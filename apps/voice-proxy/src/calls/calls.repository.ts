@@ -2,7 +2,7 @@ import type { SqlExecutor } from '@parley/db';
 import { VoiceAttemptOutcome, VoiceEndReason } from '@parley/protocol';
 import { z } from 'zod';
 import type { Effect } from './call-engine.js';
-import type { CallAttempt, ProxiedCall } from './call-record.js';
+import type { ProxiedCall } from './call-record.js';
 import type { CallState } from './call-state.js';
 
 interface CallRow {
@@ -53,7 +53,7 @@ function toCall(row: CallRow): ProxiedCall {
     state: row.state,
     operatorId: row.operator_id,
     operatorName: row.operator_name,
-    attempts: StoredAttempts.parse(row.attempts) as CallAttempt[],
+    attempts: StoredAttempts.parse(row.attempts),
     startedAt: row.started_at.getTime(),
     answeredAt: time(row.answered_at),
     endedAt: time(row.ended_at),
