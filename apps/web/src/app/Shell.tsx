@@ -58,6 +58,7 @@ export function Shell() {
           e.key === 'ArrowDown'
             ? Math.min(list.length - 1, index + 1)
             : Math.max(0, index < 0 ? 0 : index - 1);
+        setConsoleRequested(false);
         navigate(list[next]!.id);
       }
     };

@@ -1,3 +1,5 @@
+import { useEffect } from 'react';
+import { startRingtone } from '../notifications/sounds';
 import { OperatorCallCard } from './OperatorCallCard';
 import './support.css';
 import { SupportCallPanel } from './SupportCallPanel';
@@ -9,6 +11,10 @@ import { useSupport } from './support-context';
  */
 export function SupportLayer({ consoleOpen }: { consoleOpen: boolean }) {
   const support = useSupport();
+  const ringingCallId =
+    support?.state.operatorCall?.phase === 'incoming' ? support.state.operatorCall.callId : undefined;
+  // The ringtone plays while a support call rings this operator, in the console or not.
+  useEffect(() => (ringingCallId ? startRingtone() : undefined), [ringingCallId]);
   if (!support) return null;
   const { customerCall, operatorCall } = support.state;
   if (!customerCall && (!operatorCall || consoleOpen)) return null;
