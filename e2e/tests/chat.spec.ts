@@ -3,7 +3,6 @@ import {
   api,
   conversationItem,
   createUser,
-  logIn,
   openConversation,
   openDevice,
   sendFromComposer,
