@@ -34,10 +34,13 @@ let messaging: ServiceProcess | undefined;
 let baseUrl = '';
 const open: { close(): unknown }[] = [];
 
-beforeAll(async () => {
+/** The built messaging service on a free port, in this file's namespace, with the test proxy registered. */
+async function startMessaging(
+  env: Record<string, string> = {},
+): Promise<{ service: ServiceProcess; url: string }> {
   const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  messaging = await startService({
+  const url = `http://127.0.0.1:${port}`;
+  const service = await startService({
     name: 'messaging',
     main: messagingMain,
     env: {
@@ -52,10 +55,18 @@ beforeAll(async () => {
       LOG_LEVEL: 'warn',
       OAUTH_CLIENTS: JSON.stringify([{ ...PROXY, scopes: ['voice.proxy'] }]),
       ...(testDb === 'postgres' ? { DATABASE_URL: testDatabaseUrl } : { PGLITE_DIR: 'memory://' }),
+      ...env,
     },
-    healthUrl: `${baseUrl}/health`,
+    healthUrl: `${url}/health`,
     startTimeoutMs: 120_000,
   });
+  return { service, url };
+}
+
+beforeAll(async () => {
+  const started = await startMessaging();
+  messaging = started.service;
+  baseUrl = started.url;
 });
 afterEach(async () => {
   await Promise.all(open.splice(0).map((c) => c.close()));
@@ -293,4 +304,43 @@ describe('a machine client', () => {
     );
     expect(err.status).toBe(401);
   });
+});
+
+describe('a machine client with short-lived tokens', () => {
+  it('asks for new tokens before they expire and stays connected and reachable', async () => {
+    // A second node of the same deployment whose tokens live 10 s, the shortest the service allows.
+    const shortLived = await startMessaging({ ACCESS_TOKEN_TTL_SECONDS: '10' });
+    try {
+      let tokenRequests = 0;
+      const countingFetch: FetchLike = async (input, init) => {
+        if (String(input).endsWith('/oauth/token')) tokenRequests++;
+        return fetch(input, init);
+      };
+      const proxy = await connectMachineClient({
+        baseUrl: shortLived.url,
+        clientId: PROXY.id,
+        clientSecret: PROXY.secret,
+        fetch: countingFetch,
+      });
+      open.push(proxy);
+      const states: string[] = [];
+      proxy.on('stateChanged', (state) => states.push(state));
+      await proxy.ready();
+      // Renewed halfway through each token's life: the third is asked for once the first has expired.
+      await eventually(() => tokenRequests >= 3, 'two renewals', 30_000);
+      expect(states).not.toContain('offline');
+      expect(proxy.state).toBe('online');
+
+      const annS = await signUp('ann');
+      const ann = await connect(annS);
+      const cid = (await ann.createConversation({ type: 'group', participants: [] })).id;
+      const atProxy = recordCalls(proxy);
+      await ann.voice().setup(PROXY.id, cid, 'call-1', { caller_name: 'Ann' });
+      await eventually(() => atProxy.length === 1, 'the proxy hears the setup');
+      expect(atProxy[0]!.slice(0, 5)).toEqual(['setup', annS.user.id, cid, 'call-1', { caller_name: 'Ann' }]);
+    } finally {
+      await Promise.all(open.splice(0).map((c) => c.close()));
+      await shortLived.service.stop();
+    }
+  }, 60_000);
 });
