@@ -153,3 +153,22 @@ describe('GET /v1/support/calls', () => {
     });
   });
 });
+
+describe('health', () => {
+  it('is ready with its token from messaging, and not ready (503, naming the check) when messaging refuses it', async () => {
+    const ready = await fetch(`${world.proxyUrl}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(((await ready.json()) as { checks: Record<string, { status: string }> }).checks).toMatchObject({
+      postgres: { status: 'up' },
+      redis: { status: 'up' },
+      'messaging-token': { status: 'up' },
+    });
+    const misconfigured = await world.startProxy({ VOICE_PROXY_CLIENT_SECRET: 'not-the-registered-secret' });
+    const res = await fetch(`${misconfigured.url}/health/ready`);
+    expect(res.status).toBe(503);
+    const body = (await res.json()) as { checks: Record<string, { status: string; error?: string }> };
+    expect(body.checks['messaging-token']).toMatchObject({ status: 'down' });
+    expect(body.checks['messaging-token']!.error).toContain('OAUTH_CLIENTS');
+    await misconfigured.close();
+  });
+});
