@@ -19,39 +19,37 @@ const proxyMain = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const PROXY = { id: 'voice-proxy-example', secret: 'example-proxy-secret-0123456789' };
 
 const ns = allocateTestNamespace('voice_proxy_sdk');
-const services: ServiceProcess[] = [];
+let messaging: ServiceProcess | undefined;
 const messengers: Messenger[] = [];
 let baseUrl = '';
 
 beforeAll(async () => {
   const port = await freePort();
   baseUrl = `http://127.0.0.1:${port}`;
-  services.push(
-    await startService({
-      name: 'messaging',
-      main: messagingMain,
-      env: {
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DB_SCHEMA: ns.schema,
-        REDIS_URL: testRedisUrl,
-        REDIS_PREFIX: ns.redisPrefix,
-        JWT_KEY_FILE: ns.tempFile('signing-key.json'),
-        ATTACHMENT_DIR: ns.tempFile('attachments'),
-        PASSWORD_HASH_PROFILE: 'fast-test',
-        LOG_LEVEL: 'warn',
-        OAUTH_CLIENTS: JSON.stringify([{ ...PROXY, scopes: ['voice.proxy'] }]),
-        ...(testDb === 'postgres' ? { DATABASE_URL: testDatabaseUrl } : { PGLITE_DIR: 'memory://' }),
-      },
-      healthUrl: `${baseUrl}/health`,
-      startTimeoutMs: 120_000,
-    }),
-  );
+  messaging = await startService({
+    name: 'messaging',
+    main: messagingMain,
+    env: {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DB_SCHEMA: ns.schema,
+      REDIS_URL: testRedisUrl,
+      REDIS_PREFIX: ns.redisPrefix,
+      JWT_KEY_FILE: ns.tempFile('signing-key.json'),
+      ATTACHMENT_DIR: ns.tempFile('attachments'),
+      PASSWORD_HASH_PROFILE: 'fast-test',
+      LOG_LEVEL: 'warn',
+      OAUTH_CLIENTS: JSON.stringify([{ ...PROXY, scopes: ['voice.proxy'] }]),
+      ...(testDb === 'postgres' ? { DATABASE_URL: testDatabaseUrl } : { PGLITE_DIR: 'memory://' }),
+    },
+    healthUrl: `${baseUrl}/health`,
+    startTimeoutMs: 120_000,
+  });
 });
 
 afterAll(async () => {
   await Promise.all(messengers.map((m) => m.close()));
-  for (const service of services.reverse()) await service.stop();
+  await messaging?.stop();
   await ns.cleanup();
 });
 
@@ -78,16 +76,25 @@ function recordSignals(messenger: Messenger): VoiceSignal[] {
   return seen;
 }
 
-describe('the voice proxy example', () => {
-  it('relays a call between operator and customer in both directions, and the customer only sees the proxy', async () => {
-    const operator = await signUpAndConnect('operator');
-    const customer = await signUpAndConnect('customer');
-    const cid = (
-      await operator.messenger.createConversation({ type: 'group', participants: [customer.session.user.id] })
-    ).id;
+const conversationShapes = [
+  { shape: 'a group of operator and customer', withCustomer: true },
+  {
+    shape: 'a conversation only the operator is in (the proxy’s signals let the customer answer)',
+    withCustomer: false,
+  },
+];
 
-    services.push(
-      await startService({
+describe('the voice proxy example', () => {
+  it.each(conversationShapes)(
+    'relays a call both ways on $shape, and the customer only ever hears from the proxy',
+    async ({ withCustomer }) => {
+      const operator = await signUpAndConnect('operator');
+      const customer = await signUpAndConnect('customer');
+      const participants = withCustomer ? [customer.session.user.id] : [];
+      const cid = (await operator.messenger.createConversation({ type: 'group', participants })).id;
+
+      // One proxy per test: two connected with the same client id would both relay every signal.
+      const proxy = await startService({
         name: 'voice proxy example',
         main: proxyMain,
         env: {
@@ -100,57 +107,60 @@ describe('the voice proxy example', () => {
           LOG_LEVEL: 'info',
         },
         readyLine: (line) => line.includes('voice proxy ready'),
-      }),
-    );
+      });
+      try {
+        const atOperator = recordSignals(operator.messenger);
+        const atCustomer = recordSignals(customer.messenger);
+        const operatorVoice = operator.messenger.voice();
+        const customerVoice = customer.messenger.voice();
+        const arrived = (list: VoiceSignal[], kind: VoiceSignal['kind'], callId: string) =>
+          eventually(() => list.find((s) => s.kind === kind && s.call_id === callId), `${kind} of ${callId}`);
 
-    const atOperator = recordSignals(operator.messenger);
-    const atCustomer = recordSignals(customer.messenger);
-    const operatorVoice = operator.messenger.voice();
-    const customerVoice = customer.messenger.voice();
-    const arrived = (list: VoiceSignal[], kind: VoiceSignal['kind'], callId: string) =>
-      eventually(() => list.find((s) => s.kind === kind && s.call_id === callId), `${kind} of ${callId}`);
+        // The operator calls the customer through the proxy; the customer accepts; each side hangs up once.
+        await operatorVoice.start(PROXY.id, cid, 'call-1', 'v=0 operator offer');
+        const start = await arrived(atCustomer, 'start', 'call-1');
+        expect(start).toMatchObject({
+          iss: PROXY.id,
+          issKind: 'client',
+          cid,
+          peer_info: 'v=0 operator offer',
+          data: { operator_name: 'Bob' },
+        });
+        await customerVoice.accept(start.iss, cid, 'call-1', 'v=0 customer answer');
+        expect(await arrived(atOperator, 'accept', 'call-1')).toMatchObject({
+          iss: PROXY.id,
+          cid,
+          peer_info: 'v=0 customer answer',
+        });
+        await operatorVoice.stop(PROXY.id, cid, 'call-1');
+        expect(await arrived(atCustomer, 'stop', 'call-1')).toMatchObject({ iss: PROXY.id, cid });
+        await customerVoice.stop(PROXY.id, cid, 'call-1');
+        expect(await arrived(atOperator, 'stop', 'call-1')).toMatchObject({ iss: PROXY.id, cid });
 
-    // The operator calls the customer through the proxy; the customer accepts; each side hangs up once.
-    await operatorVoice.start(PROXY.id, cid, 'call-1', 'v=0 operator offer');
-    const start = await arrived(atCustomer, 'start', 'call-1');
-    expect(start).toMatchObject({
-      iss: PROXY.id,
-      issKind: 'client',
-      cid,
-      peer_info: 'v=0 operator offer',
-      data: { operator_name: 'Bob' },
-    });
-    await customerVoice.accept(start.iss, cid, 'call-1', 'v=0 customer answer');
-    expect(await arrived(atOperator, 'accept', 'call-1')).toMatchObject({
-      iss: PROXY.id,
-      cid,
-      peer_info: 'v=0 customer answer',
-    });
-    await operatorVoice.stop(PROXY.id, cid, 'call-1');
-    expect(await arrived(atCustomer, 'stop', 'call-1')).toMatchObject({ iss: PROXY.id, cid });
-    await customerVoice.stop(PROXY.id, cid, 'call-1');
-    expect(await arrived(atOperator, 'stop', 'call-1')).toMatchObject({ iss: PROXY.id, cid });
+        // A second call: the customer is busy, then the operator gives up with busy too.
+        await operatorVoice.start(PROXY.id, cid, 'call-2', 'v=0 second offer');
+        await arrived(atCustomer, 'start', 'call-2');
+        await customerVoice.busy(PROXY.id, cid, 'call-2');
+        expect(await arrived(atOperator, 'busy', 'call-2')).toMatchObject({ iss: PROXY.id, cid });
+        await operatorVoice.busy(PROXY.id, cid, 'call-2');
+        expect(await arrived(atCustomer, 'busy', 'call-2')).toMatchObject({ iss: PROXY.id, cid });
 
-    // A second call: the customer is busy, then the operator gives up with busy too.
-    await operatorVoice.start(PROXY.id, cid, 'call-2', 'v=0 second offer');
-    await arrived(atCustomer, 'start', 'call-2');
-    await customerVoice.busy(PROXY.id, cid, 'call-2');
-    expect(await arrived(atOperator, 'busy', 'call-2')).toMatchObject({ iss: PROXY.id, cid });
-    await operatorVoice.busy(PROXY.id, cid, 'call-2');
-    expect(await arrived(atCustomer, 'busy', 'call-2')).toMatchObject({ iss: PROXY.id, cid });
-
-    expect(atCustomer.map((s) => `${s.kind}:${s.call_id}`)).toEqual([
-      'start:call-1',
-      'stop:call-1',
-      'start:call-2',
-      'busy:call-2',
-    ]);
-    expect(atOperator.map((s) => `${s.kind}:${s.call_id}`)).toEqual([
-      'accept:call-1',
-      'stop:call-1',
-      'busy:call-2',
-    ]);
-    expect(atCustomer.filter((s) => s.iss === operator.session.user.id)).toEqual([]);
-    expect(new Set(atCustomer.map((s) => s.iss))).toEqual(new Set([PROXY.id]));
-  });
+        expect(atCustomer.map((s) => `${s.kind}:${s.call_id}`)).toEqual([
+          'start:call-1',
+          'stop:call-1',
+          'start:call-2',
+          'busy:call-2',
+        ]);
+        expect(atOperator.map((s) => `${s.kind}:${s.call_id}`)).toEqual([
+          'accept:call-1',
+          'stop:call-1',
+          'busy:call-2',
+        ]);
+        expect(atCustomer.filter((s) => s.iss === operator.session.user.id)).toEqual([]);
+        expect(new Set(atCustomer.map((s) => s.iss))).toEqual(new Set([PROXY.id]));
+      } finally {
+        await proxy.stop();
+      }
+    },
+  );
 });
