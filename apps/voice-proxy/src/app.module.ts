@@ -1,8 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule, type TokenVerifier } from '@parley/auth';
-import { DelayedJobs, EventBusModule, Topics, type EventBus } from '@parley/event-bus';
+import { ConsumerGroups, DelayedJobs, EventBusModule, Topics, type EventBus } from '@parley/event-bus';
 import { CallCoordinator } from './calls/call-coordinator.js';
-import { VOICE_PROXY_GROUP, VoiceSignalConsumer } from './calls/voice-signal.consumer.js';
+import { VoiceSignalConsumer } from './calls/voice-signal.consumer.js';
 import { SupportController } from './support/support.controller.js';
 import { SupportService } from './support/support.service.js';
 
@@ -28,7 +28,7 @@ export class AppModule {
           bus: parts.bus,
           consumerGroups: [
             {
-              group: VOICE_PROXY_GROUP,
+              group: ConsumerGroups.voiceProxy,
               topics: [Topics.voiceSignal],
               concurrency: 4,
               attempts: 10,

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  ConsumerGroups,
   EventConsumer,
   OnDelayedJob,
   OnTopic,
@@ -14,9 +15,7 @@ import { CallCoordinator } from './call-coordinator.js';
  * The consumer group every replica of the proxy shares: each signal is handled by one of them, and a signal
  * published while none runs waits in Redis for the next one. A handler that throws is retried with backoff.
  */
-export const VOICE_PROXY_GROUP = 'voice-proxy';
-
-@EventConsumer(VOICE_PROXY_GROUP)
+@EventConsumer(ConsumerGroups.voiceProxy)
 @Injectable()
 export class VoiceSignalConsumer {
   constructor(@Inject(CallCoordinator) private readonly coordinator: CallCoordinator) {}
