@@ -1,2 +1,2 @@
-export { Voice, type VoiceOfferHandler, type VoiceNoticeHandler } from './voice.js';
+export type { Voice, VoiceOfferHandler, VoiceNoticeHandler } from './voice.js';
 export type { SignalRetryPolicy } from './send-retry.js';

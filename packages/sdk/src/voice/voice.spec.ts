@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SendVoiceSignalRequest, VoiceSignal } from '@parley/protocol';
 import { ParleyApiError } from '../http/api-error.js';
-import { Voice } from './voice.js';
+import { SendVoiceSignalRequest as SendVoiceSignalRequestSchema } from '@parley/protocol';
+import { randomSignalId, Voice } from './voice.js';
 
 const CID = '0b9f2c1e-8f5e-4d6a-9a51-5a7c2d0e0001';
 const ANN = '0b9f2c1e-8f5e-4d6a-9a51-5a7c2d0e00aa';
@@ -166,5 +167,23 @@ describe('Voice: sending', () => {
     const { voice, sent } = voiceWith(refused);
     await expect(voice.busy(BEN, CID, 'call-1')).rejects.toBe(refused);
     expect(sent).toHaveLength(1);
+  });
+});
+
+describe('randomSignalId', () => {
+  it('is a UUID the protocol accepts, also where crypto.randomUUID is missing (plain-http pages)', () => {
+    const valid = (id: string) =>
+      SendVoiceSignalRequestSchema.safeParse({ kind: 'stop', to: BEN, cid: CID, call_id: 'c', id }).success;
+    expect(valid(randomSignalId())).toBe(true);
+    // Node's randomUUID lives on Crypto.prototype: an own property hides it, deleting that brings it back.
+    Object.defineProperty(globalThis.crypto, 'randomUUID', { value: undefined, configurable: true });
+    try {
+      const ids = Array.from({ length: 50 }, () => randomSignalId());
+      expect(ids.every(valid)).toBe(true);
+      expect(new Set(ids).size).toBe(50);
+    } finally {
+      delete (globalThis.crypto as { randomUUID?: unknown }).randomUUID;
+    }
+    expect(typeof globalThis.crypto.randomUUID).toBe('function');
   });
 });

@@ -152,7 +152,7 @@ export class Voice {
       to,
       cid,
       call_id: callId,
-      id: this.options.newSignalId?.() ?? globalThis.crypto.randomUUID(),
+      id: this.options.newSignalId?.() ?? randomSignalId(),
       ...(peerInfo !== undefined ? { peer_info: peerInfo } : {}),
       ...(data !== undefined ? { data } : {}),
     };
@@ -176,4 +176,18 @@ export class Voice {
 function subscribe<H>(handlers: Set<H>, handler: H): () => void {
   handlers.add(handler);
   return () => void handlers.delete(handler);
+}
+
+/**
+ * A UUID v4. `crypto.randomUUID` exists only in secure contexts (https, localhost); a page served over plain
+ * http still has `getRandomValues`, from which the same format is built.
+ */
+export function randomSignalId(): string {
+  const c = globalThis.crypto;
+  if (typeof c.randomUUID === 'function') return c.randomUUID();
+  const bytes = c.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
