@@ -139,6 +139,33 @@ describe('voice signals', () => {
     expect(accepted.signal).toMatchObject({ iss: ben.id, peer_info: 'answer' });
   });
 
+  it('rings once for a retried send with the same id, and does not let another issuer reuse the id', async () => {
+    const [benDevice, annDevice] = await Promise.all([connect(ben.token), connect(ann.token)]);
+    const id = randomUUID();
+    const callId = randomUUID();
+    const body = { kind: 'start', to: ben.id, cid: direct, call_id: callId, peer_info: 'offer', id };
+    const first = await send(ann.token, body);
+    const retry = await send(ann.token, body);
+    expect([first.status, retry.status]).toEqual([201, 201]);
+    expect(retry.body).toMatchObject({ delivered: true, signal: { id } });
+    // Ben answers reusing the id he saw: it is his signal, delivered and queued in its own right.
+    const reply = await send(ben.token, { kind: 'busy', to: ann.id, cid: direct, call_id: callId, id });
+    expect(reply.status).toBe(201);
+    await annDevice.waitFor(isVoice('busy', callId));
+    await eventually(
+      () => onBus.find((s) => s.call_id === callId && s.kind === 'busy'),
+      'ben’s signal on the bus',
+    );
+    await benDevice.waitFor(isVoice('start', callId));
+    // Give a second live frame or bus job every chance to show up before counting.
+    const marker = randomUUID();
+    await send(ann.token, { kind: 'stop', to: ben.id, cid: direct, call_id: marker });
+    await benDevice.waitFor(isVoice('stop', marker));
+    await eventually(() => onBus.find((s) => s.call_id === marker), 'the marker on the bus');
+    expect(voiceFrames(benDevice).filter((s) => s.call_id === callId)).toHaveLength(1);
+    expect(onBus.filter((s) => s.call_id === callId && s.kind === 'start')).toHaveLength(1);
+  });
+
   it('says when nobody is connected to receive a signal, and still publishes it for the proxy to answer', async () => {
     const callId = randomUUID();
     const res = await send(ann.token, {

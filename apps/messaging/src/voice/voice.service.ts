@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { hasScopes, Scopes, type Principal } from '@parley/auth';
 import { Topics, type EventBus, type RealtimeFanout } from '@parley/event-bus';
@@ -17,6 +17,7 @@ import { IdentityService } from '../identity/identity.service.js';
 import { EVENT_BUS, REALTIME_FANOUT, REDIS } from '../infrastructure/tokens.js';
 import { identityChannel } from '../realtime/channels.js';
 import { CallLegGrants } from './call-leg-grants.js';
+import { SentSignals } from './sent-signals.js';
 
 /**
  * Voice negotiation signals: addressed to one identity, delivered live to all its connections, published on
@@ -25,6 +26,7 @@ import { CallLegGrants } from './call-leg-grants.js';
 @Injectable()
 export class VoiceService {
   private readonly legs: CallLegGrants;
+  private readonly sentSignals: SentSignals;
 
   constructor(
     @Inject(ConversationsService) private readonly conversations: ConversationsService,
@@ -35,6 +37,7 @@ export class VoiceService {
     @Inject(MESSAGING_CONFIG) config: MessagingConfig,
   ) {
     this.legs = new CallLegGrants(redis, config.redis.prefix);
+    this.sentSignals = new SentSignals(redis, config.redis.prefix);
   }
 
   async sendSignal(sender: Principal, req: SendVoiceSignalRequest): Promise<SendVoiceSignalResponse> {
@@ -62,12 +65,31 @@ export class VoiceService {
       ...(req.data !== undefined ? { data: req.data } : {}),
       sentAt: new Date().toISOString(),
     });
-    const frame: ServerFrame = { type: 'voice', signal };
-    const listeningNodes = await this.fanout.publish(identityChannel(toKind, req.to), JSON.stringify(frame));
-    const delivered = listeningNodes > 0;
-    // The id is the bus job id too: a retried send with the same id is queued once.
-    await this.bus.publish(Topics.voiceSignal, { id: signal.id, payload: { ...signal, delivered } });
+    const delivered = await this.deliverLiveOnce(signal, req.id !== undefined);
+    // Scoped by issuer, so nobody can suppress another's signal by reusing its id; a retry is queued once.
+    await this.bus.publish(Topics.voiceSignal, {
+      id: busEventIdOf(signal),
+      payload: { ...signal, delivered },
+    });
     return { signal, delivered };
+  }
+
+  /**
+   * Publishes the signal to the recipient's live channel, once per issuer and id: a retried send (say,
+   * after the bus was unreachable) is answered with the first try's outcome and rings nobody twice.
+   */
+  private async deliverLiveOnce(signal: VoiceSignal, retryable: boolean): Promise<boolean> {
+    const frame: ServerFrame = { type: 'voice', signal };
+    const publish = async () =>
+      (await this.fanout.publish(identityChannel(signal.toKind, signal.to), JSON.stringify(frame))) > 0;
+    if (!retryable) return publish();
+    const first = await this.sentSignals.claim(signal.issKind, signal.iss, signal.id);
+    if (first === 'claimed') {
+      const delivered = await publish();
+      await this.sentSignals.settle(signal.issKind, signal.iss, signal.id, delivered);
+      return delivered;
+    }
+    return first.delivered ?? (await publish());
   }
 
   private authoriseIssuer(sender: Principal): VoiceIdentityKind {
@@ -112,4 +134,13 @@ export class VoiceService {
     if (await this.identity.clientExists(to)) return 'client';
     throw new NotFoundError('recipient not found');
   }
+}
+
+/** The bus job id of a signal: its id scoped by issuer (hashed, as client ids may hold `:`, which job ids may not). */
+function busEventIdOf(signal: VoiceSignal): string {
+  const issuer = createHash('sha256')
+    .update(`${signal.issKind}/${signal.iss}`)
+    .digest('base64url')
+    .slice(0, 22);
+  return `voice-signal-${issuer}-${signal.id}`;
 }
