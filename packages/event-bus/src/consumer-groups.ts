@@ -8,6 +8,10 @@ export const ConsumerGroups = {
   messagingCallLog: 'messaging-call-log',
   /** voice-proxy: voice signals addressed to the proxy, and direct calls that reached nobody. */
   voiceProxy: 'voice-proxy',
+  /** webhook-gateway: verified provider webhooks, applied to the gateway's call records. */
+  webhookGateway: 'webhook-gateway',
+  /** messaging: provider calls written into their conversation's voip-link message. */
+  messagingCallLinks: 'messaging-call-links',
 } as const;
 
 export type ConsumerGroup = (typeof ConsumerGroups)[keyof typeof ConsumerGroups];

@@ -1,5 +1,7 @@
 import {
   CallEndedEvent,
+  ProviderCallUpdatedEvent,
+  ProviderEvent,
   VoiceCallEndedEvent,
   VoiceSignalEvent,
   ConversationCreatedEvent,
@@ -41,6 +43,10 @@ export const Topics = {
   voiceSignal: 'voice.signal.v1',
   /** voice-proxy: a proxied call is over (its call detail record is final). */
   voiceCallEnded: 'voice.call.ended.v1',
+  /** webhook-gateway: a verified, stored provider webhook, normalised; applied to the call it is about. */
+  providerEvent: 'provider.event.v1',
+  /** webhook-gateway: a provider call changed; messaging writes it into the conversation's voip-link message. */
+  providerCallUpdated: 'provider.call.updated.v1',
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];
@@ -61,6 +67,8 @@ export interface TopicPayloads {
   'call.ended.v1': CallEndedEvent;
   'voice.signal.v1': VoiceSignalEvent;
   'voice.call.ended.v1': VoiceCallEndedEvent;
+  'provider.event.v1': ProviderEvent;
+  'provider.call.updated.v1': ProviderCallUpdatedEvent;
 }
 
 // Compile-time guard: adding a topic without a payload type (or the reverse) fails the build here.
@@ -88,6 +96,8 @@ const topicSchemas: { readonly [K in Topic]: z.ZodType<TopicPayloads[K]> } = {
   'call.ended.v1': CallEndedEvent,
   'voice.signal.v1': VoiceSignalEvent,
   'voice.call.ended.v1': VoiceCallEndedEvent,
+  'provider.event.v1': ProviderEvent,
+  'provider.call.updated.v1': ProviderCallUpdatedEvent,
 };
 
 /** Throws InvalidPayloadError (naming the topic, the event id and the mismatches) unless `payload` fits. */

@@ -55,14 +55,29 @@ export const MessagePart = z.object({
 });
 export type MessagePart = z.infer<typeof MessagePart>;
 
-/** Body of an `application/voip-link` part: a join link or a provider call id, plus the call's status. */
+/** Where a provider call is, as its voip-link message shows it. */
+export const VoipLinkStatus = z.enum(['created', 'ringing', 'started', 'ended', 'missed']);
+export type VoipLinkStatus = z.infer<typeof VoipLinkStatus>;
+
+/**
+ * Body of an `application/voip-link` part: a join link or a provider call id, plus the call's status. The
+ * gateway keeps it current (participants, start, end, duration) by editing the message, so every device
+ * re-renders the call button from the conversation's own log.
+ */
 export const VoipLinkBody = z.strictObject({
   provider: z.string().min(1).max(64),
+  /** The provider's room or meeting id: what its own join method takes when there is no link. */
   callId: z.string().min(1).max(256),
   joinUrl: z.url().optional(),
-  status: z.enum(['created', 'ringing', 'started', 'ended', 'missed']).default('created'),
+  status: VoipLinkStatus.default('created'),
   media: z.enum(['audio', 'video']).default('video'),
+  /** Identities in the call now (the provider's names for them). */
   participants: z.array(z.string()).optional(),
+  /** The gateway's record of the call (`GET /v1/calls/:id` on the gateway). */
+  gatewayCallId: z.uuid().optional(),
+  startedAt: z.iso.datetime({ offset: true }).optional(),
+  endedAt: z.iso.datetime({ offset: true }).optional(),
+  durationSeconds: z.number().int().nonnegative().optional(),
 });
 export type VoipLinkBody = z.infer<typeof VoipLinkBody>;
 
