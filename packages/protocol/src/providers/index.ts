@@ -1,2 +1,3 @@
 export * from './calls.js';
 export * from './video.js';
+export * from './parley-webhook.js';
