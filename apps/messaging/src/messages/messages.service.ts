@@ -20,7 +20,13 @@ import {
 import { EventLogService } from '../event-log/event-log.service.js';
 import { ReactionStore } from '../reactions/reaction-store.js';
 import { EventDeliveryService } from '../realtime/event-delivery.service.js';
-import { MessageStatsRepository, MessagesRepository, toMessage } from './messages.repository.js';
+import type { EventAppender } from '../event-log/event-appender.js';
+import {
+  MessageStatsRepository,
+  MessagesRepository,
+  toMessage,
+  type MessageRow,
+} from './messages.repository.js';
 import { findPartContentIssues } from './part-content.js';
 import { findPartSizeViolation } from './part-limits.js';
 import { checkMentions, replyExcerpt } from './replies-and-mentions.js';
@@ -134,28 +140,76 @@ export class MessagesService {
       if (!row) throw new NotFoundError('message not found');
       this.requireEditRight(ctx.permissions, row.sender_id === actorId);
       if (row.removed_at) throw new ConflictError('a removed message cannot be edited');
-      const parts = await this.attachments.rebindToMessage(
-        tx,
-        { conversationId, senderId: row.sender_id, messageId },
-        req.parts,
-      );
       const seq = await log.assignNextSeq(conversationId);
-      const editedAt = new Date().toISOString();
-      await this.repo.updateParts(tx, messageId, parts, editedAt);
-      await this.repo.refreshReplyPreviews(tx, messageId, replyExcerpt(parts), false);
-      await log.append(
-        {
-          conversationId,
-          type: 'message.edited',
-          actorId,
-          payload: () => ({ messageId, messageSeq: row.seq, parts, editedAt }),
-          recipients: ctx.participantIds,
-        },
-        seq,
-      );
-      const edited = toMessage({ ...row, parts, edited_at: new Date(editedAt) });
-      return (await this.withReactions([edited], tx))[0]!;
+      return this.writeEdit(tx, log, row, req.parts, actorId, ctx.participantIds, seq);
     });
+  }
+
+  /** The message's new parts and the `message.edited` event that announces them, at `seq`. */
+  private async writeEdit(
+    tx: SqlExecutor,
+    log: EventAppender,
+    row: MessageRow,
+    partsInput: MessagePartInput[],
+    actorId: string,
+    recipients: string[],
+    seq: number,
+  ): Promise<Message> {
+    const { conversation_id: conversationId, id: messageId } = row;
+    const parts = await this.attachments.rebindToMessage(
+      tx,
+      { conversationId, senderId: row.sender_id, messageId },
+      partsInput,
+    );
+    const editedAt = new Date().toISOString();
+    await this.repo.updateParts(tx, messageId, parts, editedAt);
+    await this.repo.refreshReplyPreviews(tx, messageId, replyExcerpt(parts), false);
+    await log.append(
+      {
+        conversationId,
+        type: 'message.edited',
+        actorId,
+        payload: () => ({ messageId, messageSeq: row.seq, parts, editedAt }),
+        recipients,
+      },
+      seq,
+    );
+    const edited = toMessage({ ...row, parts, edited_at: new Date(editedAt) });
+    return (await this.withReactions([edited], tx))[0]!;
+  }
+
+  /**
+   * The system keeping a message of `senderId` current on their behalf (a provider's call card): the message
+   * with that send key, edited as one `message.edited` event by its sender without asking for editOwn, since
+   * the sender did not write the change. `revise` sees the message as stored after the conversation's next
+   * seq is taken (which holds the conversation's row), so revisions racing each other decide one after
+   * another on fresh data; it returns the new parts, or null to leave the message as it is (nothing is
+   * appended then). Undefined when there is no such message or it was removed.
+   */
+  async reviseForSender(
+    senderId: string,
+    conversationId: string,
+    clientMessageId: string,
+    revise: (current: Message) => MessagePartInput[] | null,
+  ): Promise<{ message: Message; edited: boolean } | undefined> {
+    try {
+      return await this.eventLog.commit(async (tx, log) => {
+        const ctx = await this.conversations.requireParticipant(tx, conversationId, senderId);
+        const seq = await log.assignNextSeq(conversationId);
+        const row = await this.repo.findByClientId(conversationId, senderId, clientMessageId, tx);
+        if (!row || row.removed_at) throw new RevisionLeftOut(undefined);
+        const parts = revise(toMessage(row));
+        if (!parts) throw new RevisionLeftOut(toMessage(row));
+        checkParts(parts);
+        const message = await this.writeEdit(tx, log, row, parts, senderId, ctx.participantIds, seq);
+        return { message, edited: true };
+      });
+    } catch (err) {
+      // Rolled back, so the seq taken for it is not used up.
+      if (!(err instanceof RevisionLeftOut)) throw err;
+      if (!err.current) return undefined;
+      return { message: (await this.withReactions([err.current]))[0]!, edited: false };
+    }
   }
 
   async remove(actorId: string, conversationId: string, messageId: string): Promise<void> {
@@ -259,6 +313,13 @@ export class MessagesService {
   private requireEditRight(p: { editOwn: boolean; editAll: boolean }, own: boolean): void {
     if (p.editAll || (own && p.editOwn)) return;
     throw new ForbiddenError(own ? 'missing permission: editOwn' : 'missing permission: editAll');
+  }
+}
+
+/** A revision that decided to leave the message as it is: thrown to roll back the seq it had taken. */
+class RevisionLeftOut extends Error {
+  constructor(readonly current: Message | undefined) {
+    super('revision left out');
   }
 }
 
