@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule } from '@parley/auth';
+import { CallLinksModule } from './call-links/call-links.module.js';
 import { CallLogModule } from './call-log/call-log.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { ConversationSettingsModule } from './conversation-settings/conversation-settings.module.js';
@@ -38,6 +39,7 @@ export class AppModule {
         RealtimeModule,
         OutboxModule,
         CallLogModule.forRoot(infra.bus),
+        CallLinksModule,
       ],
     };
   }

@@ -9,8 +9,9 @@ import { CallLogService } from './call-log.service.js';
 /**
  * Calls in conversation history: consumes `call.ended.v1` (terminal-core) and `voice.call.ended.v1` (the voice
  * proxy) in the `messaging-call-log`
- * group. This is messaging's one EventBusModule: another consumer group of this app is declared here too
- * (the module checks every @OnTopic handler of the app against one declaration).
+ * group. This is messaging's one EventBusModule: the app's other consumer groups are declared here too
+ * (`messaging-call-links`, handled in CallLinksModule), since the module checks every @OnTopic handler of
+ * the app against one declaration.
  */
 @Module({})
 export class CallLogModule {
@@ -24,6 +25,13 @@ export class CallLogModule {
             {
               group: ConsumerGroups.messagingCallLog,
               topics: [Topics.callEnded, Topics.voiceCallEnded],
+              concurrency: 4,
+              attempts: 8,
+            },
+            {
+              // Provider calls kept current as voip-link messages (CallLinksModule's consumer).
+              group: ConsumerGroups.messagingCallLinks,
+              topics: [Topics.providerCallUpdated],
               concurrency: 4,
               attempts: 8,
             },
