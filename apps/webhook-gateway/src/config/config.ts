@@ -1,0 +1,140 @@
+import {
+  databaseSection,
+  defineConfig,
+  httpSection,
+  processSection,
+  rateLimitSection,
+  redisSection,
+  section,
+  tokenVerificationSection,
+  ConfigError,
+} from '@parley/service-kit';
+import { ProviderName, VoiceIdentity } from '@parley/protocol';
+import { z } from 'zod';
+
+/**
+ * A provider is configured when all its variables are set (an empty value counts as unset) and absent when
+ * none is; some without the others is a mistake worth stopping for, not a provider silently missing.
+ */
+function allOrNone<K extends string>(provider: string, values: Record<K, string | undefined>): boolean {
+  const missing = Object.entries(values)
+    .filter(([, value]) => !value)
+    .map(([name]) => name);
+  if (missing.length === 0) return true;
+  if (missing.length === Object.keys(values).length) return false;
+  throw new ConfigError(
+    `Invalid webhook-gateway configuration:\n  ${provider} is partly configured; also set ${missing.join(', ')}`,
+  );
+}
+
+const HttpUrl = z.url({ protocol: /^https?$/ });
+const WsOrHttpUrl = z.url({ protocol: /^(wss?|https?)$/ });
+
+/** The gateway's environment: the shared sections, its messaging identity, webhooks and the providers. */
+export const webhookGatewayConfig = defineConfig('webhook-gateway', {
+  http: httpSection({ port: 3004 }),
+  database: databaseSection({ schema: 'webhook_gateway', pgliteDir: './data/webhook-gateway' }),
+  redis: redisSection(),
+  tokens: tokenVerificationSection(),
+  process: processSection(),
+  rateLimits: rateLimitSection(),
+  messaging: section(
+    {
+      /** Where conversations are checked (as the caller) and the gateway's own token comes from. */
+      MESSAGING_URL: HttpUrl.default('http://127.0.0.1:3001'),
+      /** The gateway's OAuth client at messaging: `voice.proxy` lets it signal anyone (video invites). */
+      WEBHOOK_GATEWAY_CLIENT_ID: VoiceIdentity.default('webhook-gateway'),
+      WEBHOOK_GATEWAY_CLIENT_SECRET: z.string().min(16, 'at least 16 characters'),
+    },
+    (e) => ({
+      url: e.MESSAGING_URL.replace(/\/+$/, ''),
+      clientId: e.WEBHOOK_GATEWAY_CLIENT_ID,
+      clientSecret: e.WEBHOOK_GATEWAY_CLIENT_SECRET,
+    }),
+  ),
+  webhooks: section(
+    {
+      /** How old (or how far in the future) a signed webhook's timestamp may be. */
+      WEBHOOK_REPLAY_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+      /** The public base URL providers call (Twilio signs the full URL it called). */
+      GATEWAY_PUBLIC_URL: HttpUrl.default('http://localhost:3004'),
+      /** Bodies of provider webhooks larger than this are refused with 413 before they are verified. */
+      WEBHOOK_BODY_LIMIT_BYTES: z.coerce
+        .number()
+        .int()
+        .min(1024)
+        .max(4 * 1024 * 1024)
+        .default(256 * 1024),
+    },
+    (e) => ({
+      replayWindowSeconds: e.WEBHOOK_REPLAY_WINDOW_SECONDS,
+      publicUrl: e.GATEWAY_PUBLIC_URL.replace(/\/+$/, ''),
+      bodyLimitBytes: e.WEBHOOK_BODY_LIMIT_BYTES,
+    }),
+  ),
+  providers: section(
+    {
+      /** The provider of `POST /v1/calls` when the request names none. */
+      DEFAULT_PROVIDER: ProviderName.default('parley'),
+      /** Standard Webhooks secret (`whsec_…`) of the built-in provider's webhooks; unset: they are refused. */
+      PARLEY_PROVIDER_WEBHOOK_SECRET: z
+        .string()
+        .regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'a whsec_… secret (base64 after the prefix)')
+        .optional(),
+      /** Signs the built-in provider's access tokens; unset: a random key per process (tokens die with it). */
+      PARLEY_PROVIDER_TOKEN_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+      TWILIO_ACCOUNT_SID: z.string().min(1).optional(),
+      TWILIO_API_KEY: z.string().min(1).optional(),
+      TWILIO_API_SECRET: z.string().min(1).optional(),
+      TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
+      TWILIO_API_BASE_URL: HttpUrl.default('https://video.twilio.com'),
+      LIVEKIT_URL: WsOrHttpUrl.optional(),
+      LIVEKIT_API_KEY: z.string().min(1).optional(),
+      LIVEKIT_API_SECRET: z.string().min(1).optional(),
+    },
+    (e) => {
+      const twilioSet = allOrNone('Twilio', {
+        TWILIO_ACCOUNT_SID: e.TWILIO_ACCOUNT_SID,
+        TWILIO_API_KEY: e.TWILIO_API_KEY,
+        TWILIO_API_SECRET: e.TWILIO_API_SECRET,
+        TWILIO_AUTH_TOKEN: e.TWILIO_AUTH_TOKEN,
+      });
+      const livekitSet = allOrNone('LiveKit', {
+        LIVEKIT_URL: e.LIVEKIT_URL,
+        LIVEKIT_API_KEY: e.LIVEKIT_API_KEY,
+        LIVEKIT_API_SECRET: e.LIVEKIT_API_SECRET,
+      });
+      return {
+        defaultProvider: e.DEFAULT_PROVIDER,
+        parley: {
+          webhookSecret: e.PARLEY_PROVIDER_WEBHOOK_SECRET,
+          tokenSecret: e.PARLEY_PROVIDER_TOKEN_SECRET,
+        },
+        /** Null unless every Twilio variable is set. */
+        twilio: twilioSet
+          ? {
+              accountSid: e.TWILIO_ACCOUNT_SID!,
+              apiKey: e.TWILIO_API_KEY!,
+              apiSecret: e.TWILIO_API_SECRET!,
+              authToken: e.TWILIO_AUTH_TOKEN!,
+              apiBaseUrl: e.TWILIO_API_BASE_URL.replace(/\/+$/, ''),
+            }
+          : null,
+        /** Null unless every LiveKit variable is set. */
+        livekit: livekitSet
+          ? { url: e.LIVEKIT_URL!, apiKey: e.LIVEKIT_API_KEY!, apiSecret: e.LIVEKIT_API_SECRET! }
+          : null,
+      };
+    },
+  ),
+});
+
+export type WebhookGatewayConfig = ReturnType<typeof webhookGatewayConfig.load>;
+export type ProvidersConfig = WebhookGatewayConfig['providers'];
+
+/** Reads the environment into the typed config; a wrong value stops the app with the variable's name. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): WebhookGatewayConfig {
+  return webhookGatewayConfig.load(env);
+}
+
+export { ConfigError } from '@parley/service-kit';
