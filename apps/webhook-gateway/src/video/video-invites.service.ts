@@ -1,0 +1,318 @@
+import { randomUUID } from 'node:crypto';
+import type { Database } from '@parley/db';
+import { DelayedJobs, type DelayedJob, type EventBus } from '@parley/event-bus';
+import type { Logger } from '@parley/logger';
+import type {
+  ProviderCall,
+  PushNotificationPayload,
+  StartVideoCallRequest,
+  VideoInvite,
+  VideoInviteStatus,
+} from '@parley/protocol';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@parley/service-kit';
+import { IllegalCallTransitionError } from '../calls/call-state.js';
+import type { CallsService } from '../calls/calls.service.js';
+import type { MessagingClient } from '../messaging-client/messaging-client.js';
+import { SignalRefusedError } from '../messaging-client/messaging-errors.js';
+import type { PushService } from '../push/push.service.js';
+import {
+  assertInviteTransition,
+  decideAfterTry,
+  planRings,
+  ringJobId,
+  ringJobKind,
+  ringJobsOf,
+  trySignalId,
+  type TryResult,
+} from './invite-rules.js';
+import type { VideoInvitesConfig } from './video-config.js';
+import type { StoredInvite, VideoInvitesRepository } from './video-invites.repository.js';
+
+export class InviteNotFoundError extends NotFoundError {
+  override readonly code: string = 'video_invite_not_found';
+}
+
+export class InviteOverError extends ConflictError {
+  override readonly code: string = 'video_invite_over';
+}
+
+/** How the last retry of a job is told apart: a job that throws is retried with the bus's backoff. */
+export class MissedInviteNotifyError extends Error {
+  override readonly name = 'MissedInviteNotifyError';
+}
+
+/**
+ * Video invites, as the seed rings them: a call in the conversation, then up to `tries` `start` signals to
+ * the callee within the window. "Not available" (no device connected) is ignored until the next try; any
+ * refusal stops the invite as failed; no answer by the end of the window is a missed call (the call's
+ * voip-link message says missed) and a Web Push to each of the callee's browsers.
+ */
+export class VideoInvitesService {
+  constructor(
+    private readonly db: Database,
+    private readonly invites: VideoInvitesRepository,
+    private readonly calls: CallsService,
+    private readonly messaging: MessagingClient,
+    private readonly bus: EventBus,
+    private readonly push: PushService,
+    private readonly config: VideoInvitesConfig,
+    private readonly logger: Logger,
+  ) {}
+
+  /** `POST /v1/video/calls`: both people must take part in the conversation, as the caller sees it. */
+  async start(callerId: string, authorization: string, req: StartVideoCallRequest): Promise<VideoInvite> {
+    if (req.calleeId === callerId)
+      throw new ValidationError('calleeId: nobody can video call themselves', [
+        { path: 'calleeId', message: 'must be someone else' },
+      ]);
+    const conversation = await this.messaging.conversationAs(authorization, req.conversationId);
+    if (!conversation) throw new NotFoundError('no such conversation');
+    if (!conversation.participants.some((p) => p.userId === req.calleeId))
+      throw new ForbiddenError('the callee is not a participant of this conversation');
+
+    const created = await this.calls.createCall({
+      conversationId: req.conversationId,
+      createdBy: callerId,
+      ...(req.provider ? { provider: req.provider } : {}),
+      media: 'video',
+    });
+    const call = await this.calls.markRinging(created.id);
+    const schedule = planRings(this.config.tries, this.config.windowMs);
+    const invite = await this.db.transaction((tx) =>
+      this.invites.insert(tx, {
+        id: randomUUID(),
+        callId: call.id,
+        conversationId: req.conversationId,
+        callerId,
+        calleeId: req.calleeId,
+        maxTries: this.config.tries,
+        windowMs: this.config.windowMs,
+      }),
+    );
+    // The later rings and the end of the window are timers in Redis, so they fire in any replica and survive
+    // a restart; each is its own job id, so a retried one never moves another.
+    for (const job of ringJobsOf(schedule)) {
+      await this.bus.scheduleDelayed(
+        DelayedJobs.inviteRing,
+        ringJobId(invite.id, job.ring),
+        { inviteId: invite.id, ring: job.ring },
+        job.delayMs,
+      );
+    }
+    this.logger.info(
+      { inviteId: invite.id, callId: call.id, calleeId: req.calleeId, schedule },
+      'video invite created',
+    );
+    try {
+      await this.ring(invite, 1, call);
+    } catch (err) {
+      // Messaging is away: the first try becomes a job of its own, retried with the bus's backoff.
+      this.logger.warn({ err, inviteId: invite.id }, 'first video invite try failed; retrying it as a job');
+      await this.bus.scheduleDelayed(
+        DelayedJobs.inviteRing,
+        ringJobId(invite.id, 1),
+        { inviteId: invite.id, ring: 1 },
+        0,
+      );
+    }
+    return this.view(await this.mustFind(invite.id));
+  }
+
+  /** `GET /v1/video/calls/:id`: for the caller and the callee; anyone else is told it does not exist. */
+  async get(userId: string, inviteId: string): Promise<VideoInvite> {
+    const invite = await this.mustFind(inviteId);
+    if (userId !== invite.callerId && userId !== invite.calleeId)
+      throw new InviteNotFoundError('no such video invite');
+    return this.view(invite);
+  }
+
+  /** `POST /v1/video/calls/:id/answer`: the callee takes the call; no more tries. */
+  async answer(userId: string, inviteId: string): Promise<VideoInvite> {
+    return this.respond(userId, inviteId, 'answered');
+  }
+
+  /** `POST /v1/video/calls/:id/decline`: the callee refuses; the call is over without having started. */
+  async decline(userId: string, inviteId: string): Promise<VideoInvite> {
+    return this.respond(userId, inviteId, 'declined');
+  }
+
+  /** `invite.ring.v1`: the next try, or, once the tries are spent, the end of the window. */
+  async runRingJob(job: DelayedJob<typeof DelayedJobs.inviteRing>): Promise<void> {
+    const { inviteId, ring } = job.payload;
+    const invite = await this.invites.find(this.db, inviteId);
+    if (!invite) {
+      this.logger.warn({ inviteId, ring }, 'ring job for an unknown video invite; dropped');
+      return;
+    }
+    if (ringJobKind(ring, invite.maxTries) === 'give-up') {
+      await this.giveUp(invite);
+      return;
+    }
+    if (invite.status !== 'inviting' || invite.tries >= ring) return;
+    await this.ring(invite, ring);
+  }
+
+  /**
+   * One try: a `start` signal to the callee, from the gateway's machine client, on the conversation. Its id
+   * is derived from the ring, so a retried job rings nobody twice. A callee who already joined the call
+   * through the provider has answered, whatever the signal would have said.
+   */
+  private async ring(invite: StoredInvite, ring: number, known?: ProviderCall): Promise<void> {
+    const call = known ?? (await this.calls.byId(invite.callId));
+    if (!call) throw new Error(`video invite ${invite.id}: its call ${invite.callId} is gone`);
+    if (call.participants.includes(invite.calleeId)) {
+      await this.finish(invite.id, 'answered');
+      return;
+    }
+    let result: TryResult;
+    try {
+      const sent = await this.messaging.sendSignal({
+        kind: 'start',
+        to: invite.calleeId,
+        cid: invite.conversationId,
+        call_id: invite.id,
+        id: trySignalId(invite.id, ring),
+        data: {
+          video_invite: invite.id,
+          call_id: call.id,
+          room: call.roomId,
+          provider: call.provider,
+          caller_id: invite.callerId,
+        },
+      });
+      result = sent.delivered ? { kind: 'delivered' } : { kind: 'not-available' };
+    } catch (err) {
+      if (!(err instanceof SignalRefusedError)) throw err;
+      result = { kind: 'refused', error: err.message };
+    }
+    const decision = decideAfterTry(result);
+    this.logger.info({ inviteId: invite.id, ring, result: result.kind }, 'video invite try');
+    if (decision.stop) {
+      await this.finish(invite.id, 'failed', { ring, lastError: decision.lastError });
+    } else {
+      await this.db.transaction(async (tx) => {
+        const locked = await this.invites.lock(tx, invite.id);
+        if (locked?.status === 'inviting') await this.invites.recordTry(tx, invite.id, ring);
+      });
+    }
+  }
+
+  /**
+   * The end of the window. An invite still ringing is missed (unless its callee joined through the
+   * provider meanwhile). A missed invite's call is marked missed and the callee's browsers are notified;
+   * both are retried by the job until done, and a browser notified once is not notified again.
+   */
+  private async giveUp(found: StoredInvite): Promise<void> {
+    let invite = found;
+    if (invite.status === 'inviting') {
+      const call = await this.calls.byId(invite.callId);
+      const outcome: VideoInviteStatus = call?.participants.includes(invite.calleeId) ? 'answered' : 'missed';
+      invite = (await this.finish(invite.id, outcome)) ?? invite;
+    }
+    if (invite.status !== 'missed' || invite.missedEffectsDone) return;
+
+    await this.markCallMissed(invite.callId);
+    const payload: PushNotificationPayload = {
+      type: 'video.missed',
+      title: 'Missed video call',
+      body: 'You missed a video call',
+      conversationId: invite.conversationId,
+      inviteId: invite.id,
+    };
+    const report = await this.push.notifyUser(invite.calleeId, payload, new Set(invite.pushedSubscriptionIds));
+    await this.invites.addPushed(this.db, invite.id, report.delivered);
+    if (report.failed.length > 0)
+      throw new MissedInviteNotifyError(
+        `missed video invite ${invite.id}: ${report.failed.length} push(es) failed: ${report.failed
+          .map((f) => f.error)
+          .join('; ')}`,
+      );
+    await this.invites.markMissedEffectsDone(this.db, invite.id);
+    this.logger.info(
+      { inviteId: invite.id, pushed: report.delivered.length, removed: report.removed.length },
+      'video invite missed',
+    );
+  }
+
+  private async respond(
+    userId: string,
+    inviteId: string,
+    outcome: 'answered' | 'declined',
+  ): Promise<VideoInvite> {
+    const invite = await this.mustFind(inviteId);
+    if (userId !== invite.callerId && userId !== invite.calleeId)
+      throw new InviteNotFoundError('no such video invite');
+    if (userId !== invite.calleeId) throw new ForbiddenError('only the callee answers or declines an invite');
+    const ended = await this.finish(inviteId, outcome);
+    if (!ended) throw new InviteOverError(`the invite is ${(await this.mustFind(inviteId)).status}`);
+    return this.view(ended);
+  }
+
+  /**
+   * Ends a ringing invite (once: null when it had already ended), then stops its pending rings. A declined
+   * or failed invite's call never starts, so it is marked missed; an answered one is left to the provider.
+   */
+  private async finish(
+    inviteId: string,
+    status: Exclude<VideoInviteStatus, 'inviting'>,
+    tried?: { ring: number; lastError: string },
+  ): Promise<StoredInvite | null> {
+    const ended = await this.db.transaction(async (tx) => {
+      const locked = await this.invites.lock(tx, inviteId);
+      if (!locked || locked.status !== 'inviting') return null;
+      assertInviteTransition(locked.status, status);
+      if (tried) await this.invites.recordTry(tx, inviteId, tried.ring);
+      return this.invites.end(tx, inviteId, status, new Date(), tried?.lastError ?? null);
+    });
+    if (!ended) return null;
+    this.logger.info({ inviteId, status, lastError: ended.lastError }, 'video invite ended');
+    if (status !== 'missed') await this.cancelPendingRings(ended);
+    if (status === 'declined' || status === 'failed') await this.markCallMissed(ended.callId);
+    return ended;
+  }
+
+  private async cancelPendingRings(invite: StoredInvite): Promise<void> {
+    for (let ring = 1; ring <= invite.maxTries + 1; ring++) {
+      await this.bus
+        .cancelDelayed(DelayedJobs.inviteRing, ringJobId(invite.id, ring))
+        .catch((err: unknown) =>
+          // A ring that still fires finds the invite over and does nothing.
+          this.logger.warn({ err, inviteId: invite.id, ring }, 'could not cancel a pending ring'),
+        );
+    }
+  }
+
+  /** A call that started meanwhile (someone joined) is not missed: that is the provider's to end. */
+  private async markCallMissed(callId: string): Promise<void> {
+    try {
+      await this.calls.markMissed(callId);
+    } catch (err) {
+      if (!(err instanceof IllegalCallTransitionError)) throw err;
+      this.logger.info({ callId }, 'the invite’s call had started; not marked missed');
+    }
+  }
+
+  private async mustFind(inviteId: string): Promise<StoredInvite> {
+    const invite = await this.invites.find(this.db, inviteId);
+    if (!invite) throw new InviteNotFoundError('no such video invite');
+    return invite;
+  }
+
+  private async view(invite: StoredInvite): Promise<VideoInvite> {
+    const call = await this.calls.byId(invite.callId);
+    if (!call) throw new Error(`video invite ${invite.id}: its call ${invite.callId} is gone`);
+    return {
+      id: invite.id,
+      call,
+      callerId: invite.callerId,
+      calleeId: invite.calleeId,
+      status: invite.status,
+      tries: invite.tries,
+      maxTries: invite.maxTries,
+      windowSeconds: Math.max(1, Math.ceil(invite.windowMs / 1000)),
+      createdAt: invite.createdAt.toISOString(),
+      endedAt: invite.endedAt?.toISOString() ?? null,
+      lastError: invite.lastError,
+    };
+  }
+}
