@@ -39,3 +39,19 @@ export { IndexedDbStore } from './cache/indexeddb-store.js';
 export { EventSequencer, type SeqGap } from './sync/event-sequencer.js';
 export type { ConnectionState, WebSocketFactory, WebSocketLike } from './realtime/realtime-connection.js';
 export * from './terminal/index.js';
+export { CallLink, voipLinkOf, type CallLinkEvents } from './calls/call-link.js';
+export { GatewayNotConfiguredError } from './gateway/gateway-client.js';
+export type { Video } from './video/video.js';
+export type { Push, PushRegistrationLike } from './push/push.js';
+export type {
+  CallMedia,
+  ProviderAccessToken,
+  ProviderCall,
+  ProviderCallJoin,
+  ProviderName,
+  PushSubscriptionRecord,
+  VideoIdentity,
+  VideoInvite,
+  VoipLinkBody,
+  VoipLinkStatus,
+} from '@parley/protocol';

@@ -7,6 +7,7 @@ import {
   MessageReactions as MessageReactionsSchema,
   MessagingLimits,
   PresenceResponse,
+  ProviderCall,
   RetransmitResponse,
   SearchResponse,
   SendVoiceSignalResponse,
@@ -21,6 +22,7 @@ import {
   type DeviceActivity,
   type MessagePartInput,
   type ServerFrame,
+  type StartProviderCallRequest,
   type UpdateMeRequest,
   type User,
   type UserPresence,
@@ -47,6 +49,9 @@ import { PresenceTracker } from './presence/presence-tracker.js';
 import type { OutgoingMessage, SendPolicy } from './outbox/send-queue.js';
 import type { SignalRetryPolicy } from './voice/send-retry.js';
 import { Voice } from './voice/voice.js';
+import { GatewayClient } from './gateway/gateway-client.js';
+import { Push } from './push/push.js';
+import { Video } from './video/video.js';
 
 export interface MessengerOptions {
   /** Base URL of the messaging service, e.g. http://localhost:3001 */
@@ -65,6 +70,11 @@ export interface MessengerOptions {
   sendPolicy?: Partial<SendPolicy>;
   /** How a voice signal that got no answer (or a 5xx) is sent again: by default 4 tries within a few seconds. */
   voiceRetry?: Partial<SignalRetryPolicy>;
+  /**
+   * Base URL of the webhook gateway, e.g. http://localhost:3005: provider calls (`conversation.startCall`,
+   * call links), `video` and `push`. Without it those reject with GatewayNotConfiguredError.
+   */
+  gatewayUrl?: string;
 }
 
 interface Entry {
@@ -108,6 +118,9 @@ export class Messenger extends TypedEmitter<MessengerEvents> {
   /** What Conversation methods call. */
   private readonly backend: ConversationBackend;
   private voiceSignals: Voice | undefined;
+  private readonly gateway: GatewayClient;
+  private videoClient: Video | undefined;
+  private pushClient: Push | undefined;
 
   private constructor(private readonly options: MessengerOptions) {
     super();
@@ -123,6 +136,7 @@ export class Messenger extends TypedEmitter<MessengerEvents> {
       },
       onReachability: (reachable) => this.setApiReachable(reachable),
     });
+    this.gateway = new GatewayClient(this.api, options.gatewayUrl);
     this.backend = this.createBackend();
     this.presenceTracker = new PresenceTracker({
       fetch: async (ids) =>
@@ -310,6 +324,21 @@ export class Messenger extends TypedEmitter<MessengerEvents> {
     return this.voiceSignals;
   }
 
+  /**
+   * Video calling through the webhook gateway: `token()` (cached, renewed before `expires_at`),
+   * `identity(userId)`, `call(conversationId, calleeId)`, `answer(inviteId)`, `decline(inviteId)`.
+   */
+  get video(): Video {
+    this.videoClient ??= new Video({ gateway: this.gateway });
+    return this.videoClient;
+  }
+
+  /** Web push through the webhook gateway: `vapidPublicKey()`, `subscribe()`, `unsubscribe()`, `subscribeThisDevice()`. */
+  get push(): Push {
+    this.pushClient ??= new Push(this.gateway);
+    return this.pushClient;
+  }
+
   conversation(id: string): Conversation | undefined {
     return this.entries.get(id)?.conversation;
   }
@@ -385,6 +414,15 @@ export class Messenger extends TypedEmitter<MessengerEvents> {
     return {
       userId: this.userId, // a session is only ever replaced by one of the same user
       attachments: new AttachmentClient(this.api, this.options.fetch),
+      gateway: this.gateway,
+      startCall: (c, opts) => {
+        const body: StartProviderCallRequest = {
+          conversationId: c.id,
+          provider: opts.provider ?? 'parley',
+          media: opts.media ?? 'video',
+        };
+        return this.gateway.request('conversation.startCall()', 'POST', '/v1/calls', ProviderCall, body);
+      },
       sendMessage: (c, parts, clientMessageId, extras) => this.sendMessage(c, parts, clientMessageId, extras),
       react: (c, messageId, emoji, add) =>
         this.api.request(

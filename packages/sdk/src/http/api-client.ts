@@ -75,6 +75,28 @@ export class ApiClient<S extends Credentials = Session> {
     await this.authorized(method, path, body ?? (method === 'DELETE' ? undefined : {}));
   }
 
+  /**
+   * A call to another Parley service that accepts this session's tokens (the webhook gateway), at `baseUrl`.
+   * Checked against `schema` like every answer; an expired token is renewed once, as for messaging. Whether
+   * that service answers says nothing about messaging's reachability, so it is not reported.
+   */
+  async requestAt<T>(
+    baseUrl: string,
+    method: string,
+    path: string,
+    schema: ResponseSchema<T>,
+    body?: unknown,
+  ): Promise<T> {
+    const url = `${baseUrl.replace(/\/$/, '')}${path}`;
+    return checkBody(await this.authorized(method, url, body, false), schema, `${method} ${path}`);
+  }
+
+  /** `requestAt` for an answer the SDK has no use for (a 204). */
+  async performAt(baseUrl: string, method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<void> {
+    const url = `${baseUrl.replace(/\/$/, '')}${path}`;
+    await this.authorized(method, url, body ?? (method === 'DELETE' ? undefined : {}), false);
+  }
+
   /** Renews the access token with the refresh token; concurrent callers share one refresh. */
   refreshSession(): Promise<void> {
     this.refreshing ??= (async () => {
@@ -123,13 +145,22 @@ export class ApiClient<S extends Credentials = Session> {
   }
 
   /** One call with the access token, renewed and retried once when the server says it expired. */
-  private async authorized(method: string, path: string, body: unknown): Promise<string> {
+  /**
+   * One call with the access token, renewed and retried once when the server says it expired. `target` is a
+   * path on messaging, or (with `ownService` false) a full URL on another service.
+   */
+  private async authorized(
+    method: string,
+    target: string,
+    body: unknown,
+    ownService = true,
+  ): Promise<string> {
     try {
-      return await this.call(method, path, this.accessToken, body);
+      return await this.call(method, target, this.accessToken, body, ownService);
     } catch (err) {
       if (err instanceof ParleyApiError && err.status === 401 && this.canRenew) {
         await this.refreshSession();
-        return this.call(method, path, this.accessToken, body);
+        return this.call(method, target, this.accessToken, body, ownService);
       }
       throw err;
     }
@@ -137,12 +168,14 @@ export class ApiClient<S extends Credentials = Session> {
 
   private async call(
     method: string,
-    path: string,
+    target: string,
     token: string | undefined,
     body?: unknown,
+    ownService = true,
   ): Promise<string> {
+    if (!ownService) return fetchBody(this.fetchImpl, target, method, token, body);
     try {
-      const text = await fetchBody(this.fetchImpl, `${this.baseUrl}${path}`, method, token, body);
+      const text = await fetchBody(this.fetchImpl, `${this.baseUrl}${target}`, method, token, body);
       this.options.onReachability?.(true);
       return text;
     } catch (err) {

@@ -1,4 +1,5 @@
 import type {
+  CallMedia,
   Conversation as ConversationData,
   ConversationSettings,
   ConversationType,
@@ -7,13 +8,17 @@ import type {
   MessagePartInput,
   MessageReactions,
   Participant,
+  ProviderCall,
+  ProviderName,
   RetransmitResponse,
 } from '@parley/protocol';
 import type { AttachmentClient } from '../attachments/attachment-client.js';
 import type { AttachmentInput } from '../attachments/attachment-input.js';
 import { attachmentMessageParts, type SendAttachmentOptions } from '../attachments/send-attachment.js';
 import { normalizeEmoji } from '@parley/protocol';
+import { CallLink } from '../calls/call-link.js';
 import { TypedEmitter } from '../events.js';
+import type { GatewayClient } from '../gateway/gateway-client.js';
 import type { OutgoingMessage } from '../outbox/send-queue.js';
 import type { ConversationEffect, ConversationState, LoadedMessages } from '../sync/conversation-reducer.js';
 import { deepFreeze } from './freeze.js';
@@ -23,6 +28,12 @@ import { Message, type CachedMessage, type MessageSnapshot } from './message.js'
 export interface ConversationBackend {
   readonly userId: string;
   readonly attachments: AttachmentClient;
+  /** The webhook gateway (provider calls); without `gatewayUrl` its calls reject. */
+  readonly gateway: GatewayClient;
+  startCall(
+    conversation: Conversation,
+    options: { provider?: ProviderName; media?: CallMedia },
+  ): Promise<ProviderCall>;
   sendMessage(
     conversation: Conversation,
     parts: MessagePartInput[],
@@ -352,6 +363,23 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
     return this.sendMessage(attachmentMessageParts(attachment, options.caption), {
       clientMessageId: options.clientMessageId,
     });
+  }
+  /**
+   * Starts a call in this conversation through a provider (`parley` and `video` unless named) via the webhook
+   * gateway, and resolves with the gateway's record of it. The call's voip-link message follows in the
+   * conversation (`callLink(messageId)` on it follows the call). Rejects with GatewayNotConfiguredError when
+   * the Messenger has no `gatewayUrl`.
+   */
+  startCall(options: { provider?: ProviderName; media?: CallMedia } = {}): Promise<ProviderCall> {
+    return this.backend.startCall(this, options);
+  }
+  /**
+   * The call card of a loaded voip-link message, following its edits (`changed`), with join/leave/end.
+   * Undefined when the message is not loaded, was removed or is not a readable voip link.
+   */
+  callLink(messageId: string): CallLink | undefined {
+    const message = this.byId.get(messageId);
+    return message ? CallLink.fromMessage(this, message, this.backend.gateway) : undefined;
   }
   /** A signed URL of an attachment part (its `thumbnail` for an image preview), fresh when the last one is near expiry. */
   attachmentUrl(part: MessagePart, variant: 'original' | 'thumbnail' = 'original'): Promise<string> {
