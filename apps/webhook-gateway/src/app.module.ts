@@ -6,6 +6,7 @@ import { DeadLettersController } from './admin/dead-letters.controller.js';
 import { CallsController } from './calls/calls.controller.js';
 import { ProviderEventConsumer } from './calls/provider-event.consumer.js';
 import { GatewayCoreModule, type GatewayCore } from './core/gateway-core.module.js';
+import { VideoModule } from './video/video.module.js';
 import { captureRawWebhookBody } from './webhooks/raw-webhook-body.js';
 import { WebhooksController } from './webhooks/webhooks.controller.js';
 import { WebhooksService } from './webhooks/webhooks.service.js';
@@ -29,6 +30,7 @@ export class AppModule {
       imports: [
         AuthModule.forRoot(parts.verifier),
         GatewayCoreModule.forRoot(parts),
+        VideoModule,
         EventBusModule.forRoot({
           bus: parts.bus,
           consumerGroups: [
