@@ -1,7 +1,9 @@
 import { NotFoundError } from '@parley/service-kit';
 import type { WebhookGatewayConfig } from '../config/config.js';
+import { createLiveKitAdapter } from './livekit/livekit-adapter.js';
 import { ParleyAdapter } from './parley/parley-adapter.js';
 import type { ProviderAdapter } from './provider-adapter.js';
+import { createTwilioAdapter } from './twilio/twilio-adapter.js';
 
 export class UnknownProviderError extends NotFoundError {
   override readonly code: string = 'unknown_provider';
@@ -52,5 +54,12 @@ export function createProviderRegistry(
       replayWindowSeconds: webhooks.replayWindowSeconds,
     }),
   ]);
+  if (providers.twilio) {
+    const { replayWindowSeconds, publicUrl } = webhooks;
+    registry.register(createTwilioAdapter({ ...providers.twilio, publicUrl, replayWindowSeconds }));
+  }
+  if (providers.livekit) {
+    registry.register(createLiveKitAdapter({ ...providers.livekit, replayWindowSeconds: webhooks.replayWindowSeconds }));
+  }
   return registry;
 }
