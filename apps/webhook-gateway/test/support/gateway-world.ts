@@ -34,8 +34,8 @@ export interface User {
 
 export interface ApiResponse {
   status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are parsed per test
-  body: any;
+  // Parsed per test with the protocol schema of the route, or compared as it is.
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
 export type ProbedEvent = BusEvent<typeof Topics.providerEvent> | BusEvent<typeof Topics.providerCallUpdated>;
@@ -141,6 +141,15 @@ export class GatewayWorld {
     } finally {
       await Promise.allSettled([this.ns.cleanup(), this.gatewayNs.cleanup()]);
     }
+  }
+
+  /** Publishes on the bus as another service would (the test's own bus). */
+  async publishProviderEvent(
+    id: string,
+    payload: BusEvent<typeof Topics.providerEvent>['payload'],
+  ): Promise<void> {
+    if (!this.probeBus) throw new Error('start the probe first');
+    await this.probeBus.publish(Topics.providerEvent, { id, payload });
   }
 
   providerEvents(): Array<BusEvent<typeof Topics.providerEvent>> {
