@@ -112,12 +112,14 @@ describe('Twilio status callbacks, signed as Twilio signs them', () => {
   it('verify and normalise every tracked event of a room, in order', async () => {
     const created = await adapter.createRoom({ callId: crypto.randomUUID(), media: 'video' });
     const participantSid = twilioSid('PA');
+    const send = async (callback: Parameters<FakeTwilioVideoServer['sendRoomCallback']>[1]) =>
+      (await twilioServer.sendRoomCallback(created.roomId, callback)).response;
     const responses = [
-      await twilioServer.sendRoomCallback(created.roomId, { event: 'room-created' }),
-      await twilioServer.sendRoomCallback(created.roomId, { event: 'participant-connected', participantSid, identity: 'alice' }),
-      await twilioServer.sendRoomCallback(created.roomId, { event: 'track-added' }),
-      await twilioServer.sendRoomCallback(created.roomId, { event: 'participant-disconnected', participantSid, identity: 'alice' }),
-      await twilioServer.sendRoomCallback(created.roomId, { event: 'room-ended', roomDurationSeconds: 61 }),
+      await send({ event: 'room-created' }),
+      await send({ event: 'participant-connected', participantSid, identity: 'alice' }),
+      await send({ event: 'track-added' }),
+      await send({ event: 'participant-disconnected', participantSid, identity: 'alice' }),
+      await send({ event: 'room-ended', roomDurationSeconds: 61 }),
     ];
     const bodies = (await Promise.all(responses.map((response) => response.json()))) as { events: unknown[] }[];
 

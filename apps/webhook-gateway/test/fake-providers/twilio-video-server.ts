@@ -61,8 +61,16 @@ export interface FakeTwilioVideoServer {
   /** Every request received, in order. */
   readonly requests: RecordedProviderRequest[];
   room(sidOrUniqueName: string): FakeTwilioRoom | undefined;
-  /** Signs and POSTs a status callback of this room to the StatusCallback it was created with. */
-  sendRoomCallback(roomSid: string, callback: Omit<TwilioRoomCallbackInput, 'roomSid'>): Promise<Response>;
+  /**
+   * Signs a status callback of this room for the StatusCallback URL it was created with and POSTs it there,
+   * or to `deliverTo` (the same gateway behind another address, as behind a tunnel or proxy). Returns the
+   * response and the parameters sent, for re-sending or tampering.
+   */
+  sendRoomCallback(
+    roomSid: string,
+    callback: Omit<TwilioRoomCallbackInput, 'roomSid'>,
+    options?: { deliverTo?: string },
+  ): Promise<{ response: Response; params: Record<string, string>; signedUrl: string }>;
   close(): Promise<void>;
 }
 
@@ -268,7 +276,7 @@ export async function startFakeTwilioVideoServer(
     credentials,
     requests,
     room: findRoom,
-    sendRoomCallback(roomSid, callback) {
+    async sendRoomCallback(roomSid, callback, options = {}) {
       const room = rooms.get(roomSid);
       if (!room?.statusCallback) throw new Error(`room ${roomSid} has no status callback`);
       const sequenceNumber = sequenceNumbers.get(roomSid) ?? 0;
@@ -280,7 +288,14 @@ export async function startFakeTwilioVideoServer(
         roomName: room.uniqueName,
         accountSid: credentials.accountSid,
       });
-      return sendTwilioCallback({ url: room.statusCallback, authToken: credentials.authToken, params });
+      const signedUrl = room.statusCallback;
+      const response = await sendTwilioCallback({
+        url: options.deliverTo ?? signedUrl,
+        signedUrl,
+        authToken: credentials.authToken,
+        params,
+      });
+      return { response, params, signedUrl };
     },
     close: http.close,
   };
