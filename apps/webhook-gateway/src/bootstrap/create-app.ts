@@ -4,7 +4,13 @@ import { describeDatabase, openDatabase, runMigrations, type Database } from '@p
 import { EventBus } from '@parley/event-bus';
 import { createLogger, type Logger } from '@parley/logger';
 import { OutboxRelay, OutboxRepository } from '@parley/outbox';
-import { checkRedisReachable, createHttpApp, HealthRegistry, Lifecycle } from '@parley/service-kit';
+import {
+  checkRedisReachable,
+  ConfigError,
+  createHttpApp,
+  HealthRegistry,
+  Lifecycle,
+} from '@parley/service-kit';
 import { Redis } from 'ioredis';
 import { AppModule } from '../app.module.js';
 import { CallsRepository } from '../calls/calls.repository.js';
@@ -67,7 +73,9 @@ export async function startWebhookGateway(
   const registry = createProviderRegistry(config);
   logger.info({ providers: registry.names(), default: config.providers.defaultProvider }, 'providers');
   if (!registry.has(config.providers.defaultProvider))
-    throw new Error(`DEFAULT_PROVIDER "${config.providers.defaultProvider}" is not configured`);
+    throw new ConfigError(
+      `Invalid webhook-gateway configuration:\n  DEFAULT_PROVIDER: "${config.providers.defaultProvider}" is not a configured provider (${registry.names().join(', ')})`,
+    );
 
   const tokens = new MachineTokenProvider({
     messagingUrl: config.messaging.url,

@@ -35,7 +35,7 @@ export interface User {
 export interface ApiResponse {
   status: number;
   // Parsed per test with the protocol schema of the route, or compared as it is.
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  body: any;
 }
 
 export type ProbedEvent = BusEvent<typeof Topics.providerEvent> | BusEvent<typeof Topics.providerCallUpdated>;
