@@ -148,14 +148,16 @@ export class VideoInvitesService {
       await this.giveUp(invite);
       return;
     }
-    if (invite.status !== 'inviting' || invite.tries >= ring) return;
+    // A try already counted is sent again (a retried job): its signal id makes messaging ring nobody twice.
+    if (invite.status !== 'inviting' || invite.tries > ring) return;
     await this.ring(invite, ring);
   }
 
   /**
-   * One try: a `start` signal to the callee, from the gateway's machine client, on the conversation. Its id
-   * is derived from the ring, so a retried job rings nobody twice. A callee who already joined the call
-   * through the provider has answered, whatever the signal would have said.
+   * One try: a `start` signal to the callee, from the gateway's machine client, on the conversation. The try
+   * is counted before it is sent, under the invite's lock, so the end of the window never overtakes a try in
+   * flight; its signal id is derived from the ring, so sending it again (a retried job) rings nobody twice.
+   * A callee who already joined the call through the provider has answered, whatever the signal would say.
    */
   private async ring(invite: StoredInvite, ring: number, known?: ProviderCall): Promise<void> {
     const call = known ?? (await this.calls.byId(invite.callId));
@@ -164,6 +166,13 @@ export class VideoInvitesService {
       await this.finish(invite.id, 'answered');
       return;
     }
+    const counted = await this.db.transaction(async (tx) => {
+      const locked = await this.invites.lock(tx, invite.id);
+      if (locked?.status !== 'inviting' || locked.tries > ring) return false;
+      await this.invites.recordTry(tx, invite.id, ring);
+      return true;
+    });
+    if (!counted) return;
     let result: TryResult;
     try {
       const sent = await this.messaging.sendSignal({
@@ -187,14 +196,7 @@ export class VideoInvitesService {
     }
     const decision = decideAfterTry(result);
     this.logger.info({ inviteId: invite.id, ring, result: result.kind }, 'video invite try');
-    if (decision.stop) {
-      await this.finish(invite.id, 'failed', { ring, lastError: decision.lastError });
-    } else {
-      await this.db.transaction(async (tx) => {
-        const locked = await this.invites.lock(tx, invite.id);
-        if (locked?.status === 'inviting') await this.invites.recordTry(tx, invite.id, ring);
-      });
-    }
+    if (decision.stop) await this.finish(invite.id, 'failed', decision.lastError);
   }
 
   /**
@@ -255,14 +257,13 @@ export class VideoInvitesService {
   private async finish(
     inviteId: string,
     status: Exclude<VideoInviteStatus, 'inviting'>,
-    tried?: { ring: number; lastError: string },
+    lastError: string | null = null,
   ): Promise<StoredInvite | null> {
     const ended = await this.db.transaction(async (tx) => {
       const locked = await this.invites.lock(tx, inviteId);
       if (!locked || locked.status !== 'inviting') return null;
       assertInviteTransition(locked.status, status);
-      if (tried) await this.invites.recordTry(tx, inviteId, tried.ring);
-      return this.invites.end(tx, inviteId, status, new Date(), tried?.lastError ?? null);
+      return this.invites.end(tx, inviteId, status, new Date(), lastError);
     });
     if (!ended) return null;
     this.logger.info({ inviteId, status, lastError: ended.lastError }, 'video invite ended');

@@ -101,6 +101,8 @@ export class WebPushReceiver {
   readonly rejected: string[] = [];
   /** Status answered per endpoint path (default 201). */
   private readonly statusByPath = new Map<string, number>();
+  /** Requests per endpoint path, whatever was answered. */
+  private readonly hitsByPath = new Map<string, number>();
 
   private constructor(
     private readonly server: Server,
@@ -116,6 +118,7 @@ export class WebPushReceiver {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const path = req.url ?? '/';
+        receiver.hitsByPath.set(path, (receiver.hitsByPath.get(path) ?? 0) + 1);
         const status = receiver.statusByPath.get(path) ?? 201;
         if (status === 201) {
           try {
@@ -167,6 +170,11 @@ export class WebPushReceiver {
   /** From now on the push service answers `status` for this subscription (410: unsubscribed). */
   answer(subscription: TestSubscription, status: number): void {
     this.statusByPath.set(new URL(subscription.json.endpoint).pathname, status);
+  }
+
+  /** Requests the push service got for this subscription, whatever it answered. */
+  hits(subscription: TestSubscription): number {
+    return this.hitsByPath.get(new URL(subscription.json.endpoint).pathname) ?? 0;
   }
 
   receivedBy(subscription: TestSubscription): ReceivedPush[] {
