@@ -61,8 +61,16 @@ describe('LiveKit adapter against the RoomService', () => {
     });
   });
 
-  it('fails to end a room the server does not have', async () => {
-    await expect(adapter.endRoom(crypto.randomUUID())).rejects.toMatchObject({ status: 404, code: 'not_found' });
+  it('takes a room the server has already closed as ended', async () => {
+    const created = await adapter.createRoom({ callId: crypto.randomUUID(), media: 'video' });
+    await adapter.endRoom(created.roomId);
+    await expect(adapter.endRoom(created.roomId)).resolves.toBeUndefined();
+    expect(liveKit.requests.at(-1)?.path).toBe('/twirp/livekit.RoomService/DeleteRoom');
+  });
+
+  it('fails to end a room when the server refuses the API secret', async () => {
+    const wrong = createLiveKitAdapter({ url: liveKit.url, apiKey: liveKit.credentials.apiKey, apiSecret: 'not-the-secret-0123456789' });
+    await expect(wrong.endRoom(crypto.randomUUID())).rejects.toMatchObject({ status: 401 });
   });
 });
 

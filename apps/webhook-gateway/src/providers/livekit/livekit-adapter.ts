@@ -1,5 +1,12 @@
 import type { CallMedia, ProviderEvent } from '@parley/protocol';
-import { AccessToken, RoomServiceClient, TokenVerifier, WebhookReceiver, type WebhookEvent } from 'livekit-server-sdk';
+import {
+  AccessToken,
+  RoomServiceClient,
+  TokenVerifier,
+  TwirpError,
+  WebhookReceiver,
+  type WebhookEvent,
+} from 'livekit-server-sdk';
 import type { CreatedRoom, InboundWebhook, IssuedAccessToken, ProviderAdapter } from '../provider-adapter.js';
 import {
   MalformedWebhookError,
@@ -92,7 +99,13 @@ export function createLiveKitAdapter(config: LiveKitAdapterConfig): ProviderAdap
     },
 
     async endRoom(roomId: string): Promise<void> {
-      await rooms.deleteRoom(roomId);
+      try {
+        await rooms.deleteRoom(roomId);
+      } catch (error) {
+        // LiveKit closes empty rooms on its own; a room that is gone already is ended.
+        if (error instanceof TwirpError && error.code === 'not_found') return;
+        throw error;
+      }
     },
   };
 }

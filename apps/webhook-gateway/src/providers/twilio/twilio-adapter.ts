@@ -150,7 +150,14 @@ export function createTwilioAdapter(config: TwilioAdapterConfig): ProviderAdapte
     },
 
     async endRoom(roomId: string): Promise<void> {
-      await client.video.v1.rooms(roomId).update({ status: 'completed' });
+      try {
+        await client.video.v1.rooms(roomId).update({ status: 'completed' });
+      } catch (error) {
+        // A room Twilio already closed (empty-room timeout, or ended by another request) is ended: done.
+        const room = await client.video.v1.rooms(roomId).fetch().catch(() => undefined);
+        if (room?.status === 'completed' || room?.status === 'failed') return;
+        throw error;
+      }
     },
   };
 }
