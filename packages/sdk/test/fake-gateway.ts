@@ -43,6 +43,7 @@ export class FakeGateway {
   readonly requests: RecordedRequest[] = [];
   readonly calls = new Map<string, ProviderCall>();
   readonly invites = new Map<string, VideoInvite>();
+  private subscriptions: Array<{ userId: string; record: PushSubscriptionRecord }> = [];
   /** Lifetime of the video tokens it issues. */
   tokenLifetimeSeconds = 600;
   tokensIssued = 0;
@@ -171,6 +172,10 @@ export class FakeGateway {
       this.invites.set(invite.id, invite);
       return [201, invite];
     }
+    if (method === 'GET' && (m = path.match(/^\/v1\/video\/calls\/([^/]+)$/))) {
+      const invite = this.invites.get(m[1]!);
+      return invite ? [200, invite] : [404, errorBody(404, 'no such invite')];
+    }
     if (method === 'POST' && (m = path.match(/^\/v1\/video\/calls\/([^/]+)\/(answer|decline)$/))) {
       const invite = this.invites.get(m[1]!);
       if (!invite) return [404, errorBody(404, 'no such invite')];
@@ -191,9 +196,22 @@ export class FakeGateway {
         endpoint: req.endpoint,
         createdAt: new Date().toISOString(),
       };
+      this.subscriptions.push({ userId, record });
       return [201, record];
     }
-    if (method === 'DELETE' && path.startsWith('/v1/push/subscriptions/')) return [204, undefined];
+    if (method === 'GET' && path === '/v1/push/subscriptions') {
+      return [
+        200,
+        { subscriptions: this.subscriptions.filter((r) => r.userId === userId).map((r) => r.record) },
+      ];
+    }
+    if (method === 'DELETE' && (m = path.match(/^\/v1\/push\/subscriptions\/([^/]+)$/))) {
+      const before = this.subscriptions.length;
+      this.subscriptions = this.subscriptions.filter((r) => !(r.userId === userId && r.record.id === m![1]));
+      return this.subscriptions.length < before
+        ? [204, undefined]
+        : [404, errorBody(404, 'no such subscription')];
+    }
     return [404, errorBody(404, `no route ${method} ${path}`)];
   }
 

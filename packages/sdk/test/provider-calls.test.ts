@@ -296,6 +296,8 @@ describe('video', () => {
       conversationId: conversation.id,
       calleeId: benS.user.id,
     });
+    expect(await ben.video.invite(invite.id)).toEqual(invite);
+    expect(gateway.requestsTo(`GET /v1/video/calls/${invite.id}`)).toHaveLength(1);
     expect((await ben.video.answer(invite.id)).status).toBe('answered');
     expect(gateway.requestsTo(`POST /v1/video/calls/${invite.id}/answer`)).toHaveLength(1);
     const second = await ann.video.call(conversation.id, benS.user.id, { provider: 'twilio' });
@@ -323,7 +325,9 @@ describe('push', () => {
     expect(
       PushSubscriptionRequest.parse(gateway.requestsTo('POST /v1/push/subscriptions').at(-1)?.body),
     ).toEqual(subscription);
+    expect(await ann.push.subscriptions()).toEqual([record]);
     await ann.push.unsubscribe(record.id);
+    expect(await ann.push.subscriptions()).toEqual([]);
     const deleted = gateway.requestsTo(`DELETE /v1/push/subscriptions/${record.id}`);
     expect(deleted).toHaveLength(1);
     expect(deleted[0]?.body).toBeUndefined();

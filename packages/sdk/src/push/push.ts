@@ -12,6 +12,9 @@ export interface PushRegistrationLike {
   };
 }
 
+// The protocol defines the record but not the `{ subscriptions }` envelope of the list.
+const SubscriptionList = VapidPublicKey.pick({}).extend({ subscriptions: PushSubscriptionRecord.array() });
+
 /**
  * Web push through the webhook gateway: this device's browser subscription, registered for this user, so a
  * missed video call reaches them while no Parley page is open.
@@ -53,6 +56,17 @@ export class Push {
       PushSubscriptionRecord,
       parsed.data,
     );
+  }
+
+  /** This user's registered subscriptions (every browser they subscribed). */
+  async subscriptions(): Promise<PushSubscriptionRecord[]> {
+    const res = await this.gateway.request(
+      'push.subscriptions()',
+      'GET',
+      '/v1/push/subscriptions',
+      SubscriptionList,
+    );
+    return res.subscriptions;
   }
 
   /** Stops pushes to one registered subscription. */

@@ -69,6 +69,16 @@ export class Video {
     return this.options.gateway.request('video.call()', 'POST', '/v1/video/calls', VideoInvite, body);
   }
 
+  /** An invite of this user (as caller or callee) as the gateway knows it now: tries, status, how it ended. */
+  invite(inviteId: string): Promise<VideoInvite> {
+    return this.options.gateway.request(
+      'video.invite()',
+      'GET',
+      `/v1/video/calls/${pathSegment(inviteId)}`,
+      VideoInvite,
+    );
+  }
+
   /** The callee takes the invite. */
   answer(inviteId: string): Promise<VideoInvite> {
     return this.respond(inviteId, 'answer');
