@@ -37,7 +37,10 @@ const webhookUrl = () => `${world.gatewayUrl}/v1/providers/livekit/webhooks`;
 describe('a LiveKit call through the gateway', () => {
   it('creates the room at LiveKit, hands out join tokens, and signed webhooks start and end the call once each', async () => {
     const conversationId = await world.conversation(alice, [bob]);
-    const started = await world.api('POST', '/v1/calls', alice.token, { conversationId, provider: 'livekit' });
+    const started = await world.api('POST', '/v1/calls', alice.token, {
+      conversationId,
+      provider: 'livekit',
+    });
     expect(started.status).toBe(201);
     const call = ProviderCall.parse(started.body);
     expect(call).toMatchObject({ provider: 'livekit', roomId: call.id, joinUrl: null, status: 'created' });
@@ -46,15 +49,28 @@ describe('a LiveKit call through the gateway', () => {
     const join = await world.api('POST', `/v1/calls/${call.id}/join`, bob.token);
     expect(join.status).toBe(200);
     const { access } = ProviderCallJoin.parse(join.body);
-    const claims = await new TokenVerifier(liveKit.credentials.apiKey, liveKit.credentials.apiSecret).verify(access.token);
-    expect(claims).toMatchObject({ sub: bob.id, exp: access.expires_at, video: { roomJoin: true, room: call.roomId } });
+    const claims = await new TokenVerifier(liveKit.credentials.apiKey, liveKit.credentials.apiSecret).verify(
+      access.token,
+    );
+    expect(claims).toMatchObject({
+      sub: bob.id,
+      exp: access.expires_at,
+      video: { roomJoin: true, room: call.roomId },
+    });
 
-    const joined = await liveKit.sendRoomWebhook(webhookUrl(), call.roomId, { event: 'participant_joined', identity: bob.id });
+    const joined = await liveKit.sendRoomWebhook(webhookUrl(), call.roomId, {
+      event: 'participant_joined',
+      identity: bob.id,
+    });
     expect(joined.response.status).toBe(200);
     expect(await joined.response.json()).toEqual({ received: 1, duplicates: 0 });
 
     // LiveKit retrying the same event: the same body (the same id), signed again.
-    const again = await sendLiveKitWebhook({ url: webhookUrl(), credentials: liveKit.credentials, body: joined.body });
+    const again = await sendLiveKitWebhook({
+      url: webhookUrl(),
+      credentials: liveKit.credentials,
+      body: joined.body,
+    });
     expect(again.status).toBe(200);
     expect(await again.json()).toEqual({ received: 0, duplicates: 1 });
 
@@ -72,7 +88,11 @@ describe('a LiveKit call through the gateway', () => {
   });
 
   it('refuses a body changed after signing, another secret and another content type', async () => {
-    const body = liveKitWebhookBody({ event: 'participant_joined', roomName: 'some-room', identity: 'alice' });
+    const body = liveKitWebhookBody({
+      event: 'participant_joined',
+      roomName: 'some-room',
+      identity: 'alice',
+    });
     const tampered = await sendLiveKitWebhook({
       url: webhookUrl(),
       credentials: liveKit.credentials,
@@ -92,12 +112,21 @@ describe('a LiveKit call through the gateway', () => {
     const stale = await sendLiveKitWebhook({
       url: webhookUrl(),
       credentials: liveKit.credentials,
-      body: liveKitWebhookBody({ event: 'room_started', roomName: 'r', createdAt: new Date(Date.now() - 600_000) }),
+      body: liveKitWebhookBody({
+        event: 'room_started',
+        roomName: 'r',
+        createdAt: new Date(Date.now() - 600_000),
+      }),
     });
     expect(stale.status).toBe(401);
     expect(((await stale.json()) as { code: string }).code).toBe('stale_webhook');
 
-    const plain = await sendLiveKitWebhook({ url: webhookUrl(), credentials: liveKit.credentials, body, contentType: 'text/plain' });
+    const plain = await sendLiveKitWebhook({
+      url: webhookUrl(),
+      credentials: liveKit.credentials,
+      body,
+      contentType: 'text/plain',
+    });
     expect(plain.status).toBe(415);
     expect(await world.count('provider_events')).toBe(2);
   });

@@ -37,7 +37,9 @@ describe('LiveKit adapter against the RoomService', () => {
     expect(request.path).toBe('/twirp/livekit.RoomService/CreateRoom');
     expect(JSON.parse(request.body)).toMatchObject({ name: callId });
     const bearer = request.headers['authorization']?.replace(/^Bearer /, '') ?? '';
-    const claims = await new TokenVerifier(liveKit.credentials.apiKey, liveKit.credentials.apiSecret).verify(bearer);
+    const claims = await new TokenVerifier(liveKit.credentials.apiKey, liveKit.credentials.apiSecret).verify(
+      bearer,
+    );
     expect(claims.video).toMatchObject({ roomCreate: true });
     expect(liveKit.room(callId)).toMatchObject({ name: callId, deleted: false });
     expect(liveKit.room(callId)?.sid).toMatch(/^RM_/);
@@ -54,7 +56,11 @@ describe('LiveKit adapter against the RoomService', () => {
   });
 
   it('fails to create a room when the server refuses the API secret', async () => {
-    const wrong = createLiveKitAdapter({ url: liveKit.url, apiKey: liveKit.credentials.apiKey, apiSecret: 'not-the-secret-0123456789' });
+    const wrong = createLiveKitAdapter({
+      url: liveKit.url,
+      apiKey: liveKit.credentials.apiKey,
+      apiSecret: 'not-the-secret-0123456789',
+    });
     await expect(wrong.createRoom({ callId: crypto.randomUUID(), media: 'video' })).rejects.toMatchObject({
       status: 401,
       code: 'unauthenticated',
@@ -69,7 +75,11 @@ describe('LiveKit adapter against the RoomService', () => {
   });
 
   it('fails to end a room when the server refuses the API secret', async () => {
-    const wrong = createLiveKitAdapter({ url: liveKit.url, apiKey: liveKit.credentials.apiKey, apiSecret: 'not-the-secret-0123456789' });
+    const wrong = createLiveKitAdapter({
+      url: liveKit.url,
+      apiKey: liveKit.credentials.apiKey,
+      apiSecret: 'not-the-secret-0123456789',
+    });
     await expect(wrong.endRoom(crypto.randomUUID())).rejects.toMatchObject({ status: 401 });
   });
 });
@@ -77,11 +87,19 @@ describe('LiveKit adapter against the RoomService', () => {
 describe('LiveKit access tokens', () => {
   it('verify with the API secret and grant joining the room to the identity until the reported expiry', async () => {
     const issued = await adapter.accessToken({ identity: 'bob', roomId: 'call-x', ttlSeconds: 120 });
-    const claims = await new TokenVerifier(liveKit.credentials.apiKey, liveKit.credentials.apiSecret).verify(issued.token);
-    expect(claims).toMatchObject({ iss: liveKit.credentials.apiKey, sub: 'bob', video: { roomJoin: true, room: 'call-x' } });
+    const claims = await new TokenVerifier(liveKit.credentials.apiKey, liveKit.credentials.apiSecret).verify(
+      issued.token,
+    );
+    expect(claims).toMatchObject({
+      iss: liveKit.credentials.apiKey,
+      sub: 'bob',
+      video: { roomJoin: true, room: 'call-x' },
+    });
     expect(claims.exp).toBe(issued.expiresAt);
     expect(issued.expiresAt - (claims.nbf ?? 0)).toBe(120);
-    await expect(new TokenVerifier(liveKit.credentials.apiKey, 'another-secret').verify(issued.token)).rejects.toThrow();
+    await expect(
+      new TokenVerifier(liveKit.credentials.apiKey, 'another-secret').verify(issued.token),
+    ).rejects.toThrow();
   });
 });
 
@@ -90,12 +108,23 @@ describe('LiveKit webhooks, signed as LiveKit signs them', () => {
     const created = await adapter.createRoom({ callId: crypto.randomUUID(), media: 'video' });
     const sent = [
       await liveKit.sendRoomWebhook(webhookUrl(), created.roomId, { event: 'room_started' }),
-      await liveKit.sendRoomWebhook(webhookUrl(), created.roomId, { event: 'participant_joined', identity: 'alice' }),
-      await liveKit.sendRoomWebhook(webhookUrl(), created.roomId, { event: 'track_published', identity: 'alice' }),
-      await liveKit.sendRoomWebhook(webhookUrl(), created.roomId, { event: 'participant_left', identity: 'alice' }),
+      await liveKit.sendRoomWebhook(webhookUrl(), created.roomId, {
+        event: 'participant_joined',
+        identity: 'alice',
+      }),
+      await liveKit.sendRoomWebhook(webhookUrl(), created.roomId, {
+        event: 'track_published',
+        identity: 'alice',
+      }),
+      await liveKit.sendRoomWebhook(webhookUrl(), created.roomId, {
+        event: 'participant_left',
+        identity: 'alice',
+      }),
       await liveKit.sendRoomWebhook(webhookUrl(), created.roomId, { event: 'room_finished' }),
     ];
-    const bodies = (await Promise.all(sent.map(({ response }) => response.json()))) as { events: unknown[] }[];
+    const bodies = (await Promise.all(sent.map(({ response }) => response.json()))) as {
+      events: unknown[];
+    }[];
 
     expect(sent.map(({ response }) => response.status)).toEqual([200, 200, 200, 200, 200]);
     expect(bodies.map((body) => body.events)).toEqual([
@@ -103,7 +132,13 @@ describe('LiveKit webhooks, signed as LiveKit signs them', () => {
       [expect.objectContaining({ type: 'participant.joined', identity: 'alice' })],
       [],
       [expect.objectContaining({ type: 'participant.left', identity: 'alice' })],
-      [expect.objectContaining({ type: 'call.ended', roomId: created.roomId, durationSeconds: expect.any(Number) })],
+      [
+        expect.objectContaining({
+          type: 'call.ended',
+          roomId: created.roomId,
+          durationSeconds: expect.any(Number),
+        }),
+      ],
     ]);
     const sentId = (JSON.parse(sent[0]!.body) as { id: string }).id;
     expect((bodies[0]!.events[0] as { eventId: string }).eventId).toBe(sentId);
@@ -134,7 +169,11 @@ describe('LiveKit webhooks, signed as LiveKit signs them', () => {
     const response = await sendLiveKitWebhook({
       url: webhookUrl(),
       credentials: liveKit.credentials,
-      body: liveKitWebhookBody({ event: 'room_started', roomName: 'r', createdAt: new Date(Date.now() - 10 * 60_000) }),
+      body: liveKitWebhookBody({
+        event: 'room_started',
+        roomName: 'r',
+        createdAt: new Date(Date.now() - 10 * 60_000),
+      }),
     });
     expect(response.status).toBe(401);
     expect(await response.json()).toMatchObject({ error: 'StaleWebhookError' });

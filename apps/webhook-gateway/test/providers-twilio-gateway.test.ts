@@ -3,7 +3,12 @@
 import { ProviderCall } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { twilioStatusCallbackUrl } from '../src/providers/twilio/twilio-adapter.js';
-import { sendTwilioCallback, startFakeTwilioVideoServer, twilioSid, type FakeTwilioVideoServer } from './fake-providers/twilio-video-server.js';
+import {
+  sendTwilioCallback,
+  startFakeTwilioVideoServer,
+  twilioSid,
+  type FakeTwilioVideoServer,
+} from './fake-providers/twilio-video-server.js';
 import { eventually, GatewayWorld, type User } from './support/gateway-world.js';
 
 /** Twilio signs the URL it was given; the gateway checks it against GATEWAY_PUBLIC_URL, not its bound port. */

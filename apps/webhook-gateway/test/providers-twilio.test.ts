@@ -12,12 +12,17 @@ import {
 import { startWebhookCatcher, type WebhookCatcher } from './fake-providers/webhook-catcher.js';
 
 /** Checks an HS256 JWT's signature with the secret and returns its header and payload. */
-function verifyHs256(token: string, secret: string): { header: Record<string, unknown>; payload: Record<string, unknown> } {
+function verifyHs256(
+  token: string,
+  secret: string,
+): { header: Record<string, unknown>; payload: Record<string, unknown> } {
   const [header = '', payload = '', signature = ''] = token.split('.');
   const expected = createHmac('sha256', secret).update(`${header}.${payload}`).digest();
   const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new Error('bad JWT signature');
-  const decode = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    throw new Error('bad JWT signature');
+  const decode = (part: string) =>
+    JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
   return { header: decode(header), payload: decode(payload) };
 }
 
@@ -29,7 +34,11 @@ beforeAll(async () => {
   twilioServer = await startFakeTwilioVideoServer();
   // The adapter's status callback URL is the catcher's, so the catcher starts first.
   catcher = await startWebhookCatcher((webhook, now) => adapter.verifyWebhook(webhook, now));
-  adapter = createTwilioAdapter({ ...twilioServer.credentials, apiBaseUrl: twilioServer.url, publicUrl: catcher.url });
+  adapter = createTwilioAdapter({
+    ...twilioServer.credentials,
+    apiBaseUrl: twilioServer.url,
+    publicUrl: catcher.url,
+  });
 });
 
 afterAll(async () => {
@@ -48,7 +57,9 @@ describe('Twilio adapter against the Video REST API', () => {
     expect(request.method).toBe('POST');
     expect(request.path).toBe('/v1/Rooms');
     const { apiKey, apiSecret } = twilioServer.credentials;
-    expect(request.headers['authorization']).toBe(`Basic ${Buffer.from(`${apiKey}:${apiSecret}`).toString('base64')}`);
+    expect(request.headers['authorization']).toBe(
+      `Basic ${Buffer.from(`${apiKey}:${apiSecret}`).toString('base64')}`,
+    );
     expect(request.headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect(Object.fromEntries(new URLSearchParams(request.body))).toMatchObject({
       UniqueName: callId,
@@ -101,7 +112,11 @@ describe('Twilio access tokens', () => {
 
     const { header, payload } = verifyHs256(issued.token, apiSecret);
     expect(header).toMatchObject({ alg: 'HS256', cty: 'twilio-fpa;v=1' });
-    expect(payload).toMatchObject({ iss: apiKey, sub: accountSid, grants: { identity: 'alice', video: { room: roomSid } } });
+    expect(payload).toMatchObject({
+      iss: apiKey,
+      sub: accountSid,
+      grants: { identity: 'alice', video: { room: roomSid } },
+    });
     expect(payload['exp']).toBe(issued.expiresAt);
     expect(issued.expiresAt - (payload['iat'] as number)).toBe(900);
     expect(() => verifyHs256(issued.token, 'another-secret')).toThrow();
@@ -121,12 +136,20 @@ describe('Twilio status callbacks, signed as Twilio signs them', () => {
       await send({ event: 'participant-disconnected', participantSid, identity: 'alice' }),
       await send({ event: 'room-ended', roomDurationSeconds: 61 }),
     ];
-    const bodies = (await Promise.all(responses.map((response) => response.json()))) as { events: unknown[] }[];
+    const bodies = (await Promise.all(responses.map((response) => response.json()))) as {
+      events: unknown[];
+    }[];
 
     expect(responses.map((response) => response.status)).toEqual([200, 200, 200, 200, 200]);
     expect(bodies.map((body) => body.events)).toEqual([
       [expect.objectContaining({ provider: 'twilio', type: 'call.started', roomId: created.roomId })],
-      [expect.objectContaining({ type: 'participant.joined', identity: 'alice', eventId: `${created.roomId}/participant-connected/${participantSid}` })],
+      [
+        expect.objectContaining({
+          type: 'participant.joined',
+          identity: 'alice',
+          eventId: `${created.roomId}/participant-connected/${participantSid}`,
+        }),
+      ],
       [],
       [expect.objectContaining({ type: 'participant.left', identity: 'alice' })],
       [expect.objectContaining({ type: 'call.ended', durationSeconds: 61 })],
@@ -166,7 +189,11 @@ describe('Twilio status callbacks, signed as Twilio signs them', () => {
   });
 
   it('are refused when signed with another auth token', async () => {
-    const response = await sendTwilioCallback({ url: url(), authToken: 'not-the-auth-token', params: params() });
+    const response = await sendTwilioCallback({
+      url: url(),
+      authToken: 'not-the-auth-token',
+      params: params(),
+    });
     expect(response.status).toBe(401);
   });
 

@@ -59,7 +59,9 @@ export function createProviderRegistry(
     registry.register(createTwilioAdapter({ ...providers.twilio, publicUrl, replayWindowSeconds }));
   }
   if (providers.livekit) {
-    registry.register(createLiveKitAdapter({ ...providers.livekit, replayWindowSeconds: webhooks.replayWindowSeconds }));
+    registry.register(
+      createLiveKitAdapter({ ...providers.livekit, replayWindowSeconds: webhooks.replayWindowSeconds }),
+    );
   }
   return registry;
 }

@@ -1,6 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { AccessToken, ParticipantInfo, Room, TokenVerifier, WebhookEvent, type WebhookEventNames } from 'livekit-server-sdk';
+import {
+  AccessToken,
+  ParticipantInfo,
+  Room,
+  TokenVerifier,
+  WebhookEvent,
+  type WebhookEventNames,
+} from 'livekit-server-sdk';
 import { listenRecording, postWebhook, sendJson, type RecordedProviderRequest } from './http-json.js';
 
 /**
@@ -161,7 +168,12 @@ export async function startFakeLiveKitServer(
           twirpError(response, 400, 'malformed', 'the json request could not be decoded');
           return;
         }
-        const name = typeof body['name'] === 'string' ? body['name'] : typeof body['room'] === 'string' ? body['room'] : '';
+        const name =
+          typeof body['name'] === 'string'
+            ? body['name']
+            : typeof body['room'] === 'string'
+              ? body['room']
+              : '';
         if (method === 'CreateRoom' || method === 'DeleteRoom') {
           if (!claims.video?.roomCreate) {
             twirpError(response, 403, 'permission_denied', 'permissions denied');
@@ -199,7 +211,9 @@ export async function startFakeLiveKitServer(
             twirpError(response, 403, 'permission_denied', 'permissions denied');
             return;
           }
-          sendJson(response, 200, { rooms: [...rooms.values()].filter((room) => !room.deleted).map(roomJson) });
+          sendJson(response, 200, {
+            rooms: [...rooms.values()].filter((room) => !room.deleted).map(roomJson),
+          });
         } else {
           twirpError(response, 404, 'bad_route', `no handler for method ${method}`);
         }
@@ -216,7 +230,12 @@ export async function startFakeLiveKitServer(
     async sendRoomWebhook(webhookUrl, roomName, webhook) {
       const room = rooms.get(roomName);
       if (!room) throw new Error(`no room ${roomName}`);
-      const body = liveKitWebhookBody({ ...webhook, roomName, roomSid: room.sid, roomCreatedAt: room.creationTime });
+      const body = liveKitWebhookBody({
+        ...webhook,
+        roomName,
+        roomSid: room.sid,
+        roomCreatedAt: room.creationTime,
+      });
       return { response: await sendLiveKitWebhook({ url: webhookUrl, credentials, body }), body };
     },
     close: http.close,

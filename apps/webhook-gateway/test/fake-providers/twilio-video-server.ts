@@ -143,7 +143,8 @@ export function sendTwilioCallback(input: SendTwilioCallbackInput): Promise<Resp
       algorithm,
     ),
   };
-  if (algorithm !== twilio.HMAC_SHA1) headers['x-twilio-webhooks-signature-settings'] = `algorithm=${algorithm}`;
+  if (algorithm !== twilio.HMAC_SHA1)
+    headers['x-twilio-webhooks-signature-settings'] = `algorithm=${algorithm}`;
   return postWebhook(input.url, {
     body: new URLSearchParams(input.params).toString(),
     contentType: 'application/x-www-form-urlencoded',
@@ -152,7 +153,12 @@ export function sendTwilioCallback(input: SendTwilioCallbackInput): Promise<Resp
 }
 
 function twilioError(response: ServerResponse, status: number, code: number, message: string): void {
-  sendJson(response, status, { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
+  sendJson(response, status, {
+    code,
+    message,
+    more_info: `https://www.twilio.com/docs/errors/${code}`,
+    status,
+  });
 }
 
 function roomJson(baseUrl: string, accountSid: string, room: FakeTwilioRoom): Record<string, unknown> {

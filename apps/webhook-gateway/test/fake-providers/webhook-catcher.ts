@@ -10,8 +10,7 @@ import { listenRecording, sendJson, type RecordedProviderRequest } from './http-
 
 /** What the catcher did with one webhook: the events, or the error the adapter threw. */
 export type CaughtWebhook =
-  | { webhook: InboundWebhook; events: ProviderEvent[] }
-  | { webhook: InboundWebhook; error: Error };
+  { webhook: InboundWebhook; events: ProviderEvent[] } | { webhook: InboundWebhook; error: Error };
 
 export interface WebhookCatcher {
   /** Base URL; every path on it is a webhook endpoint, and its full URL is the webhook's `publicUrl`. */

@@ -32,11 +32,15 @@ const WEBHOOK_CONTENT_TYPES: readonly string[] = ['application/webhook+json', 'a
 
 /** Errors the SDK's receiver throws after the signature and body hash were accepted: the body is bad. */
 function isBodyDecodingError(error: unknown): boolean {
-  return error instanceof SyntaxError || (error instanceof Error && error.message.startsWith('cannot decode'));
+  return (
+    error instanceof SyntaxError || (error instanceof Error && error.message.startsWith('cannot decode'))
+  );
 }
 
 function isExpiredTokenError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'ERR_JWT_EXPIRED';
+  return (
+    typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'ERR_JWT_EXPIRED'
+  );
 }
 
 /**
@@ -62,7 +66,8 @@ export function createLiveKitAdapter(config: LiveKitAdapterConfig): ProviderAdap
     try {
       return await receiver.receive(webhook.rawBody.toString('utf8'), authorization);
     } catch (error) {
-      if (isBodyDecodingError(error)) throw new MalformedWebhookError('the body is not a LiveKit webhook event');
+      if (isBodyDecodingError(error))
+        throw new MalformedWebhookError('the body is not a LiveKit webhook event');
       if (isExpiredTokenError(error)) throw new StaleWebhookError('the webhook token has expired');
       throw new WebhookSignatureError('the LiveKit webhook signature does not match');
     }
@@ -77,12 +82,18 @@ export function createLiveKitAdapter(config: LiveKitAdapterConfig): ProviderAdap
       return { roomId: room.name, joinUrl: null };
     },
 
-    async accessToken(input: { identity: string; roomId?: string; ttlSeconds: number }): Promise<IssuedAccessToken> {
+    async accessToken(input: {
+      identity: string;
+      roomId?: string;
+      ttlSeconds: number;
+    }): Promise<IssuedAccessToken> {
       const token = new AccessToken(config.apiKey, config.apiSecret, {
         identity: input.identity,
         ttl: input.ttlSeconds,
       });
-      token.addGrant(input.roomId === undefined ? { roomJoin: true } : { roomJoin: true, room: input.roomId });
+      token.addGrant(
+        input.roomId === undefined ? { roomJoin: true } : { roomJoin: true, room: input.roomId },
+      );
       const jwt = await token.toJwt();
       const { exp } = await verifier.verify(jwt);
       if (exp === undefined) throw new Error('the LiveKit access token has no exp');

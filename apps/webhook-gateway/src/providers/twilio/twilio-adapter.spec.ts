@@ -41,7 +41,12 @@ function callback(params: Record<string, string>): Record<string, string> {
 
 function formWebhook(
   params: Record<string, string>,
-  options: { url?: string; signedUrl?: string; signedParams?: Record<string, string>; algorithm?: string } = {},
+  options: {
+    url?: string;
+    signedUrl?: string;
+    signedParams?: Record<string, string>;
+    algorithm?: string;
+  } = {},
 ): InboundWebhook {
   const url = options.url ?? callbackUrl;
   const signature = twilio.getExpectedTwilioSignature(
@@ -62,7 +67,10 @@ function formWebhook(
 
 describe('Twilio status callbacks', () => {
   it('normalise room-created into call.started on the room sid', async () => {
-    const events = await adapter.verifyWebhook(formWebhook(callback({ StatusCallbackEvent: 'room-created' })), now);
+    const events = await adapter.verifyWebhook(
+      formWebhook(callback({ StatusCallbackEvent: 'room-created' })),
+      now,
+    );
     expect(events).toEqual([
       {
         provider: 'twilio',
@@ -76,7 +84,11 @@ describe('Twilio status callbacks', () => {
   });
 
   it('normalise participant-connected and participant-disconnected with the participant identity', async () => {
-    const participant = { ParticipantSid: participantSid, ParticipantIdentity: 'alice', ParticipantStatus: 'connected' };
+    const participant = {
+      ParticipantSid: participantSid,
+      ParticipantIdentity: 'alice',
+      ParticipantStatus: 'connected',
+    };
     const joined = await adapter.verifyWebhook(
       formWebhook(callback({ StatusCallbackEvent: 'participant-connected', ...participant })),
       now,
@@ -96,23 +108,37 @@ describe('Twilio status callbacks', () => {
     expect(joined).toEqual([
       expect.objectContaining({ type: 'participant.joined', identity: 'alice', roomId: roomSid }),
     ]);
-    expect(left).toEqual([expect.objectContaining({ type: 'participant.left', identity: 'alice', roomId: roomSid })]);
+    expect(left).toEqual([
+      expect.objectContaining({ type: 'participant.left', identity: 'alice', roomId: roomSid }),
+    ]);
     expect(joined[0]?.eventId).toBe(`${roomSid}/participant-connected/${participantSid}`);
     expect(left[0]?.eventId).toBe(`${roomSid}/participant-disconnected/${participantSid}`);
   });
 
   it('normalise room-ended into call.ended with RoomDuration as durationSeconds', async () => {
     const events = await adapter.verifyWebhook(
-      formWebhook(callback({ StatusCallbackEvent: 'room-ended', RoomStatus: 'completed', RoomDuration: '125' })),
+      formWebhook(
+        callback({ StatusCallbackEvent: 'room-ended', RoomStatus: 'completed', RoomDuration: '125' }),
+      ),
       now,
     );
-    expect(events).toEqual([expect.objectContaining({ type: 'call.ended', roomId: roomSid, durationSeconds: 125 })]);
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'call.ended', roomId: roomSid, durationSeconds: 125 }),
+    ]);
   });
 
   it('give a redelivered callback the same event id even when it is stamped again', async () => {
-    const first = await adapter.verifyWebhook(formWebhook(callback({ StatusCallbackEvent: 'room-created' })), now);
+    const first = await adapter.verifyWebhook(
+      formWebhook(callback({ StatusCallbackEvent: 'room-created' })),
+      now,
+    );
     const again = await adapter.verifyWebhook(
-      formWebhook(callback({ StatusCallbackEvent: 'room-created', Timestamp: new Date(now.getTime() + 5_000).toISOString() })),
+      formWebhook(
+        callback({
+          StatusCallbackEvent: 'room-created',
+          Timestamp: new Date(now.getTime() + 5_000).toISOString(),
+        }),
+      ),
       now,
     );
     expect(again[0]?.eventId).toBe(first[0]?.eventId);
@@ -133,7 +159,9 @@ describe('Twilio status callbacks', () => {
   });
 
   it('accept the HMAC_SHA256 algorithm named in the signature settings header', async () => {
-    const webhook = formWebhook(callback({ StatusCallbackEvent: 'room-created' }), { algorithm: twilio.HMAC_SHA256 });
+    const webhook = formWebhook(callback({ StatusCallbackEvent: 'room-created' }), {
+      algorithm: twilio.HMAC_SHA256,
+    });
     await expect(adapter.verifyWebhook(webhook, now)).resolves.toHaveLength(1);
   });
 
@@ -156,11 +184,17 @@ describe('Twilio status callbacks', () => {
 });
 
 describe('Twilio status callbacks that are refused', () => {
-  const params = callback({ StatusCallbackEvent: 'participant-connected', ParticipantSid: participantSid, ParticipantIdentity: 'alice' });
+  const params = callback({
+    StatusCallbackEvent: 'participant-connected',
+    ParticipantSid: participantSid,
+    ParticipantIdentity: 'alice',
+  });
 
   it('without a signature header', async () => {
     const webhook = formWebhook(params);
-    await expect(adapter.verifyWebhook({ ...webhook, headers: {} }, now)).rejects.toBeInstanceOf(WebhookSignatureError);
+    await expect(adapter.verifyWebhook({ ...webhook, headers: {} }, now)).rejects.toBeInstanceOf(
+      WebhookSignatureError,
+    );
   });
 
   it('signed with another auth token', async () => {
@@ -189,7 +223,9 @@ describe('Twilio status callbacks that are refused', () => {
   it('naming a signature algorithm Twilio does not have', async () => {
     const webhook = formWebhook(params);
     const headers = { ...webhook.headers, 'x-twilio-webhooks-signature-settings': 'algorithm=NONE' };
-    await expect(adapter.verifyWebhook({ ...webhook, headers }, now)).rejects.toBeInstanceOf(WebhookSignatureError);
+    await expect(adapter.verifyWebhook({ ...webhook, headers }, now)).rejects.toBeInstanceOf(
+      WebhookSignatureError,
+    );
   });
 
   it('with a content type Twilio never sends, before the signature is looked at', async () => {
@@ -234,7 +270,9 @@ describe('Twilio status callbacks that are refused', () => {
       { ...params, Timestamp: 'yesterday' },
       callback({ StatusCallbackEvent: 'room-ended', RoomDuration: 'long' }),
     ]) {
-      await expect(adapter.verifyWebhook(formWebhook(bad), now)).rejects.toBeInstanceOf(MalformedWebhookError);
+      await expect(adapter.verifyWebhook(formWebhook(bad), now)).rejects.toBeInstanceOf(
+        MalformedWebhookError,
+      );
     }
   });
 

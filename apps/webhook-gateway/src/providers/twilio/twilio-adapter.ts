@@ -7,7 +7,11 @@ import {
   UnsupportedWebhookContentTypeError,
   WebhookSignatureError,
 } from '../webhook-errors.js';
-import { normaliseTwilioRoomCallback, readCallbackTimestamp, type TwilioRoomCallbackParams } from './twilio-room-callback.js';
+import {
+  normaliseTwilioRoomCallback,
+  readCallbackTimestamp,
+  type TwilioRoomCallbackParams,
+} from './twilio-room-callback.js';
 
 export interface TwilioAdapterConfig {
   /** AC…: the account the rooms and tokens belong to. */
@@ -130,12 +134,18 @@ export function createTwilioAdapter(config: TwilioAdapterConfig): ProviderAdapte
       return { roomId: room.sid, joinUrl: null };
     },
 
-    async accessToken(input: { identity: string; roomId?: string; ttlSeconds: number }): Promise<IssuedAccessToken> {
+    async accessToken(input: {
+      identity: string;
+      roomId?: string;
+      ttlSeconds: number;
+    }): Promise<IssuedAccessToken> {
       const token = new twilio.jwt.AccessToken(config.accountSid, config.apiKey, config.apiSecret, {
         identity: input.identity,
         ttl: input.ttlSeconds,
       });
-      token.addGrant(new twilio.jwt.AccessToken.VideoGrant(input.roomId === undefined ? {} : { room: input.roomId }));
+      token.addGrant(
+        new twilio.jwt.AccessToken.VideoGrant(input.roomId === undefined ? {} : { room: input.roomId }),
+      );
       const jwt = token.toJwt();
       return { identity: input.identity, token: jwt, expiresAt: jwtExpiry(jwt) };
     },
@@ -154,7 +164,10 @@ export function createTwilioAdapter(config: TwilioAdapterConfig): ProviderAdapte
         await client.video.v1.rooms(roomId).update({ status: 'completed' });
       } catch (error) {
         // A room Twilio already closed (empty-room timeout, or ended by another request) is ended: done.
-        const room = await client.video.v1.rooms(roomId).fetch().catch(() => undefined);
+        const room = await client.video.v1
+          .rooms(roomId)
+          .fetch()
+          .catch(() => undefined);
         if (room?.status === 'completed' || room?.status === 'failed') return;
         throw error;
       }

@@ -51,12 +51,19 @@ export function readCallbackTimestamp(params: TwilioRoomCallbackParams): Date | 
  * connection), so RoomSid + StatusCallbackEvent (+ ParticipantSid) names the event. Per-delivery fields
  * (Timestamp, SequenceNumber) are left out on purpose: a retried delivery must keep the same id.
  */
-export function twilioEventId(roomSid: string, event: TrackedEvent, participantSid: string | undefined): string {
+export function twilioEventId(
+  roomSid: string,
+  event: TrackedEvent,
+  participantSid: string | undefined,
+): string {
   return participantSid === undefined ? `${roomSid}/${event}` : `${roomSid}/${event}/${participantSid}`;
 }
 
 /** Turns one verified status callback into Parley's events: none for an event Parley does not track. */
-export function normaliseTwilioRoomCallback(params: TwilioRoomCallbackParams, receivedAt: Date): ProviderEvent[] {
+export function normaliseTwilioRoomCallback(
+  params: TwilioRoomCallbackParams,
+  receivedAt: Date,
+): ProviderEvent[] {
   const event = required(params, 'StatusCallbackEvent');
   if (!isTrackedEvent(event)) return [];
   const roomId = required(params, 'RoomSid');
@@ -67,15 +74,29 @@ export function normaliseTwilioRoomCallback(params: TwilioRoomCallbackParams, re
     const participantSid = required(params, 'ParticipantSid');
     const identity = required(params, 'ParticipantIdentity');
     return [
-      { provider: 'twilio', eventId: twilioEventId(roomId, event, participantSid), type, roomId, identity, occurredAt },
+      {
+        provider: 'twilio',
+        eventId: twilioEventId(roomId, event, participantSid),
+        type,
+        roomId,
+        identity,
+        occurredAt,
+      },
     ];
   }
 
-  const normalised: ProviderEvent = { provider: 'twilio', eventId: twilioEventId(roomId, event, undefined), type, roomId, occurredAt };
+  const normalised: ProviderEvent = {
+    provider: 'twilio',
+    eventId: twilioEventId(roomId, event, undefined),
+    type,
+    roomId,
+    occurredAt,
+  };
   if (type === 'call.ended') {
     const duration = single(params, 'RoomDuration');
     if (duration !== undefined) {
-      if (!/^\d+$/.test(duration)) throw new MalformedWebhookError('RoomDuration is not a whole number of seconds');
+      if (!/^\d+$/.test(duration))
+        throw new MalformedWebhookError('RoomDuration is not a whole number of seconds');
       normalised.durationSeconds = Number(duration);
     }
   }
