@@ -211,9 +211,23 @@ describe('dead letters', () => {
   });
 });
 
-describe('health', () => {
+describe('health and docs', () => {
   it('is ready with PostgreSQL, Redis and a messaging token', async () => {
     const res = await world.api('GET', '/health/ready');
     expect(res.status).toBe(200);
+  });
+
+  it('describes every route in its OpenAPI document', async () => {
+    const res = await world.api('GET', '/openapi.json');
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/calls',
+        '/v1/calls/{id}',
+        '/v1/calls/{id}/join',
+        '/v1/providers/{provider}/webhooks',
+        '/v1/admin/dead-letters',
+      ]),
+    );
   });
 });
