@@ -3,11 +3,11 @@ import { PushNotificationPayload, VideoInvite } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CalleeDevice } from './support-video/callee-device.js';
 import { WebPushReceiver } from './support-video/web-push-receiver.js';
-import { eventually, GatewayWorld, type User } from './support/gateway-world.js';
+import { ADMIN_CLIENT, eventually, GatewayWorld, type User } from './support/gateway-world.js';
 
 // The video module reads its own variables; a short window keeps each invite's life within a test.
 const TRIES = 3;
-const WINDOW_MS = 2400;
+const WINDOW_MS = 4000;
 
 describe('video invites', () => {
   const world = new GatewayWorld('video');
@@ -54,7 +54,8 @@ describe('video invites', () => {
     const vapid = await world.api('GET', '/v1/push/vapid-public-key');
 
     const started = await invite(ada, bob.id);
-    expect(started).toMatchObject({ status: 'inviting', tries: 1, maxTries: TRIES, callerId: ada.id });
+    expect(started).toMatchObject({ status: 'inviting', maxTries: TRIES, callerId: ada.id, windowSeconds: 4 });
+    expect(started.tries).toBeGreaterThanOrEqual(1);
     expect(started.call.status).toBe('ringing');
     expect(started.call.conversationId).toBe(conversationId);
 
@@ -195,5 +196,35 @@ describe('video invites', () => {
     expect((await world.api('GET', `/v1/video/identity/${randomUUID()}`, ada.token)).status).toBe(404);
     expect((await world.api('GET', '/v1/video/identity/nobody', ada.token)).status).toBe(400);
     expect((await world.api('GET', `/v1/video/identity/${bob.id}`)).status).toBe(401);
+  });
+
+  // Last: it replaces the gateway with one whose messaging client may not send voice signals.
+  it('a try messaging refuses stops the invite as failed, with the error, and ends its call', async () => {
+    await world.gateway.close();
+    await world.startGateway({
+      WEBHOOK_GATEWAY_CLIENT_ID: ADMIN_CLIENT.id,
+      WEBHOOK_GATEWAY_CLIENT_SECRET: ADMIN_CLIENT.secret,
+    });
+    const device = await CalleeDevice.open(world.messagingUrl, bob.token);
+    try {
+      const started = await invite(ada, bob.id);
+      expect(started).toMatchObject({ status: 'failed', tries: 1 });
+      expect(started.lastError).toMatch(/403/);
+      expect(started.endedAt).not.toBeNull();
+      await eventually(async () => (await inviteNow(ada, started.id)).call.status === 'missed', 'call over');
+
+      // The window passes without another try or a missed push.
+      await eventually(async () => {
+        const { rows } = await world.gateway.db.query<{ n: string }>(
+          `SELECT count(*)::text AS n FROM video_invites WHERE id = $1 AND now() - created_at > make_interval(secs => $2)`,
+          [started.id, (WINDOW_MS + 500) / 1000],
+        );
+        return rows[0]?.n === '1';
+      }, 'the window to pass', 10_000);
+      expect(await inviteNow(ada, started.id)).toMatchObject({ status: 'failed', tries: 1 });
+      expect(device.invitesOf(started.id)).toEqual([]);
+    } finally {
+      device.close();
+    }
   });
 });

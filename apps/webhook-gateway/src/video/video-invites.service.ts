@@ -89,16 +89,11 @@ export class VideoInvitesService {
         windowMs: this.config.windowMs,
       }),
     );
-    // The later rings and the end of the window are timers in Redis, so they fire in any replica and survive
-    // a restart; each is its own job id, so a retried one never moves another.
-    for (const job of ringJobsOf(schedule)) {
-      await this.bus.scheduleDelayed(
-        DelayedJobs.inviteRing,
-        ringJobId(invite.id, job.ring),
-        { inviteId: invite.id, ring: job.ring },
-        job.delayMs,
-      );
-    }
+    // The end of the window is a timer in Redis before anything rings, so it fires in any replica and
+    // after a restart: no invite can ring forever. Each timer has its own job id, so none moves another.
+    const jobs = ringJobsOf(schedule);
+    const giveUp = jobs.pop()!;
+    await this.scheduleRing(invite.id, giveUp.ring, giveUp.delayMs);
     this.logger.info(
       { inviteId: invite.id, callId: call.id, calleeId: req.calleeId, schedule },
       'video invite created',
@@ -108,12 +103,13 @@ export class VideoInvitesService {
     } catch (err) {
       // Messaging is away: the first try becomes a job of its own, retried with the bus's backoff.
       this.logger.warn({ err, inviteId: invite.id }, 'first video invite try failed; retrying it as a job');
-      await this.bus.scheduleDelayed(
-        DelayedJobs.inviteRing,
-        ringJobId(invite.id, 1),
-        { inviteId: invite.id, ring: 1 },
-        0,
-      );
+      await this.scheduleRing(invite.id, 1, 0);
+    }
+    // The later tries are scheduled once the first is out (a refused one ended the invite: none are), at
+    // their planned time since the invite was created; a slow first try moves none past the window.
+    if ((await this.mustFind(invite.id)).status === 'inviting') {
+      const elapsedMs = Date.now() - invite.createdAt.getTime();
+      for (const job of jobs) await this.scheduleRing(invite.id, job.ring, Math.max(0, job.delayMs - elapsedMs));
     }
     return this.view(await this.mustFind(invite.id));
   }
@@ -270,6 +266,10 @@ export class VideoInvitesService {
     if (status !== 'missed') await this.cancelPendingRings(ended);
     if (status === 'declined' || status === 'failed') await this.markCallMissed(ended.callId);
     return ended;
+  }
+
+  private async scheduleRing(inviteId: string, ring: number, delayMs: number): Promise<void> {
+    await this.bus.scheduleDelayed(DelayedJobs.inviteRing, ringJobId(inviteId, ring), { inviteId, ring }, delayMs);
   }
 
   private async cancelPendingRings(invite: StoredInvite): Promise<void> {
