@@ -262,6 +262,18 @@ describe('call links (provider.call.updated.v1 → a live voip-link message)', (
     expect((await callMessage(ann, call.callId, group))?.link.status).toBe('created');
   });
 
+  it('a creator who may not write in the conversation gets no card, and the update is not retried', async () => {
+    const group = await newGroup(ann, [ben]);
+    const res = await svc.api.patch(`/v1/conversations/${group}/participants/${ben.id}`, ann.token, {
+      permissions: { write: false },
+    });
+    expect(res.status).toBe(200);
+    const call = created(randomUUID(), ben.id, group);
+    const eventId = await publish(call);
+    expect(await jobs.getJobState(eventId)).toBe('completed');
+    expect(await callMessage(ann, call.callId, group)).toBeUndefined();
+  });
+
   it('an update off the protocol schema is refused at the publisher', async () => {
     const call = created(randomUUID());
     await expect(

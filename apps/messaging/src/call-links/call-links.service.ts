@@ -8,6 +8,7 @@ import {
   type ProviderCallUpdatedEvent,
 } from '@parley/protocol';
 import { ConversationsService } from '../conversations/conversations.service.js';
+import { ForbiddenError, NotFoundError } from '../errors/domain-errors.js';
 import { LOGGER } from '../infrastructure/tokens.js';
 import { MessagesService } from '../messages/messages.service.js';
 import { compareVoipLinkProgress, type VoipLinkRevision } from './voip-link-progress.js';
@@ -15,7 +16,7 @@ import { compareVoipLinkProgress, type VoipLinkRevision } from './voip-link-prog
 export type CallLinkResult =
   | { outcome: 'posted' | 'edited'; messageId: string; seq: number }
   | { outcome: 'unchanged' | 'older'; messageId: string }
-  | { outcome: 'skipped'; reason: 'creator_left' | 'message_removed' };
+  | { outcome: 'skipped'; reason: 'creator_left' | 'message_removed' | 'refused' };
 
 /** The send key of a provider call's voip-link message: one message per call, however often it is reported. */
 export function callLinkClientMessageId(callId: string): string {
@@ -37,6 +38,21 @@ export class CallLinksService {
   ) {}
 
   async applyCallUpdate(update: ProviderCallUpdatedEvent): Promise<CallLinkResult> {
+    try {
+      return await this.writeCallLink(update);
+    } catch (err) {
+      // The creator left (or lost the right to write) between the check and the write: retrying cannot help.
+      if (!(err instanceof NotFoundError || err instanceof ForbiddenError)) throw err;
+      const { callId, conversationId, createdBy } = update;
+      this.logger.warn(
+        { callId, conversationId, createdBy, reason: err.message },
+        'call link skipped: refused',
+      );
+      return { outcome: 'skipped', reason: 'refused' };
+    }
+  }
+
+  private async writeCallLink(update: ProviderCallUpdatedEvent): Promise<CallLinkResult> {
     const { callId, conversationId, createdBy } = update;
     const participants = await this.conversations.participantIds(conversationId);
     if (!participants.includes(createdBy)) {
