@@ -140,6 +140,19 @@ describe('video invites', () => {
     }
   });
 
+  it('the callee joining the call through the provider answers the invite', async () => {
+    const started = await invite(ada, bob.id);
+    const joined = await world.api('POST', `/v1/calls/${started.call.id}/join`, bob.token);
+    expect(joined.status).toBe(200);
+    const answered = await eventually(async () => {
+      const now = await inviteNow(ada, started.id);
+      return now.status === 'answered' && now;
+    }, 'the join to answer the invite', 10_000);
+    expect(answered.tries).toBeLessThan(TRIES + 1);
+    expect(answered.call.status).toBe('started');
+    expect(answered.call.participants).toContain(bob.id);
+  });
+
   it('a declined invite stops ringing and its call is over', async () => {
     const started = await invite(ada, bob.id);
     const declined = await world.api('POST', `/v1/video/calls/${started.id}/decline`, bob.token);

@@ -10,7 +10,7 @@ import {
   verify,
   type ECDH,
 } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface TestSubscription {
@@ -112,8 +112,11 @@ export class WebPushReceiver {
 
   static async start(): Promise<WebPushReceiver> {
     const subscribers = new Map<string, TestSubscription>();
-    let receiver!: WebPushReceiver;
-    const server = createServer((req, res) => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const receiver = new WebPushReceiver(server, `http://127.0.0.1:${port}`, subscribers);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -143,9 +146,6 @@ export class WebPushReceiver {
         res.writeHead(status).end();
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    receiver = new WebPushReceiver(server, `http://127.0.0.1:${port}`, subscribers);
     return receiver;
   }
 
