@@ -1,12 +1,13 @@
 // The gateway with Twilio configured against the local Video REST stand-in: a Twilio call creates a room
 // there, and the room's signed status callbacks move the call; a redelivery is a duplicate, a tampered one 401.
-import { ProviderCall } from '@parley/protocol';
+import { ProviderCall, ProviderCallJoin } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { twilioStatusCallbackUrl } from '../src/providers/twilio/twilio-adapter.js';
 import {
   sendTwilioCallback,
   startFakeTwilioVideoServer,
   twilioSid,
+  verifyTwilioAccessToken,
   type FakeTwilioVideoServer,
 } from './fake-providers/twilio-video-server.js';
 import { eventually, GatewayWorld, type User } from './support/gateway-world.js';
@@ -51,6 +52,16 @@ describe('a Twilio call through the gateway', () => {
     expect(twilioServer.room(call.roomId)).toMatchObject({
       uniqueName: call.id,
       statusCallback: twilioStatusCallbackUrl(PUBLIC_URL),
+    });
+
+    const join = await world.api('POST', `/v1/calls/${call.id}/join`, bob.token);
+    expect(join.status).toBe(200);
+    const { access } = ProviderCallJoin.parse(join.body);
+    const { payload } = verifyTwilioAccessToken(access.token, twilioServer.credentials.apiSecret);
+    expect(payload).toMatchObject({
+      sub: twilioServer.credentials.accountSid,
+      exp: access.expires_at,
+      grants: { identity: bob.id, video: { room: call.roomId } },
     });
 
     const joined = await twilioServer.sendRoomCallback(

@@ -1,4 +1,3 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTwilioAdapter, twilioStatusCallbackUrl } from '../src/providers/twilio/twilio-adapter.js';
 import type { ProviderAdapter } from '../src/providers/provider-adapter.js';
@@ -7,24 +6,10 @@ import {
   startFakeTwilioVideoServer,
   twilioRoomCallbackParams,
   twilioSid,
+  verifyTwilioAccessToken,
   type FakeTwilioVideoServer,
 } from './fake-providers/twilio-video-server.js';
 import { startWebhookCatcher, type WebhookCatcher } from './fake-providers/webhook-catcher.js';
-
-/** Checks an HS256 JWT's signature with the secret and returns its header and payload. */
-function verifyHs256(
-  token: string,
-  secret: string,
-): { header: Record<string, unknown>; payload: Record<string, unknown> } {
-  const [header = '', payload = '', signature = ''] = token.split('.');
-  const expected = createHmac('sha256', secret).update(`${header}.${payload}`).digest();
-  const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected))
-    throw new Error('bad JWT signature');
-  const decode = (part: string) =>
-    JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
-  return { header: decode(header), payload: decode(payload) };
-}
 
 let twilioServer: FakeTwilioVideoServer;
 let catcher: WebhookCatcher;
@@ -110,7 +95,7 @@ describe('Twilio access tokens', () => {
     const roomSid = twilioSid('RM');
     const issued = await adapter.accessToken({ identity: 'alice', roomId: roomSid, ttlSeconds: 900 });
 
-    const { header, payload } = verifyHs256(issued.token, apiSecret);
+    const { header, payload } = verifyTwilioAccessToken(issued.token, apiSecret);
     expect(header).toMatchObject({ alg: 'HS256', cty: 'twilio-fpa;v=1' });
     expect(payload).toMatchObject({
       iss: apiKey,
@@ -119,7 +104,7 @@ describe('Twilio access tokens', () => {
     });
     expect(payload['exp']).toBe(issued.expiresAt);
     expect(issued.expiresAt - (payload['iat'] as number)).toBe(900);
-    expect(() => verifyHs256(issued.token, 'another-secret')).toThrow();
+    expect(() => verifyTwilioAccessToken(issued.token, 'another-secret')).toThrow();
   });
 });
 

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import twilio from 'twilio';
 import { listenRecording, postWebhook, sendJson, type RecordedProviderRequest } from './http-json.js';
@@ -150,6 +150,26 @@ export function sendTwilioCallback(input: SendTwilioCallbackInput): Promise<Resp
     contentType: 'application/x-www-form-urlencoded',
     headers,
   });
+}
+
+/**
+ * Checks a Twilio access token as Twilio would (HS256 with the API secret) and returns its header and
+ * payload (`iss` API key, `sub` account, `grants.identity`, `grants.video.room`, `exp`); throws if the
+ * signature does not match.
+ */
+export function verifyTwilioAccessToken(
+  token: string,
+  apiSecret: string,
+): { header: Record<string, unknown>; payload: Record<string, unknown> } {
+  const [header = '', payload = '', signature = ''] = token.split('.');
+  const expected = createHmac('sha256', apiSecret).update(`${header}.${payload}`).digest();
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw new Error('the access token is not signed with this API secret');
+  }
+  const decode = (part: string) =>
+    JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
+  return { header: decode(header), payload: decode(payload) };
 }
 
 function twilioError(response: ServerResponse, status: number, code: number, message: string): void {
