@@ -7,6 +7,7 @@ const fresh: CallState = {
   startedAt: null,
   endedAt: null,
   durationSeconds: null,
+  lastSeen: {},
 };
 const t0 = '2026-01-01T10:00:00.000Z';
 const t1 = '2026-01-01T10:01:30.000Z';
@@ -22,7 +23,7 @@ function next(state: CallState, input: Parameters<typeof applyToCall>[1], option
 describe('provider call status', () => {
   it('starts on the first participant who joins and keeps everyone who joined', () => {
     const one = next(fresh, { type: 'participant.joined', identity: 'ann', occurredAt: t0 });
-    expect(one).toEqual({
+    expect(one).toMatchObject({
       status: 'started',
       participants: ['ann'],
       startedAt: t0,
@@ -45,7 +46,7 @@ describe('provider call status', () => {
 
   it('ends with the duration the provider reports, or the time since it started', () => {
     const started = next(fresh, { type: 'participant.joined', identity: 'ann', occurredAt: t0 });
-    expect(next(started, { type: 'call.ended', durationSeconds: 42, occurredAt: t1 })).toEqual({
+    expect(next(started, { type: 'call.ended', durationSeconds: 42, occurredAt: t1 })).toMatchObject({
       status: 'ended',
       participants: [],
       startedAt: t0,
@@ -92,11 +93,34 @@ describe('provider call status', () => {
       expect(applyToCall(ended, { type, identity: 'ann', occurredAt: t1 }, parley).changed).toBe(false);
     const started = next(fresh, { type: 'participant.joined', identity: 'ann', occurredAt: t0 });
     expect(
-      applyToCall(started, { type: 'participant.joined', identity: 'ann', occurredAt: t1 }, parley).changed,
+      applyToCall(started, { type: 'participant.joined', identity: 'ann', occurredAt: t0 }, parley).changed,
     ).toBe(false);
+    const zedLeft = next(started, { type: 'participant.left', identity: 'zed', occurredAt: t1 });
+    expect(zedLeft.participants).toEqual(['ann']);
+  });
+
+  it('a join delivered after a later leave of the same person does not put them back', () => {
+    const both = next(next(fresh, { type: 'participant.joined', identity: 'ann', occurredAt: t0 }), {
+      type: 'participant.joined',
+      identity: 'bob',
+      occurredAt: t0,
+    });
+    // bob left at t1, and his join from t0 is delivered again (a provider retry) or late.
+    const bobLeft = next(both, { type: 'participant.left', identity: 'bob', occurredAt: t1 });
     expect(
-      applyToCall(started, { type: 'participant.left', identity: 'zed', occurredAt: t1 }, parley).changed,
+      applyToCall(bobLeft, { type: 'participant.joined', identity: 'bob', occurredAt: t0 }, parley).changed,
     ).toBe(false);
+    // The leave overtook the join altogether: the join, when it comes, is already stale.
+    const leftFirst = next(both, { type: 'participant.left', identity: 'cy', occurredAt: t1 });
+    expect(leftFirst.participants).toEqual(['ann', 'bob']);
+    expect(
+      applyToCall(leftFirst, { type: 'participant.joined', identity: 'cy', occurredAt: t0 }, parley).changed,
+    ).toBe(false);
+    // A later join counts again.
+    expect(
+      next(bobLeft, { type: 'participant.joined', identity: 'bob', occurredAt: '2026-01-01T10:02:00.000Z' })
+        .participants,
+    ).toEqual(['ann', 'bob']);
   });
 
   it('refuses to ring or miss a call that was answered or is over', () => {

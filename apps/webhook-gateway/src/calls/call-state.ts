@@ -18,6 +18,24 @@ export interface CallState {
   startedAt: string | null;
   endedAt: string | null;
   durationSeconds: number | null;
+  /**
+   * The latest participant fact applied per identity. Events are applied concurrently and providers deliver
+   * webhooks out of order, so a join older than a leave already seen must not put someone back in the call.
+   */
+  lastSeen: Readonly<Record<string, ParticipantFact>>;
+}
+
+export interface ParticipantFact {
+  type: 'participant.joined' | 'participant.left';
+  at: string;
+}
+
+/** True when `fact` is older than what is known of the identity (a leave wins a tie with a join). */
+export function isStaleFact(known: ParticipantFact | undefined, fact: ParticipantFact): boolean {
+  if (!known) return false;
+  const [was, now] = [Date.parse(known.at), Date.parse(fact.at)];
+  if (now !== was) return now < was;
+  return known.type === 'participant.left' && fact.type === 'participant.joined';
 }
 
 /** What happens to a call: one of the four normalised provider facts, or a command of the gateway itself. */
@@ -101,6 +119,7 @@ function secondsBetween(from: string, to: string): number {
 function ended(state: CallState, at: string, reportedSeconds: number | undefined): CallState {
   const startedAt = state.startedAt ?? at;
   return {
+    ...state,
     status: 'ended',
     participants: [],
     startedAt,
@@ -128,9 +147,18 @@ export function applyToCall(state: CallState, input: CallInput, options: ApplyOp
     case 'participant.joined': {
       const identity = input.identity;
       if (!identity) return { changed: false, reason: 'participant.joined without an identity' };
+      const fact: ParticipantFact = { type: input.type, at };
+      if (isStaleFact(state.lastSeen[identity], fact))
+        return { changed: false, reason: `${identity} joined before a later fact about them` };
+      const lastSeen = { ...state.lastSeen, [identity]: fact };
       const already = state.participants.includes(identity);
-      if (already && state.status === 'started')
-        return { changed: false, reason: `${identity} is already in` };
+      if (already && state.status === 'started') {
+        // A repeat changes nothing; a newer join (a reconnect) is remembered, so an older leave stays stale.
+        const known = state.lastSeen[identity];
+        return known && Date.parse(at) <= Date.parse(known.at)
+          ? { changed: false, reason: `${identity} is already in` }
+          : { changed: true, next: { ...state, lastSeen } };
+      }
       return {
         changed: true,
         next: {
@@ -138,17 +166,23 @@ export function applyToCall(state: CallState, input: CallInput, options: ApplyOp
           status: 'started',
           startedAt: state.startedAt ?? at,
           participants: already ? state.participants : [...state.participants, identity],
+          lastSeen,
         },
       };
     }
     case 'participant.left': {
       const identity = input.identity;
-      if (!identity || !state.participants.includes(identity))
-        return { changed: false, reason: `${identity ?? 'someone unnamed'} was not in the call` };
+      if (!identity) return { changed: false, reason: 'participant.left without an identity' };
+      const fact: ParticipantFact = { type: input.type, at };
+      if (isStaleFact(state.lastSeen[identity], fact))
+        return { changed: false, reason: `${identity} left before a later fact about them` };
+      const lastSeen = { ...state.lastSeen, [identity]: fact };
+      // Remembered even when they are not in (yet): their join, delivered late, is then known to be stale.
+      if (!state.participants.includes(identity)) return { changed: true, next: { ...state, lastSeen } };
       const participants = state.participants.filter((p) => p !== identity);
       if (participants.length === 0 && state.status === 'started' && options.endWhenLastLeaves)
-        return { changed: true, next: ended(state, at, undefined) };
-      return { changed: true, next: { ...state, participants } };
+        return { changed: true, next: ended({ ...state, lastSeen }, at, undefined) };
+      return { changed: true, next: { ...state, participants, lastSeen } };
     }
     case 'call.ended':
       if (move === 'missed')

@@ -1,6 +1,7 @@
 import type { SqlExecutor } from '@parley/db';
-import { ProviderCall } from '@parley/protocol';
-import type { CallState } from './call-state.js';
+import { ProviderCall, ProviderEventType, Timestamp } from '@parley/protocol';
+import { z } from 'zod';
+import type { CallState, ParticipantFact } from './call-state.js';
 
 interface CallRow {
   id: string;
@@ -16,17 +17,26 @@ interface CallRow {
   started_at: Date | null;
   ended_at: Date | null;
   duration_seconds: number | null;
+  participants_seen: unknown;
   version: number;
 }
+
+/** The stored participant facts, read back with their schema (JSON this service wrote, but still input). */
+const StoredParticipantFacts = z.record(
+  z.string(),
+  z.object({ type: ProviderEventType.extract(['participant.joined', 'participant.left']), at: Timestamp }),
+);
 
 /** A call as a transaction holds it: the record plus its version (the id of its next update event). */
 export interface VersionedCall {
   call: ProviderCall;
+  /** What is known of each participant beyond the public record (see CallState.lastSeen). */
+  lastSeen: Record<string, ParticipantFact>;
   version: number;
 }
 
 const COLUMNS = `id, provider, room_id, conversation_id, created_by, media, join_url, status, participants,
-  created_at, started_at, ended_at, duration_seconds, version`;
+  created_at, started_at, ended_at, duration_seconds, participants_seen, version`;
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
 
@@ -47,7 +57,7 @@ function toVersionedCall(row: CallRow): VersionedCall {
     endedAt: iso(row.ended_at),
     durationSeconds: row.duration_seconds,
   });
-  return { call, version: row.version };
+  return { call, lastSeen: StoredParticipantFacts.parse(row.participants_seen), version: row.version };
 }
 
 /** The SQL of the `calls` table; every method runs on the executor it is given (a transaction or the pool). */

@@ -19,7 +19,7 @@ import { PARLEY_PROVIDER } from '../providers/parley/parley-adapter.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { ProviderEventInbox } from '../webhooks/provider-event-inbox.js';
 import { applyToCall, type CallInput, type CallState } from './call-state.js';
-import type { CallsRepository } from './calls.repository.js';
+import type { CallsRepository, VersionedCall } from './calls.repository.js';
 
 /** How long a join's access token lasts. */
 const ACCESS_TOKEN_TTL_SECONDS = 3600;
@@ -44,13 +44,26 @@ export function voipLinkOf(call: ProviderCall): VoipLinkBody {
   };
 }
 
-function stateOf(call: ProviderCall): CallState {
+function stateOf({ call, lastSeen }: VersionedCall): CallState {
   return {
     status: call.status,
     participants: call.participants,
     startedAt: call.startedAt,
     endedAt: call.endedAt,
     durationSeconds: call.durationSeconds,
+    lastSeen,
+  };
+}
+
+/** The public record after a change (the bookkeeping of CallState stays in the row). */
+function callWith(call: ProviderCall, next: CallState): ProviderCall {
+  return {
+    ...call,
+    status: next.status,
+    participants: next.participants,
+    startedAt: next.startedAt,
+    endedAt: next.endedAt,
+    durationSeconds: next.durationSeconds,
   };
 }
 
@@ -207,7 +220,7 @@ export class CallsService {
     const result = await this.db.transaction(async (tx) => {
       const found = await this.calls.byRoomForUpdate(tx, event.provider, event.roomId);
       if (!found) return { kind: 'unknown-room' as const };
-      const change = applyToCall(stateOf(found.call), event, { endWhenLastLeaves });
+      const change = applyToCall(stateOf(found), event, { endWhenLastLeaves });
       if (!change.changed) return { kind: 'unchanged' as const, reason: change.reason, call: found.call };
       return { kind: 'changed' as const, call: await this.saveChange(tx, found.call, change.next) };
     });
@@ -240,17 +253,19 @@ export class CallsService {
     const call = await this.db.transaction(async (tx) => {
       const found = await this.calls.byId(tx, callId, { lock: true });
       if (!found) throw new CallNotFoundError(`no call ${callId}`);
-      const change = applyToCall(stateOf(found.call), input, { endWhenLastLeaves: false });
+      const change = applyToCall(stateOf(found), input, { endWhenLastLeaves: false });
       return change.changed ? this.saveChange(tx, found.call, change.next) : found.call;
     });
     this.relay.nudge();
     return call;
   }
 
+  /** Saves the new state; announces it only when the voip-link message would show something new. */
   private async saveChange(tx: SqlExecutor, call: ProviderCall, next: CallState): Promise<ProviderCall> {
     const version = await this.calls.saveState(tx, call.id, next);
-    const updated: ProviderCall = { ...call, ...next };
-    await this.enqueueUpdate(tx, updated, version);
+    const updated = callWith(call, next);
+    if (JSON.stringify(voipLinkOf(updated)) !== JSON.stringify(voipLinkOf(call)))
+      await this.enqueueUpdate(tx, updated, version);
     return updated;
   }
 

@@ -44,5 +44,10 @@ export function webhookGatewayMigrations(schema: string): Migration[] {
       `,
     },
     outboxTableMigration({ version: 2, schema }),
+    {
+      version: 3,
+      name: 'the latest participant fact per identity of a call',
+      sql: `ALTER TABLE calls ADD COLUMN participants_seen jsonb NOT NULL DEFAULT '{}'::jsonb;`,
+    },
   ];
 }
