@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Post } from '@nestjs/common';
 import { AuthenticationError, CurrentPrincipal, type Principal } from '@parley/auth';
 import {
   ProviderCall,
@@ -26,8 +26,14 @@ export class CallsController {
     @CurrentPrincipal() principal: Principal | undefined,
     @Headers('authorization') authorization: string,
     @ZodBody(StartProviderCallRequest) body: StartProviderCallRequest,
+    @Body() sent: unknown,
   ): Promise<ProviderCall> {
-    return this.calls.start(signedIn(principal), authorization, body);
+    // The schema fills in `parley` for a missing provider; this deployment's DEFAULT_PROVIDER decides instead.
+    const named = typeof sent === 'object' && sent !== null && 'provider' in sent;
+    return this.calls.start(signedIn(principal), authorization, {
+      ...body,
+      provider: named ? body.provider : undefined,
+    });
   }
 
   @Get(':id')

@@ -86,14 +86,15 @@ export class CallsService {
   ) {}
 
   /** `POST /v1/calls`: the caller must take part in the conversation (messaging decides, as them). */
+  /** `provider` undefined: the deployment's DEFAULT_PROVIDER. */
   async start(
     principal: Principal,
     authorization: string,
-    request: StartProviderCallRequest,
+    request: Omit<StartProviderCallRequest, 'provider'> & { provider: string | undefined },
   ): Promise<ProviderCall> {
     const user = this.userOf(principal);
     // Unknown provider first: it costs nothing and says more than a conversation lookup would.
-    this.registry.get(request.provider);
+    this.registry.get(request.provider ?? this.defaultProvider);
     if (!(await this.messaging.conversationAs(authorization, request.conversationId)))
       throw new NotFoundError('no such conversation');
     return this.createCall({
