@@ -71,6 +71,13 @@ describe('Twilio adapter against the Video REST API', () => {
     expect(twilioServer.room(created.roomId)?.status).toBe('completed');
   });
 
+  it('takes ending a room that is already completed as done', async () => {
+    const created = await adapter.createRoom({ callId: crypto.randomUUID(), media: 'video' });
+    await adapter.endRoom(created.roomId);
+    await expect(adapter.endRoom(created.roomId)).resolves.toBeUndefined();
+    expect(twilioServer.room(created.roomId)?.status).toBe('completed');
+  });
+
   it('fails to create a room when Twilio refuses the credentials', async () => {
     const wrong = createTwilioAdapter({
       ...twilioServer.credentials,
