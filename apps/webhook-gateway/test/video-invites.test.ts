@@ -161,6 +161,17 @@ describe('video invites', () => {
     await eventually(async () => (await inviteNow(ada, started.id)).call.status === 'missed', 'call missed');
   });
 
+  it('the caller cancels a ringing invite; only the caller may, and only while it rings', async () => {
+    const started = await invite(ada, bob.id);
+    expect((await world.api('POST', `/v1/video/calls/${started.id}/cancel`, bob.token)).status).toBe(403);
+    const cancelled = await world.api('POST', `/v1/video/calls/${started.id}/cancel`, ada.token);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ status: 'cancelled' });
+    expect((await world.api('POST', `/v1/video/calls/${started.id}/cancel`, ada.token)).status).toBe(409);
+    expect((await world.api('POST', `/v1/video/calls/${started.id}/answer`, bob.token)).status).toBe(409);
+    await eventually(async () => (await inviteNow(ada, started.id)).call.status === 'missed', 'call over');
+  });
+
   it('answer, decline and reading are the callee’s and caller’s only (403, 404, 400, 401)', async () => {
     const eve = await world.signUp('eve');
     const started = await invite(ada, bob.id);

@@ -132,6 +132,11 @@ export class VideoInvitesService {
     return this.respond(userId, inviteId, 'declined');
   }
 
+  /** `POST /v1/video/calls/:id/cancel`: the caller hangs up before an answer; no more tries. */
+  async cancel(userId: string, inviteId: string): Promise<VideoInvite> {
+    return this.respond(userId, inviteId, 'cancelled');
+  }
+
   /** `invite.ring.v1`: the next try, or, once the tries are spent, the end of the window. */
   async runRingJob(job: DelayedJob<typeof DelayedJobs.inviteRing>): Promise<void> {
     const { inviteId, ring } = job.payload;
@@ -235,20 +240,24 @@ export class VideoInvitesService {
   private async respond(
     userId: string,
     inviteId: string,
-    outcome: 'answered' | 'declined',
+    outcome: 'answered' | 'declined' | 'cancelled',
   ): Promise<VideoInvite> {
     const invite = await this.mustFind(inviteId);
     if (userId !== invite.callerId && userId !== invite.calleeId)
       throw new InviteNotFoundError('no such video invite');
-    if (userId !== invite.calleeId) throw new ForbiddenError('only the callee answers or declines an invite');
+    if (outcome === 'cancelled' && userId !== invite.callerId)
+      throw new ForbiddenError('only the caller cancels an invite');
+    if (outcome !== 'cancelled' && userId !== invite.calleeId)
+      throw new ForbiddenError('only the callee answers or declines an invite');
     const ended = await this.finish(inviteId, outcome);
     if (!ended) throw new InviteOverError(`the invite is ${(await this.mustFind(inviteId)).status}`);
     return this.view(ended);
   }
 
   /**
-   * Ends a ringing invite (once: null when it had already ended), then stops its pending rings. A declined
-   * or failed invite's call never starts, so it is marked missed; an answered one is left to the provider.
+   * Ends a ringing invite (once: null when it had already ended), then stops its pending rings. A declined,
+   * cancelled or failed invite's call never starts, so it is marked missed; an answered one is left to the
+   * provider.
    */
   private async finish(
     inviteId: string,
@@ -264,7 +273,8 @@ export class VideoInvitesService {
     if (!ended) return null;
     this.logger.info({ inviteId, status, lastError: ended.lastError }, 'video invite ended');
     if (status !== 'missed') await this.cancelPendingRings(ended);
-    if (status === 'declined' || status === 'failed') await this.markCallMissed(ended.callId);
+    if (status === 'declined' || status === 'cancelled' || status === 'failed')
+      await this.markCallMissed(ended.callId);
     return ended;
   }
 

@@ -79,6 +79,18 @@ export class VideoController {
     return this.invites.answer(userId, params.id);
   }
 
+  @Post('calls/:id/cancel')
+  @HttpCode(200)
+  @ZodResponse(200, VideoInvite, 'cancelled: no more tries, the call is over')
+  @ZodResponse(403, undefined, 'only the caller cancels')
+  @ZodResponse(409, undefined, 'the invite is no longer ringing')
+  async cancel(
+    @CurrentUser() userId: string,
+    @ZodParam(InviteParams) params: z.infer<typeof InviteParams>,
+  ): Promise<VideoInvite> {
+    return this.invites.cancel(userId, params.id);
+  }
+
   @Post('calls/:id/decline')
   @HttpCode(200)
   @ZodResponse(200, VideoInvite, 'declined: no more tries, the call is over')
