@@ -3,6 +3,7 @@ const scenarios = {
   messaging: async (opts) => (await import('./messaging/index.mjs')).runMessagingBench(opts),
   terminal: async (opts) => (await import('./terminal/index.mjs')).runTerminalBench(opts),
   voice: async (opts) => (await import('./voice/index.mjs')).runVoiceBench(opts),
+  webhooks: async (opts) => (await import('./webhooks/index.mjs')).runWebhooksBench(opts),
 };
 
 function usage() {
@@ -12,6 +13,8 @@ scenarios:
   messaging   sends/s persisted, send->delivered latency to 100 devices, 100,000-event retransmit
   terminal    call setups/s through the terminal core over gRPC, against a bare grpc-js relay (the ceiling)
   voice       relayed voice signals/s and relay latency through the voice proxy, against direct signals
+  webhooks    verified provider webhooks/s accepted by the gateway and ack latency, against a bare node:http
+              server doing the same HMAC check and one Redis write
 
 options:
   --quick     smaller numbers for a smoke run`);
