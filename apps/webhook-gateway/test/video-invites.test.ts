@@ -66,7 +66,7 @@ describe('video invites', () => {
     }, 'the invite to be missed', 15_000);
     expect(missed.tries).toBe(TRIES);
     expect(missed.lastError).toBeNull();
-    expect(missed.call.status).toBe('missed');
+    await eventually(async () => (await inviteNow(ada, started.id)).call.status === 'missed', 'call missed');
     expect(Date.parse(missed.endedAt!) - Date.parse(missed.createdAt)).toBeGreaterThanOrEqual(WINDOW_MS - 50);
 
     // The call's status went ringing → missed on the bus, and messaging edited its voip-link message.
@@ -129,6 +129,9 @@ describe('video invites', () => {
         return rows[0]?.n === '1';
       }, 'the window to pass', 10_000);
       expect(device.invitesOf(started.id)).toHaveLength(triesWhenAnswered);
+      // Its other devices were told to stop ringing.
+      const stops = device.signals.filter((s) => s.kind === 'stop' && s.call_id === started.id);
+      expect(stops.map((s) => s.data)).toEqual([{ video_invite: started.id, status: 'answered' }]);
       const after = await inviteNow(ada, started.id);
       expect(after.status).toBe('answered');
       expect(after.call.status).toBe('ringing');

@@ -9,6 +9,7 @@ import {
   ringJobId,
   ringJobKind,
   ringJobsOf,
+  stopSignalId,
   trySignalId,
 } from './invite-rules.js';
 
@@ -53,6 +54,8 @@ describe('invite rules', () => {
     expect(trySignalId(invite, 2)).toBe(trySignalId(invite, 2));
     expect(trySignalId(invite, 2)).not.toBe(trySignalId(invite, 3));
     expect(z.uuid().safeParse(trySignalId(invite, 2)).success).toBe(true);
+    expect(z.uuid().safeParse(stopSignalId(invite)).success).toBe(true);
+    expect(stopSignalId(invite)).not.toBe(trySignalId(invite, 1));
     expect(ringJobId(invite, 2)).not.toContain(':');
   });
 });

@@ -98,7 +98,16 @@ export function decideAfterTry(result: TryResult): { stop: false } | { stop: tru
  * same id, and messaging rings nobody twice for it. Formatted as a UUID (version 8, name-based).
  */
 export function trySignalId(inviteId: string, ring: number): string {
-  const bytes = createHash('sha256').update(`video-invite/${inviteId}/ring/${ring}`).digest().subarray(0, 16);
+  return nameBasedUuid(`video-invite/${inviteId}/ring/${ring}`);
+}
+
+/** The id of the `stop` that tells the callee's devices the invite is over (sent again, it rings nothing). */
+export function stopSignalId(inviteId: string): string {
+  return nameBasedUuid(`video-invite/${inviteId}/stop`);
+}
+
+function nameBasedUuid(name: string): string {
+  const bytes = createHash('sha256').update(name).digest().subarray(0, 16);
   bytes[6] = (bytes[6]! & 0x0f) | 0x80;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   const hex = bytes.toString('hex');

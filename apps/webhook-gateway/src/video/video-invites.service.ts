@@ -22,6 +22,7 @@ import {
   ringJobId,
   ringJobKind,
   ringJobsOf,
+  stopSignalId,
   trySignalId,
   type TryResult,
 } from './invite-rules.js';
@@ -215,6 +216,7 @@ export class VideoInvitesService {
     if (invite.status !== 'missed' || invite.missedEffectsDone) return;
 
     await this.markCallMissed(invite.callId);
+    await this.stopRinging(invite);
     const payload: PushNotificationPayload = {
       type: 'video.missed',
       title: 'Missed video call',
@@ -275,7 +277,28 @@ export class VideoInvitesService {
     if (status !== 'missed') await this.cancelPendingRings(ended);
     if (status === 'declined' || status === 'cancelled' || status === 'failed')
       await this.markCallMissed(ended.callId);
+    // A missed invite's devices are told once its call is marked missed (giveUp).
+    if (status !== 'failed' && status !== 'missed' && ended.tries > 0) await this.stopRinging(ended);
     return ended;
+  }
+
+  /**
+   * Tells the callee's devices the invite is over (answered on another device, declined, cancelled, missed),
+   * so none keeps ringing. Best effort: a device that misses it sees the invite's status when it asks.
+   */
+  private async stopRinging(invite: StoredInvite): Promise<void> {
+    try {
+      await this.messaging.sendSignal({
+        kind: 'stop',
+        to: invite.calleeId,
+        cid: invite.conversationId,
+        call_id: invite.id,
+        id: stopSignalId(invite.id),
+        data: { video_invite: invite.id, status: invite.status },
+      });
+    } catch (err) {
+      this.logger.warn({ err, inviteId: invite.id }, 'could not tell the callee’s devices the invite is over');
+    }
   }
 
   private async scheduleRing(inviteId: string, ring: number, delayMs: number): Promise<void> {
