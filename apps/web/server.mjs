@@ -2,12 +2,14 @@
 // Parley web: a tiny dependency-free static server for the built app (dist/).
 //   GET /config.json  -> { "messagingUrl": MESSAGING_PUBLIC_URL ?? "http://localhost:3001",
 //                          "terminalUrl": TERMINAL_PUBLIC_URL ?? "ws://localhost:3002",
-//                          "voiceProxyUrl": VOICE_PROXY_PUBLIC_URL ?? null }
+//                          "voiceProxyUrl": VOICE_PROXY_PUBLIC_URL ?? null,
+//                          "gatewayUrl": WEBHOOK_GATEWAY_PUBLIC_URL ?? null }
 //   GET /<file>       -> the file from dist/ with its content type
 //   GET /<anything>   -> dist/index.html (SPA fallback) unless it looks like a missing asset
 // Env: WEB_PORT (default 3000), WEB_HOST (default 0.0.0.0), MESSAGING_PUBLIC_URL, TERMINAL_PUBLIC_URL (the
 // terminal-core WebSocket bridge browsers register with for calls), VOICE_PROXY_PUBLIC_URL (the voice proxy's
-// REST API for support calls; without it the client shows no Support entry).
+// REST API for support calls; without it the client shows no Support entry), WEBHOOK_GATEWAY_PUBLIC_URL (the
+// webhook gateway: provider calls, video invites and push; without it the client shows none of them).
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -21,6 +23,7 @@ const config = JSON.stringify({
   messagingUrl: process.env.MESSAGING_PUBLIC_URL ?? 'http://localhost:3001',
   terminalUrl: process.env.TERMINAL_PUBLIC_URL ?? 'ws://localhost:3002',
   voiceProxyUrl: process.env.VOICE_PROXY_PUBLIC_URL || null,
+  gatewayUrl: process.env.WEBHOOK_GATEWAY_PUBLIC_URL || null,
 });
 
 const types = {

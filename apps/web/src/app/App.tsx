@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { IndexedDbStore, Messenger, type Session } from '@parley/sdk';
 import { AuthScreen } from '../auth/AuthScreen';
 import { CallsProvider } from '../calls/calls-context';
+import { ProviderCallsProvider } from '../provider-calls/provider-calls-context';
 import { SupportProvider } from '../support/support-context';
 import { ToastProvider } from '../ui/toast';
 import { loadConfig, type WebConfig } from './config';
@@ -19,6 +20,7 @@ function connect(config: WebConfig, session: Session): Promise<Messenger> {
   return Messenger.connect({
     baseUrl: config.messagingUrl,
     session,
+    ...(config.gatewayUrl ? { gatewayUrl: config.gatewayUrl } : {}),
     store: new IndexedDbStore(`parley-${session.user.id}`),
     onSessionChange: saveSession,
   });
@@ -168,7 +170,13 @@ export function App() {
             voiceProxyUrl={config.voiceProxyUrl}
             terminalUrl={config.terminalUrl}
           >
-            <Shell />
+            <ProviderCallsProvider
+              messenger={contextValue.messenger}
+              gatewayUrl={config.gatewayUrl}
+              terminalUrl={config.terminalUrl}
+            >
+              <Shell />
+            </ProviderCallsProvider>
           </SupportProvider>
         </CallsProvider>
       </MessengerContext.Provider>

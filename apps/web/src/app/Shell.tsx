@@ -3,6 +3,8 @@ import { CallWindow } from '../calls/CallWindow';
 import { ChatView } from '../chat/ChatView';
 import { Sidebar, type SidebarDialog } from '../conversations/Sidebar';
 import { NotificationCenter } from '../notifications/NotificationCenter';
+import { ProviderCallLayer } from '../provider-calls/ProviderCallLayer';
+import { MissedCallNotices } from '../push/MissedCallPush';
 import { OperatorConsole } from '../support/OperatorConsole';
 import { SupportLayer } from '../support/SupportLayer';
 import { useSupport } from '../support/support-context';
@@ -137,6 +139,8 @@ export function Shell() {
       <main className="main">{main}</main>
       <CallWindow />
       <SupportLayer consoleOpen={consoleOpen} />
+      <ProviderCallLayer />
+      <MissedCallNotices onOpen={(id) => select(id)} />
       <NotificationCenter selectedId={selectedId} onOpen={(id) => navigate(id)} />
     </div>
   );

@@ -5,6 +5,8 @@ export interface WebConfig {
   terminalUrl: string;
   /** The voice proxy's REST API (support calls), e.g. http://localhost:3003; null hides Support. */
   voiceProxyUrl: string | null;
+  /** The webhook gateway (provider calls, video invites, push), e.g. http://localhost:3004; null hides them. */
+  gatewayUrl: string | null;
 }
 
 export const DEFAULT_MESSAGING_URL = 'http://localhost:3001';
@@ -19,9 +21,16 @@ function terminalUrlOf(body: { terminalUrl?: unknown }): string {
 
 /** A deployment without a voice proxy has no support line, so nothing offers to call it. */
 function voiceProxyUrlOf(body: { voiceProxyUrl?: unknown }): string | null {
-  return typeof body.voiceProxyUrl === 'string' && body.voiceProxyUrl
-    ? body.voiceProxyUrl.replace(/\/+$/, '')
-    : null;
+  return optionalUrl(body.voiceProxyUrl);
+}
+
+/** A deployment without the webhook gateway has no provider calls, video invites or push. */
+function gatewayUrlOf(body: { gatewayUrl?: unknown }): string | null {
+  return optionalUrl(body.gatewayUrl);
+}
+
+function optionalUrl(value: unknown): string | null {
+  return typeof value === 'string' && value ? value.replace(/\/+$/, '') : null;
 }
 
 /**
@@ -38,6 +47,7 @@ export async function loadConfig(): Promise<WebConfig> {
           messagingUrl: body.messagingUrl.replace(/\/+$/, ''),
           terminalUrl: terminalUrlOf(body),
           voiceProxyUrl: voiceProxyUrlOf(body),
+          gatewayUrl: gatewayUrlOf(body),
         };
         try {
           localStorage.setItem(CACHE_KEY, JSON.stringify(config));
@@ -57,9 +67,15 @@ export async function loadConfig(): Promise<WebConfig> {
         messagingUrl: cached.messagingUrl,
         terminalUrl: terminalUrlOf(cached),
         voiceProxyUrl: voiceProxyUrlOf(cached),
+        gatewayUrl: gatewayUrlOf(cached),
       };
   } catch {
     // Unreadable cache: ignore it.
   }
-  return { messagingUrl: DEFAULT_MESSAGING_URL, terminalUrl: DEFAULT_TERMINAL_URL, voiceProxyUrl: null };
+  return {
+    messagingUrl: DEFAULT_MESSAGING_URL,
+    terminalUrl: DEFAULT_TERMINAL_URL,
+    voiceProxyUrl: null,
+    gatewayUrl: null,
+  };
 }

@@ -13,6 +13,7 @@ import { useCalls } from '../calls/calls-context';
 import { useMsisdnOf } from '../calls/contacts';
 import { ConversationSettingsButtons } from '../conversation-settings/ConversationSettingsButtons';
 import { PresenceLine } from '../presence/PresenceDot';
+import { ProviderCallButtons } from '../provider-calls/ProviderCallButtons';
 import { useSearchJump } from '../search/search-jump';
 import { SupportCallButton } from '../support/SupportEntry';
 import { isSupportConversation } from '../support/support-context';
@@ -209,6 +210,9 @@ export function ChatView({ conversation, onBack }: ChatViewProps) {
             <IconPhone size={16} />
             <span className="hide-narrow">Call</span>
           </button>
+        )}
+        {!isSupportConversation(snapshot) && (
+          <ProviderCallButtons conversation={conversation} snapshot={snapshot} />
         )}
         {snapshot.type === 'group' && isSupportConversation(snapshot) && (
           <SupportCallButton conversationId={conversation.id} />

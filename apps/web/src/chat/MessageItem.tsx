@@ -202,6 +202,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
                   parts={message.parts}
                   conversationId={message.conversationId}
                   senderId={message.senderId}
+                  messageId={message.id}
                 />
               )}
               <span className="message-meta">

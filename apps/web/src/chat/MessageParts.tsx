@@ -1,6 +1,7 @@
 import { Fragment, useState, type ReactNode } from 'react';
 import type { MessagePart } from '@parley/protocol';
-import { isCallLogPart } from '@parley/sdk';
+import { isCallLogPart, voipLinkOf } from '@parley/sdk';
+import { CallCard } from '../provider-calls/CallCard';
 import { TestIds } from '../app/test-ids';
 import { MarkdownText } from './markdown/MarkdownText';
 import { CallLogEntry } from '../calls/call-log/CallLogEntry';
@@ -159,12 +160,15 @@ export function MessageParts({
   parts,
   conversationId,
   senderId,
+  messageId,
 }: {
   parts: readonly MessagePart[];
   /** Uploaded files (parts with an attachmentId) are fetched through this conversation's signed URLs. */
   conversationId?: string;
   /** Who sent the message: a call log is sent by the caller, so it reads as the caller's or the callee's. */
   senderId?: string;
+  /** A stored message's id: a call the gateway made renders as a live call card bound to it. */
+  messageId?: string;
 }) {
   return (
     <>
@@ -182,7 +186,12 @@ export function MessageParts({
         } else if (isCallLogPart(part)) {
           node = <CallLogEntry part={part} senderId={senderId} />;
         } else if (type.startsWith('application/voip-link')) {
-          node = <VoipCard part={part} />;
+          node =
+            messageId && conversationId && voipLinkOf({ parts: [part] })?.gatewayCallId ? (
+              <CallCard conversationId={conversationId} messageId={messageId} />
+            ) : (
+              <VoipCard part={part} />
+            );
         } else if (type.startsWith('image/')) {
           node = <ImagePart part={part} />;
         } else {

@@ -7,6 +7,7 @@ import { CallsPanel } from '../calls/CallsPanel';
 import { useActivityReporting } from '../presence/use-presence';
 import { MessageSearch } from '../search/MessageSearch';
 import { requestJump } from '../search/search-jump';
+import { MissedCallPushToggle } from '../push/MissedCallPush';
 import { SupportEntry } from '../support/SupportEntry';
 import { documentTitle, titleUnreadCount } from '../notifications/notification-rules';
 import { Avatar } from '../ui/Avatar';
@@ -102,6 +103,7 @@ export function Sidebar({ selectedId, onSelect, onOpenSupportConsole, dialog, on
             onOpenSupportConsole();
           }}
         />
+        <MissedCallPushToggle />
       </div>
 
       <CallsPanel />
