@@ -1,0 +1,20 @@
+/**
+ * Messaging did not answer, or answered with something unusable (network failure, timeout, HTTP 5xx, 408/429,
+ * a body that does not match its schema, refused client credentials): worth trying again later.
+ */
+export class MessagingUnavailableError extends Error {
+  override readonly name = 'MessagingUnavailableError';
+  readonly code = 'messaging_unavailable';
+}
+
+/** Messaging refused a signal for good (unknown recipient, not allowed, bad input): retrying will not help. */
+export class SignalRefusedError extends Error {
+  override readonly name = 'SignalRefusedError';
+  constructor(
+    /** The HTTP status messaging answered with (a 4xx other than 408 and 429). */
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
