@@ -26,3 +26,14 @@ export {
   type ServiceProcess,
   type StartServiceOptions,
 } from './service-process.js';
+export {
+  messagingMainJs,
+  messagingTestEnv,
+  startMessagingForTests,
+  TEST_PASSWORD,
+  type MessagingForTests,
+  type OAuthClientForTests,
+  type SignUpForTests,
+  type StartMessagingForTestsOptions,
+} from './messaging-for-tests.js';
+export { connectMessagingDevice, type MessagingDevice } from './messaging-device.js';
