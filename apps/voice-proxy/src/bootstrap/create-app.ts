@@ -3,14 +3,13 @@ import { TokenVerifier } from '@parley/auth';
 import { describeDatabase, openDatabase, runMigrations } from '@parley/db';
 import { EventBus } from '@parley/event-bus';
 import { createLogger, type Logger } from '@parley/logger';
+import { ClientCredentialsTokens, MessagingServerClient } from '@parley/server-sdk';
 import { checkRedisReachable, createHttpApp, HealthRegistry, Lifecycle } from '@parley/service-kit';
 import { Redis } from 'ioredis';
 import { AppModule } from '../app.module.js';
 import { CallCoordinator } from '../calls/call-coordinator.js';
 import { CallsRepository } from '../calls/calls.repository.js';
 import type { VoiceProxyConfig } from '../config/config.js';
-import { MachineTokenProvider } from '../messaging-client/machine-token-provider.js';
-import { MessagingClient } from '../messaging-client/messaging-client.js';
 import { OperatorQueue } from '../operators/operator-queue.js';
 import { voiceProxyMigrations } from '../storage/migrations.js';
 import { SupportService } from '../support/support.service.js';
@@ -55,12 +54,12 @@ export async function startVoiceProxy(
   });
   lifecycle.onClose('close-clients', 'event bus', () => bus.close());
 
-  const tokens = new MachineTokenProvider({
+  const tokens = new ClientCredentialsTokens({
     messagingUrl: config.messaging.url,
     clientId: config.messaging.clientId,
     clientSecret: config.messaging.clientSecret,
   });
-  const messaging = new MessagingClient(config.messaging.url, tokens);
+  const messaging = new MessagingServerClient({ messagingUrl: config.messaging.url, tokens });
   const calls = new CallsRepository();
   const operators = new OperatorQueue(redis, config.redis.prefix);
   const coordinator = new CallCoordinator(db, calls, operators, messaging, bus, logger, {

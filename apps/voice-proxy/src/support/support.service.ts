@@ -4,14 +4,14 @@ import type {
   OperatorAvailability,
   SetAvailabilityRequest,
   SupportLine,
+  User,
   VoiceCallPage,
   VoiceCallPageQuery,
 } from '@parley/protocol';
+import { MessagingUnavailableError, type MessagingServerClient } from '@parley/server-sdk';
 import { ForbiddenError, UnavailableError } from '@parley/service-kit';
 import { decodeCursor, encodeCursor, toCallRecord } from '../calls/call-records.js';
 import type { CallsRepository } from '../calls/calls.repository.js';
-import type { MessagingClient } from '../messaging-client/messaging-client.js';
-import { MessagingUnavailableError } from '../messaging-client/messaging-errors.js';
 import type { OperatorQueue } from '../operators/operator-queue.js';
 
 export interface SupportServiceOptions {
@@ -27,7 +27,7 @@ export class SupportService {
   constructor(
     private readonly options: SupportServiceOptions,
     private readonly operators: OperatorQueue,
-    private readonly messaging: MessagingClient,
+    private readonly messaging: MessagingServerClient,
     private readonly db: Database,
     private readonly calls: CallsRepository,
   ) {
@@ -57,15 +57,16 @@ export class SupportService {
     if (!this.isOperator(principal))
       throw new ForbiddenError('only support operators set their availability');
     if (!request.available) return this.operators.setUnavailable(principal.subject);
-    let displayName: string;
+    let operator: User | null;
     try {
-      displayName = (await this.messaging.userAs(authorization, principal.subject)).displayName;
+      operator = await this.messaging.userAs(authorization, principal.subject);
     } catch (err) {
-      if (err instanceof MessagingUnavailableError)
-        throw new UnavailableError('the operator’s display name could not be read from messaging; try again');
+      if (err instanceof MessagingUnavailableError) throw displayNameUnavailable();
       throw err;
     }
-    return this.operators.setAvailable(principal.subject, displayName);
+    // Messaging not knowing the caller's own account is a lag between its stores, not a refusal: try again.
+    if (!operator) throw displayNameUnavailable();
+    return this.operators.setAvailable(principal.subject, operator.displayName);
   }
 
   /** Newest first: admins see every call, operators the calls they were rung for. */
@@ -87,3 +88,6 @@ export class SupportService {
     };
   }
 }
+
+const displayNameUnavailable = () =>
+  new UnavailableError('the operator’s display name could not be read from messaging; try again');
