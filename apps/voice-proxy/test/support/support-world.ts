@@ -3,7 +3,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import {
-  AuthSession,
   Conversation,
   OperatorAvailability,
   SendVoiceSignalResponse,
@@ -11,20 +10,22 @@ import {
 } from '@parley/protocol';
 import {
   allocateTestNamespace,
+  connectMessagingDevice,
   eventually,
   freePort,
+  startMessagingForTests,
   startService,
   testDatabaseUrl,
   testDb,
   testRedisUrl,
+  type MessagingDevice,
+  type MessagingForTests,
   type ServiceProcess,
   type TestNamespace,
 } from '@parley/testing';
 import { startVoiceProxy, type RunningVoiceProxy } from '../../src/bootstrap/create-app.js';
 import { loadConfig } from '../../src/config/config.js';
-import { RealtimeSocket } from './realtime-socket.js';
 
-const messagingMain = fileURLToPath(new URL('../../../messaging/dist/main.js', import.meta.url));
 const proxyMain = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 
 export const PROXY_CLIENT = { id: 'voice-proxy', secret: 'integration-proxy-secret-0123456789' };
@@ -35,7 +36,7 @@ export interface Party {
   username: string;
   displayName: string;
   token: string;
-  socket: RealtimeSocket;
+  socket: MessagingDevice;
 }
 
 export interface Customer extends Party {
@@ -51,14 +52,17 @@ export class SupportWorld {
   readonly operatorUsernames: string[];
   messagingUrl = '';
   proxyUrl = '';
-  private messaging: ServiceProcess | undefined;
+  private messaging: MessagingForTests | undefined;
   private readonly inProcess: RunningVoiceProxy[] = [];
   private child: ServiceProcess | undefined;
   private nextOperator = 0;
-  private readonly sockets: RealtimeSocket[] = [];
+  private readonly sockets: MessagingDevice[] = [];
   private readonly onDuty: Party[] = [];
 
-  constructor(label: string, operatorSlots = 12) {
+  constructor(
+    private readonly label: string,
+    operatorSlots = 12,
+  ) {
     this.ns = allocateTestNamespace(`vp_${label}`);
     this.proxyNs = allocateTestNamespace(`vpp_${label}`);
     const tag = randomBytes(3).toString('hex');
@@ -68,35 +72,20 @@ export class SupportWorld {
   }
 
   async startMessaging(): Promise<void> {
-    const port = await freePort();
-    this.messagingUrl = `http://127.0.0.1:${port}`;
-    this.messaging = await startService({
-      name: 'messaging',
-      main: messagingMain,
-      env: {
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DB_SCHEMA: this.ns.schema,
-        REDIS_URL: testRedisUrl,
-        REDIS_PREFIX: this.ns.redisPrefix,
-        JWT_KEY_FILE: this.ns.tempFile('signing-key.json'),
-        ATTACHMENT_DIR: this.ns.tempFile('attachments'),
-        PASSWORD_HASH_PROFILE: 'fast-test',
-        OUTBOX_POLL_INTERVAL_MS: '100',
-        RATE_LIMIT_SIGNUP_PER_HOUR: '1000000',
-        RATE_LIMIT_LOGIN_PER_MINUTE: '1000000',
-        RATE_LIMIT_LOGIN_PER_MINUTE_PER_ADDRESS: '1000000',
-        RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
-        LOG_LEVEL: 'warn',
-        OAUTH_CLIENTS: JSON.stringify([
-          { ...PROXY_CLIENT, scopes: ['voice.proxy'] },
-          { ...ADMIN_CLIENT, scopes: ['admin'] },
-        ]),
-        ...(testDb === 'postgres' ? { DATABASE_URL: testDatabaseUrl } : { PGLITE_DIR: 'memory://' }),
-      },
-      healthUrl: `${this.messagingUrl}/health`,
-      startTimeoutMs: 120_000,
+    this.messaging = await startMessagingForTests({
+      label: `vp_${this.label}`,
+      ns: this.ns,
+      oauthClients: [
+        { ...PROXY_CLIENT, scopes: ['voice.proxy'] },
+        { ...ADMIN_CLIENT, scopes: ['admin'] },
+      ],
     });
+    this.messagingUrl = this.messaging.url;
+  }
+
+  private get runningMessaging(): MessagingForTests {
+    if (!this.messaging) throw new Error('start messaging first');
+    return this.messaging;
   }
 
   /** The proxy's environment in this world. */
@@ -170,18 +159,12 @@ export class SupportWorld {
   }
 
   async signUp(username: string, displayName: string): Promise<Omit<Party, 'socket'>> {
-    const res = await fetch(`${this.messagingUrl}/v1/auth/signup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password: 'correct horse battery', displayName }),
-    });
-    if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
-    const session = AuthSession.parse(await res.json());
+    const session = await this.runningMessaging.signUp(displayName, { username, displayName });
     return { id: session.user.id, username, displayName, token: session.tokens.access_token };
   }
 
   private async connect(party: Omit<Party, 'socket'>): Promise<Party> {
-    const socket = await RealtimeSocket.open(this.messagingUrl, party.token);
+    const socket = await connectMessagingDevice(this.messagingUrl, party.token);
     this.sockets.push(socket);
     return { ...party, socket };
   }
@@ -284,17 +267,8 @@ export class SupportWorld {
   }
 
   /** A client-credentials token of the admin client (scope admin). */
-  async adminToken(): Promise<string> {
-    const res = await fetch(`${this.messagingUrl}/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        grant_type: 'client_credentials',
-        client_id: ADMIN_CLIENT.id,
-        client_secret: ADMIN_CLIENT.secret,
-      }),
-    });
-    return ((await res.json()) as { access_token: string }).access_token;
+  adminToken(): Promise<string> {
+    return this.runningMessaging.clientToken(ADMIN_CLIENT);
   }
 
   /** The call-log messages in a conversation, as its participant reads them. */
