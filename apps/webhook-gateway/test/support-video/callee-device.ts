@@ -1,37 +1,25 @@
-import { ServerFrame, type VoiceSignal } from '@parley/protocol';
-import WebSocket from 'ws';
+import { connectMessagingDevice, type MessagingDevice } from '@parley/testing';
+import type { VoiceSignal } from '@parley/protocol';
 
-/** A callee's device on messaging's WebSocket, keeping the voice signals it receives. */
+/** A callee's device on messaging's WebSocket, read as the invites it rang with. */
 export class CalleeDevice {
-  readonly signals: VoiceSignal[] = [];
-
-  private constructor(private readonly ws: WebSocket) {
-    ws.on('message', (data: WebSocket.RawData) => {
-      const frame = ServerFrame.safeParse(JSON.parse(data.toString()));
-      if (frame.success && frame.data.type === 'voice') this.signals.push(frame.data.signal);
-    });
-  }
+  private constructor(private readonly device: MessagingDevice) {}
 
   /** Resolves once messaging said `ready`: signals sent from then on arrive. */
   static async open(messagingUrl: string, token: string): Promise<CalleeDevice> {
-    const ws = new WebSocket(`${messagingUrl.replace(/^http/, 'ws')}/v1/realtime?access_token=${token}`);
-    const device = new CalleeDevice(ws);
-    await new Promise<void>((resolve, reject) => {
-      ws.once('error', reject);
-      ws.once('close', (code) => reject(new Error(`socket closed (${code}) before ready`)));
-      ws.on('message', (data: WebSocket.RawData) => {
-        if (String(data).includes('"type":"ready"')) resolve();
-      });
-    });
-    return device;
+    return new CalleeDevice(await connectMessagingDevice(messagingUrl, token));
+  }
+
+  get signals(): VoiceSignal[] {
+    return this.device.signals;
   }
 
   /** The `start` signals of one invite (its call_id is the invite id). */
   invitesOf(inviteId: string): VoiceSignal[] {
-    return this.signals.filter((s) => s.kind === 'start' && s.call_id === inviteId);
+    return this.device.signals.filter((s) => s.kind === 'start' && s.call_id === inviteId);
   }
 
   close(): void {
-    this.ws.close();
+    this.device.close();
   }
 }

@@ -2,25 +2,21 @@
 // conversations, in the file's own schemas and Redis prefix; a probe consumer group sees what the gateway
 // puts on the bus.
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { EventBus, Topics, type BusEvent } from '@parley/event-bus';
-import { AuthSession, Conversation, HistoryResponse, TokenResponse, VoipLinkBody } from '@parley/protocol';
+import { Conversation, HistoryResponse, VoipLinkBody } from '@parley/protocol';
 import {
   allocateTestNamespace,
   eventually,
-  freePort,
-  startService,
+  startMessagingForTests,
   testDatabaseUrl,
   testDb,
   testRedisUrl,
-  type ServiceProcess,
+  type MessagingForTests,
   type TestNamespace,
 } from '@parley/testing';
 import { Webhook } from 'standardwebhooks';
 import { startWebhookGateway, type RunningWebhookGateway } from '../../src/bootstrap/create-app.js';
 import { loadConfig } from '../../src/config/config.js';
-
-const messagingMain = fileURLToPath(new URL('../../../messaging/dist/main.js', import.meta.url));
 
 export const GATEWAY_CLIENT = { id: 'webhook-gateway', secret: 'integration-gateway-secret-0123456789' };
 export const ADMIN_CLIENT = { id: 'gateway-admin', secret: 'integration-admin-secret-0123456789' };
@@ -48,45 +44,30 @@ export class GatewayWorld {
   gateway!: RunningWebhookGateway;
   /** Everything published on the gateway's topics, in order, as a consumer group of the test sees it. */
   readonly probed: ProbedEvent[] = [];
-  private messaging: ServiceProcess | undefined;
+  private messaging: MessagingForTests | undefined;
   private probeBus: EventBus | undefined;
   private probeClose: (() => Promise<void>) | undefined;
 
-  constructor(label: string) {
+  constructor(private readonly label: string) {
     this.ns = allocateTestNamespace(`wg_${label}`);
     this.gatewayNs = allocateTestNamespace(`wgg_${label}`);
   }
 
   async startMessaging(): Promise<void> {
-    const port = await freePort();
-    this.messagingUrl = `http://127.0.0.1:${port}`;
-    this.messaging = await startService({
-      name: 'messaging',
-      main: messagingMain,
-      env: {
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DB_SCHEMA: this.ns.schema,
-        REDIS_URL: testRedisUrl,
-        REDIS_PREFIX: this.ns.redisPrefix,
-        JWT_KEY_FILE: this.ns.tempFile('signing-key.json'),
-        ATTACHMENT_DIR: this.ns.tempFile('attachments'),
-        PASSWORD_HASH_PROFILE: 'fast-test',
-        OUTBOX_POLL_INTERVAL_MS: '100',
-        RATE_LIMIT_SIGNUP_PER_HOUR: '1000000',
-        RATE_LIMIT_LOGIN_PER_MINUTE: '1000000',
-        RATE_LIMIT_LOGIN_PER_MINUTE_PER_ADDRESS: '1000000',
-        RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
-        LOG_LEVEL: 'warn',
-        OAUTH_CLIENTS: JSON.stringify([
-          { ...GATEWAY_CLIENT, scopes: ['voice.proxy'] },
-          { ...ADMIN_CLIENT, scopes: ['admin'] },
-        ]),
-        ...(testDb === 'postgres' ? { DATABASE_URL: testDatabaseUrl } : { PGLITE_DIR: 'memory://' }),
-      },
-      healthUrl: `${this.messagingUrl}/health`,
-      startTimeoutMs: 120_000,
+    this.messaging = await startMessagingForTests({
+      label: `wg_${this.label}`,
+      ns: this.ns,
+      oauthClients: [
+        { ...GATEWAY_CLIENT, scopes: ['voice.proxy'] },
+        { ...ADMIN_CLIENT, scopes: ['admin'] },
+      ],
     });
+    this.messagingUrl = this.messaging.url;
+  }
+
+  private get runningMessaging(): MessagingForTests {
+    if (!this.messaging) throw new Error('start messaging first');
+    return this.messaging;
   }
 
   gatewayEnv(overrides: Record<string, string> = {}): Record<string, string> {
@@ -172,15 +153,8 @@ export class GatewayWorld {
   }
 
   async signUp(label = 'user'): Promise<User> {
-    const username = `${label}-${randomBytes(5).toString('hex')}`.slice(0, 32);
-    const res = await fetch(`${this.messagingUrl}/v1/auth/signup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password: 'correct horse battery', displayName: label }),
-    });
-    if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
-    const session = AuthSession.parse(await res.json());
-    return { id: session.user.id, username, token: session.tokens.access_token };
+    const session = await this.runningMessaging.signUp(label);
+    return { id: session.user.id, username: session.user.username, token: session.tokens.access_token };
   }
 
   async conversation(owner: User, others: User[] = []): Promise<string> {
@@ -194,18 +168,8 @@ export class GatewayWorld {
     return Conversation.parse(await res.json()).id;
   }
 
-  async clientToken(client: { id: string; secret: string }): Promise<string> {
-    const res = await fetch(`${this.messagingUrl}/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        grant_type: 'client_credentials',
-        client_id: client.id,
-        client_secret: client.secret,
-      }),
-    });
-    if (!res.ok) throw new Error(`client token: ${res.status}`);
-    return TokenResponse.parse(await res.json()).access_token;
+  clientToken(client: { id: string; secret: string }): Promise<string> {
+    return this.runningMessaging.clientToken(client);
   }
 
   /** The voip-link bodies of the conversation's messages, as its participants read them. */
