@@ -4,6 +4,7 @@ import { describeDatabase, openDatabase, runMigrations, type Database } from '@p
 import { EventBus } from '@parley/event-bus';
 import { createLogger, type Logger } from '@parley/logger';
 import { OutboxRelay, OutboxRepository } from '@parley/outbox';
+import { ClientCredentialsTokens, MessagingServerClient } from '@parley/server-sdk';
 import {
   checkRedisReachable,
   ConfigError,
@@ -16,8 +17,6 @@ import { AppModule } from '../app.module.js';
 import { CallsRepository } from '../calls/calls.repository.js';
 import { CallsService } from '../calls/calls.service.js';
 import type { WebhookGatewayConfig } from '../config/config.js';
-import { MachineTokenProvider } from '../messaging-client/machine-token-provider.js';
-import { MessagingClient } from '../messaging-client/messaging-client.js';
 import { createProviderRegistry, type ProviderRegistry } from '../providers/registry.js';
 import { webhookGatewayMigrations } from '../storage/migrations.js';
 import { ProviderEventInbox } from '../webhooks/provider-event-inbox.js';
@@ -77,12 +76,12 @@ export async function startWebhookGateway(
       `Invalid webhook-gateway configuration:\n  DEFAULT_PROVIDER: "${config.providers.defaultProvider}" is not a configured provider (${registry.names().join(', ')})`,
     );
 
-  const tokens = new MachineTokenProvider({
+  const tokens = new ClientCredentialsTokens({
     messagingUrl: config.messaging.url,
     clientId: config.messaging.clientId,
     clientSecret: config.messaging.clientSecret,
   });
-  const messaging = new MessagingClient(config.messaging.url, tokens);
+  const messaging = new MessagingServerClient({ messagingUrl: config.messaging.url, tokens });
   const inbox = new ProviderEventInbox(db, outbox, relay);
   const calls = new CallsService(
     db,

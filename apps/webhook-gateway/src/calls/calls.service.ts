@@ -13,8 +13,9 @@ import type {
   StartProviderCallRequest,
   VoipLinkBody,
 } from '@parley/protocol';
+import type { MessagingServerClient } from '@parley/server-sdk';
 import { ForbiddenError, NotFoundError } from '@parley/service-kit';
-import type { MessagingClient } from '../messaging-client/messaging-client.js';
+import { askMessaging } from '../core/ask-messaging.js';
 import { PARLEY_PROVIDER } from '../providers/parley/parley-adapter.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { ProviderEventInbox } from '../webhooks/provider-event-inbox.js';
@@ -77,7 +78,7 @@ export class CallsService {
     private readonly db: Database,
     private readonly calls: CallsRepository,
     private readonly registry: ProviderRegistry,
-    private readonly messaging: MessagingClient,
+    private readonly messaging: MessagingServerClient,
     private readonly inbox: ProviderEventInbox,
     private readonly outbox: OutboxRepository,
     private readonly relay: Pick<OutboxRelay, 'nudge'>,
@@ -95,7 +96,7 @@ export class CallsService {
     const user = this.userOf(principal);
     // Unknown provider first: it costs nothing and says more than a conversation lookup would.
     this.registry.get(request.provider ?? this.defaultProvider);
-    if (!(await this.messaging.conversationAs(authorization, request.conversationId)))
+    if (!(await askMessaging(this.messaging.conversationAs(authorization, request.conversationId))))
       throw new NotFoundError('no such conversation');
     return this.createCall({
       conversationId: request.conversationId,
@@ -304,7 +305,7 @@ export class CallsService {
   private async visibleCall(authorization: string, id: string): Promise<ProviderCall> {
     const found = await this.calls.byId(this.db, id);
     if (!found) throw new CallNotFoundError('no such call');
-    if (!(await this.messaging.conversationAs(authorization, found.call.conversationId)))
+    if (!(await askMessaging(this.messaging.conversationAs(authorization, found.call.conversationId))))
       throw new CallNotFoundError('no such call');
     return found.call;
   }

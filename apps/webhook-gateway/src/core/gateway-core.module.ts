@@ -2,10 +2,9 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type { Database } from '@parley/db';
 import { EventBus } from '@parley/event-bus';
 import { OutboxRelay, OutboxRepository } from '@parley/outbox';
+import { ClientCredentialsTokens, MessagingServerClient } from '@parley/server-sdk';
 import { CallsService } from '../calls/calls.service.js';
 import type { WebhookGatewayConfig } from '../config/config.js';
-import { MachineTokenProvider } from '../messaging-client/machine-token-provider.js';
-import { MessagingClient } from '../messaging-client/messaging-client.js';
 import { ProviderRegistry } from '../providers/registry.js';
 
 /** Injection tokens of the parts that are not classes. */
@@ -20,14 +19,14 @@ export interface GatewayCore {
   outbox: OutboxRepository;
   relay: OutboxRelay;
   registry: ProviderRegistry;
-  tokens: MachineTokenProvider;
-  messaging: MessagingClient;
+  tokens: ClientCredentialsTokens;
+  messaging: MessagingServerClient;
   calls: CallsService;
 }
 
 /**
  * The gateway's shared parts as global providers, so a feature module (video invites, push) injects
- * `CallsService`, `ProviderRegistry`, `MessagingClient`, `EventBus`, `OutboxRepository`, `OutboxRelay`,
+ * `CallsService`, `ProviderRegistry`, `MessagingServerClient`, `EventBus`, `OutboxRepository`, `OutboxRelay`,
  * `@Inject(GATEWAY_CONFIG)` and `@Inject(GATEWAY_DATABASE)` without importing anything but its own code.
  */
 @Global()
@@ -41,8 +40,8 @@ export class GatewayCoreModule {
       { provide: OutboxRepository, useValue: core.outbox },
       { provide: OutboxRelay, useValue: core.relay },
       { provide: ProviderRegistry, useValue: core.registry },
-      { provide: MachineTokenProvider, useValue: core.tokens },
-      { provide: MessagingClient, useValue: core.messaging },
+      { provide: ClientCredentialsTokens, useValue: core.tokens },
+      { provide: MessagingServerClient, useValue: core.messaging },
       { provide: CallsService, useValue: core.calls },
     ];
     return { module: GatewayCoreModule, providers, exports: providers.map((p) => p.provide) };

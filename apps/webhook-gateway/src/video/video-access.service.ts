@@ -1,6 +1,7 @@
 import type { ProviderAccessToken, VideoIdentity } from '@parley/protocol';
+import type { MessagingServerClient } from '@parley/server-sdk';
 import { NotFoundError } from '@parley/service-kit';
-import type { MessagingClient } from '../messaging-client/messaging-client.js';
+import { askMessaging } from '../core/ask-messaging.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 
 /**
@@ -10,7 +11,7 @@ import type { ProviderRegistry } from '../providers/registry.js';
 export class VideoAccessService {
   constructor(
     private readonly registry: ProviderRegistry,
-    private readonly messaging: MessagingClient,
+    private readonly messaging: MessagingServerClient,
     private readonly defaultProvider: string,
     private readonly tokenTtlSeconds: number,
   ) {}
@@ -19,12 +20,18 @@ export class VideoAccessService {
   async tokenFor(userId: string, provider: string | undefined): Promise<ProviderAccessToken> {
     const adapter = this.registry.get(provider ?? this.defaultProvider);
     const issued = await adapter.accessToken({ identity: userId, ttlSeconds: this.tokenTtlSeconds });
-    return { provider: adapter.name, identity: issued.identity, token: issued.token, expires_at: issued.expiresAt };
+    return {
+      provider: adapter.name,
+      identity: issued.identity,
+      token: issued.token,
+      expires_at: issued.expiresAt,
+    };
   }
 
   /** `GET /v1/video/identity/:userId`: only for users the caller may see at messaging. */
   async identityOf(authorization: string, userId: string): Promise<VideoIdentity> {
-    if (!(await this.messaging.userAs(authorization, userId))) throw new NotFoundError('no such user');
+    if (!(await askMessaging(this.messaging.userAs(authorization, userId))))
+      throw new NotFoundError('no such user');
     return { userId, identity: userId };
   }
 }

@@ -9,11 +9,11 @@ import type {
   VideoInvite,
   VideoInviteStatus,
 } from '@parley/protocol';
+import { SignalRefusedError, type MessagingServerClient } from '@parley/server-sdk';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@parley/service-kit';
 import { IllegalCallTransitionError } from '../calls/call-state.js';
 import type { CallsService } from '../calls/calls.service.js';
-import type { MessagingClient } from '../messaging-client/messaging-client.js';
-import { SignalRefusedError } from '../messaging-client/messaging-errors.js';
+import { askMessaging } from '../core/ask-messaging.js';
 import type { PushService } from '../push/push.service.js';
 import {
   assertInviteTransition,
@@ -53,7 +53,7 @@ export class VideoInvitesService {
     private readonly db: Database,
     private readonly invites: VideoInvitesRepository,
     private readonly calls: CallsService,
-    private readonly messaging: MessagingClient,
+    private readonly messaging: MessagingServerClient,
     private readonly bus: EventBus,
     private readonly push: PushService,
     private readonly config: VideoInvitesConfig,
@@ -66,7 +66,7 @@ export class VideoInvitesService {
       throw new ValidationError('calleeId: nobody can video call themselves', [
         { path: 'calleeId', message: 'must be someone else' },
       ]);
-    const conversation = await this.messaging.conversationAs(authorization, req.conversationId);
+    const conversation = await askMessaging(this.messaging.conversationAs(authorization, req.conversationId));
     if (!conversation) throw new NotFoundError('no such conversation');
     if (!conversation.participants.some((p) => p.userId === req.calleeId))
       throw new ForbiddenError('the callee is not a participant of this conversation');
@@ -110,7 +110,8 @@ export class VideoInvitesService {
     // their planned time since the invite was created; a slow first try moves none past the window.
     if ((await this.mustFind(invite.id)).status === 'inviting') {
       const elapsedMs = Date.now() - invite.createdAt.getTime();
-      for (const job of jobs) await this.scheduleRing(invite.id, job.ring, Math.max(0, job.delayMs - elapsedMs));
+      for (const job of jobs)
+        await this.scheduleRing(invite.id, job.ring, Math.max(0, job.delayMs - elapsedMs));
     }
     return this.view(await this.mustFind(invite.id));
   }
@@ -224,7 +225,11 @@ export class VideoInvitesService {
       conversationId: invite.conversationId,
       inviteId: invite.id,
     };
-    const report = await this.push.notifyUser(invite.calleeId, payload, new Set(invite.pushedSubscriptionIds));
+    const report = await this.push.notifyUser(
+      invite.calleeId,
+      payload,
+      new Set(invite.pushedSubscriptionIds),
+    );
     await this.invites.addPushed(this.db, invite.id, report.delivered);
     if (report.failed.length > 0)
       throw new MissedInviteNotifyError(
@@ -297,22 +302,28 @@ export class VideoInvitesService {
         data: { video_invite: invite.id, status: invite.status },
       });
     } catch (err) {
-      this.logger.warn({ err, inviteId: invite.id }, 'could not tell the callee’s devices the invite is over');
+      this.logger.warn(
+        { err, inviteId: invite.id },
+        'could not tell the callee’s devices the invite is over',
+      );
     }
   }
 
   private async scheduleRing(inviteId: string, ring: number, delayMs: number): Promise<void> {
-    await this.bus.scheduleDelayed(DelayedJobs.inviteRing, ringJobId(inviteId, ring), { inviteId, ring }, delayMs);
+    await this.bus.scheduleDelayed(
+      DelayedJobs.inviteRing,
+      ringJobId(inviteId, ring),
+      { inviteId, ring },
+      delayMs,
+    );
   }
 
   private async cancelPendingRings(invite: StoredInvite): Promise<void> {
     for (let ring = 1; ring <= invite.maxTries + 1; ring++) {
-      await this.bus
-        .cancelDelayed(DelayedJobs.inviteRing, ringJobId(invite.id, ring))
-        .catch((err: unknown) =>
-          // A ring that still fires finds the invite over and does nothing.
-          this.logger.warn({ err, inviteId: invite.id, ring }, 'could not cancel a pending ring'),
-        );
+      await this.bus.cancelDelayed(DelayedJobs.inviteRing, ringJobId(invite.id, ring)).catch((err: unknown) =>
+        // A ring that still fires finds the invite over and does nothing.
+        this.logger.warn({ err, inviteId: invite.id, ring }, 'could not cancel a pending ring'),
+      );
     }
   }
 

@@ -6,7 +6,7 @@ import { defineConfig } from '@parley/service-kit';
 import { CallsService } from '../calls/calls.service.js';
 import type { WebhookGatewayConfig } from '../config/config.js';
 import { GATEWAY_CONFIG, GATEWAY_DATABASE } from '../core/gateway-core.module.js';
-import { MessagingClient } from '../messaging-client/messaging-client.js';
+import { MessagingServerClient } from '@parley/server-sdk';
 import { ProviderRegistry } from '../providers/registry.js';
 import { webPushSection, type WebPushConfig } from '../push/push-config.js';
 import { pushMigrations } from '../push/push-migrations.js';
@@ -24,7 +24,10 @@ import { VideoInvitesService } from './video-invites.service.js';
 import { videoMigrations } from './video-migrations.js';
 
 /** The module's own variables, read with the same checks when the app's config does not carry them. */
-const videoAndPushConfig = defineConfig('webhook-gateway', { video: videoInvitesSection, push: webPushSection });
+const videoAndPushConfig = defineConfig('webhook-gateway', {
+  video: videoInvitesSection,
+  push: webPushSection,
+});
 
 export interface VideoAndPushSettings {
   video: VideoInvitesConfig;
@@ -96,10 +99,10 @@ class VideoTables implements OnModuleInit {
     },
     {
       provide: VideoAccessService,
-      inject: [ProviderRegistry, MessagingClient, GATEWAY_CONFIG, VIDEO_SETTINGS],
+      inject: [ProviderRegistry, MessagingServerClient, GATEWAY_CONFIG, VIDEO_SETTINGS],
       useFactory: (
         registry: ProviderRegistry,
-        messaging: MessagingClient,
+        messaging: MessagingServerClient,
         config: WebhookGatewayConfig,
         settings: VideoAndPushSettings,
       ) =>
@@ -115,7 +118,7 @@ class VideoTables implements OnModuleInit {
       inject: [
         GATEWAY_DATABASE,
         CallsService,
-        MessagingClient,
+        MessagingServerClient,
         EventBus,
         PushService,
         VIDEO_SETTINGS,
@@ -124,7 +127,7 @@ class VideoTables implements OnModuleInit {
       useFactory: (
         db: Database,
         calls: CallsService,
-        messaging: MessagingClient,
+        messaging: MessagingServerClient,
         bus: EventBus,
         push: PushService,
         settings: VideoAndPushSettings,
