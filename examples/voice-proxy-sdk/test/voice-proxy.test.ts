@@ -3,62 +3,30 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthSession, VoiceSignal } from '@parley/protocol';
 import { Messenger } from '@parley/sdk';
 import { nodeWebSocket } from '@parley/sdk/node';
-import {
-  allocateTestNamespace,
-  eventually,
-  freePort,
-  startService,
-  testDatabaseUrl,
-  testDb,
-  testRedisUrl,
-  type ServiceProcess,
-} from '@parley/testing';
+import { eventually, startMessagingForTests, startService, type MessagingForTests } from '@parley/testing';
 
-const messagingMain = fileURLToPath(new URL('../../../apps/messaging/dist/main.js', import.meta.url));
 const proxyMain = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const PROXY = { id: 'voice-proxy-example', secret: 'example-proxy-secret-0123456789' };
 
-const ns = allocateTestNamespace('voice_proxy_sdk');
-let messaging: ServiceProcess | undefined;
+let messaging: MessagingForTests | undefined;
 const messengers: Messenger[] = [];
 let baseUrl = '';
 
 beforeAll(async () => {
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  messaging = await startService({
-    name: 'messaging',
-    main: messagingMain,
-    env: {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DB_SCHEMA: ns.schema,
-      REDIS_URL: testRedisUrl,
-      REDIS_PREFIX: ns.redisPrefix,
-      JWT_KEY_FILE: ns.tempFile('signing-key.json'),
-      ATTACHMENT_DIR: ns.tempFile('attachments'),
-      PASSWORD_HASH_PROFILE: 'fast-test',
-      LOG_LEVEL: 'warn',
-      OAUTH_CLIENTS: JSON.stringify([{ ...PROXY, scopes: ['voice.proxy'] }]),
-      ...(testDb === 'postgres' ? { DATABASE_URL: testDatabaseUrl } : { PGLITE_DIR: 'memory://' }),
-    },
-    healthUrl: `${baseUrl}/health`,
-    startTimeoutMs: 120_000,
+  messaging = await startMessagingForTests({
+    label: 'voice_proxy_sdk',
+    oauthClients: [{ ...PROXY, scopes: ['voice.proxy'] }],
   });
+  baseUrl = messaging.url;
 });
 
 afterAll(async () => {
   await Promise.all(messengers.map((m) => m.close()));
   await messaging?.stop();
-  await ns.cleanup();
 });
 
 async function signUpAndConnect(name: string): Promise<{ session: AuthSession; messenger: Messenger }> {
-  const session = await Messenger.signUp(baseUrl, {
-    username: `${name}${Math.random().toString(36).slice(2, 8)}`,
-    password: 'correct horse battery',
-    displayName: name,
-  });
+  const session = await messaging!.signUp(name);
   const messenger = await Messenger.connect({ baseUrl, session, createWebSocket: nodeWebSocket });
   messengers.push(messenger);
   await messenger.synced();
