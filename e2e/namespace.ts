@@ -30,3 +30,10 @@ export const voiceProxyNamespace = adoptTestNamespace({
   redisPrefix: e2eNamespace.redisPrefix,
   dir: e2eNamespace.dir,
 });
+
+/** The webhook gateway's schema, as the voice proxy's: its own migrations, the suite's Redis prefix (its bus). */
+export const webhookGatewayNamespace = adoptTestNamespace({
+  schema: `${e2eNamespace.schema}_gateway`,
+  redisPrefix: e2eNamespace.redisPrefix,
+  dir: e2eNamespace.dir,
+});

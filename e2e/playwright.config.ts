@@ -1,24 +1,32 @@
 import { defineConfig } from '@playwright/test';
 import { testDatabaseUrl, testRedisUrl } from '@parley/testing';
 import { healthUrl, manifest, resolvePorts, root, serviceEnv } from '../scripts/lib/services.mjs';
-import { e2eNamespace, voiceProxyNamespace } from './namespace.js';
+import { e2eNamespace, voiceProxyNamespace, webhookGatewayNamespace } from './namespace.js';
+import { liveKitStandIn } from './livekit-stand-in.js';
 import { suitePorts } from './ports.js';
 
 const { schema, redisPrefix } = e2eNamespace;
 const e2ePorts = await suitePorts();
 const services = manifest.services;
 const voiceProxy = services.find((s) => s.name === 'voice-proxy');
+const webhookGateway = services.find((s) => s.name === 'webhook-gateway');
 const ports = resolvePorts({
   MESSAGING_PORT: e2ePorts.messaging,
   WEB_PORT: e2ePorts.web,
   TERMINAL_PORT: e2ePorts.terminal,
   TERMINAL_GRPC_PORT: e2ePorts.terminalGrpc,
   ...(voiceProxy ? { [voiceProxy.ports[0]!.override]: e2ePorts.voiceProxy } : {}),
+  ...(webhookGateway ? { [webhookGateway.ports[0]!.override]: e2ePorts.webhookGateway } : {}),
 });
 const webPort = ports['web.http']!;
 export const messagingUrl = `http://127.0.0.1:${ports['messaging.http']}`;
 const terminalWsUrl = `ws://127.0.0.1:${ports['terminal-core.http']}`;
 const voiceProxyUrl = voiceProxy && `http://127.0.0.1:${ports[`voice-proxy.${voiceProxy.ports[0]!.name}`]}`;
+export const webhookGatewayUrl =
+  webhookGateway && `http://127.0.0.1:${ports[`webhook-gateway.${webhookGateway.ports[0]!.name}`]}`;
+// The gateway's LiveKit points at a local stand-in of LiveKit's RoomService, started here (before the web
+// servers, which Playwright starts before any global setup) and shared with the workers through the environment.
+const liveKit = webhookGateway ? await liveKitStandIn() : undefined;
 
 /** What the e2e run sets on top of services.json: its storage, Redis prefix and test-friendly limits. */
 const e2eEnv: Record<string, Record<string, string>> = {
@@ -58,11 +66,34 @@ const e2eEnv: Record<string, Record<string, string>> = {
     VOICE_RING_TIMEOUT_MS: '5000',
     LOG_LEVEL: 'warn',
   },
+  // Provider calls go through LiveKit (the stand-in) unless a call names another provider; a short invite
+  // window lets an unanswered video invite end as missed within a test.
+  'webhook-gateway': {
+    HOST: '127.0.0.1',
+    DATABASE_URL: testDatabaseUrl,
+    DB_SCHEMA: webhookGatewayNamespace.schema,
+    REDIS_URL: testRedisUrl,
+    REDIS_PREFIX: redisPrefix,
+    VAPID_KEY_FILE: e2eNamespace.tempFile('webhook-gateway-vapid.json'),
+    VIDEO_INVITE_WINDOW_MS: '6000',
+    ...(liveKit
+      ? {
+          LIVEKIT_URL: liveKit.url,
+          LIVEKIT_API_KEY: liveKit.apiKey,
+          LIVEKIT_API_SECRET: liveKit.apiSecret,
+          DEFAULT_PROVIDER: 'livekit',
+        }
+      : {}),
+    LOG_LEVEL: 'warn',
+  },
   web: {
     WEB_HOST: '127.0.0.1',
     MESSAGING_PUBLIC_URL: messagingUrl,
     TERMINAL_PUBLIC_URL: terminalWsUrl,
     ...(voiceProxyUrl ? { VOICE_PROXY_PUBLIC_URL: voiceProxyUrl } : {}),
+    // services.json's web entry does not name the gateway yet; the providers offered are this run's.
+    ...(webhookGatewayUrl ? { WEBHOOK_GATEWAY_PUBLIC_URL: webhookGatewayUrl } : {}),
+    ...(liveKit ? { WEBHOOK_GATEWAY_PROVIDERS: 'livekit,parley' } : {}),
   },
 };
 

@@ -6,6 +6,7 @@ export interface SuitePorts {
   terminal: number;
   terminalGrpc: number;
   voiceProxy: number;
+  webhookGateway: number;
 }
 
 async function port(variable: string): Promise<number> {
@@ -25,5 +26,6 @@ export async function suitePorts(): Promise<SuitePorts> {
     terminal: await port('E2E_TERMINAL_PORT'),
     terminalGrpc: await port('E2E_TERMINAL_GRPC_PORT'),
     voiceProxy: await port('E2E_VOICE_PROXY_PORT'),
+    webhookGateway: await port('E2E_WEBHOOK_GATEWAY_PORT'),
   };
 }

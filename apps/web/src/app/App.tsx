@@ -173,6 +173,7 @@ export function App() {
             <ProviderCallsProvider
               messenger={contextValue.messenger}
               gatewayUrl={config.gatewayUrl}
+              callProviders={config.callProviders}
               terminalUrl={config.terminalUrl}
             >
               <Shell />

@@ -7,6 +7,11 @@ export interface WebConfig {
   voiceProxyUrl: string | null;
   /** The webhook gateway (provider calls, video invites, push), e.g. http://localhost:3004; null hides them. */
   gatewayUrl: string | null;
+  /**
+   * The gateway's providers to offer for a new call, the first preselected; empty: the SDK's default. The
+   * gateway does not list its providers, so the deployment names them here.
+   */
+  callProviders: readonly string[];
 }
 
 export const DEFAULT_MESSAGING_URL = 'http://localhost:3001';
@@ -29,6 +34,12 @@ function gatewayUrlOf(body: { gatewayUrl?: unknown }): string | null {
   return optionalUrl(body.gatewayUrl);
 }
 
+function callProvidersOf(body: { callProviders?: unknown }): string[] {
+  return Array.isArray(body.callProviders)
+    ? body.callProviders.filter((p): p is string => typeof p === 'string' && /^[a-z][a-z0-9-]{1,31}$/.test(p))
+    : [];
+}
+
 function optionalUrl(value: unknown): string | null {
   return typeof value === 'string' && value ? value.replace(/\/+$/, '') : null;
 }
@@ -48,6 +59,7 @@ export async function loadConfig(): Promise<WebConfig> {
           terminalUrl: terminalUrlOf(body),
           voiceProxyUrl: voiceProxyUrlOf(body),
           gatewayUrl: gatewayUrlOf(body),
+          callProviders: callProvidersOf(body),
         };
         try {
           localStorage.setItem(CACHE_KEY, JSON.stringify(config));
@@ -68,6 +80,7 @@ export async function loadConfig(): Promise<WebConfig> {
         terminalUrl: terminalUrlOf(cached),
         voiceProxyUrl: voiceProxyUrlOf(cached),
         gatewayUrl: gatewayUrlOf(cached),
+        callProviders: callProvidersOf(cached),
       };
   } catch {
     // Unreadable cache: ignore it.
@@ -77,5 +90,6 @@ export async function loadConfig(): Promise<WebConfig> {
     terminalUrl: DEFAULT_TERMINAL_URL,
     voiceProxyUrl: null,
     gatewayUrl: null,
+    callProviders: [],
   };
 }

@@ -31,8 +31,8 @@ export function CallCard({ conversationId, messageId }: { conversationId: string
   if (!conversation || !link || !body) return null;
 
   const snapshot = conversation.snapshot();
-  const myId = messenger.user.id;
-  const nameOf = (id: string) => participantName(snapshot, id, myId);
+  // Everyone by name, this user too: "Active · Ann and Ben" reads the same on every device.
+  const nameOf = (id: string) => participantName(snapshot, id);
   const over = body.status === 'ended' || body.status === 'missed';
   const inThisCall = calls?.state.call?.gatewayCallId === body.gatewayCallId;
   const external = calls?.state.external.find((e) => e.gatewayCallId === body.gatewayCallId);

@@ -4,13 +4,14 @@ import { describeError } from '../app/errors';
 import { useMessenger } from '../app/messenger-context';
 import { IconVideo } from '../ui/icons';
 import { useToast } from '../ui/toast';
+import { providerLabel } from './call-card-text';
 import { ProviderCallIds } from './ids';
 import { useProviderCalls } from './provider-calls-context';
 
 /**
  * The conversation header's provider-call actions: "Start video call" posts a call card in the conversation
- * (through the deployment's default provider: the gateway does not list its providers, so there is nothing
- * to pick from), and in a direct conversation "Video call" rings the other person.
+ * (through the provider picked, when the deployment offers several), and in a direct conversation "Video
+ * call" rings the other person.
  */
 export function ProviderCallButtons({
   conversation,
@@ -23,7 +24,9 @@ export function ProviderCallButtons({
   const calls = useProviderCalls();
   const toast = useToast();
   const [starting, setStarting] = useState(false);
+  const [picked, setPicked] = useState<string>();
   if (!calls) return null;
+  const provider = picked ?? calls.providers[0];
   const busy = !!calls.state.call || calls.state.outgoing?.invite.status === 'inviting';
   const other =
     snapshot.type === 'direct'
@@ -33,7 +36,7 @@ export function ProviderCallButtons({
   const start = async () => {
     setStarting(true);
     try {
-      const call = await conversation.startCall({ media: 'video' });
+      const call = await conversation.startCall(provider ? { provider, media: 'video' } : { media: 'video' });
       if (call.provider === 'parley') void calls.desk.host(conversation, call.id);
     } catch (err) {
       toast(`Could not start the call: ${describeError(err)}`);
@@ -44,6 +47,21 @@ export function ProviderCallButtons({
 
   return (
     <>
+      {calls.providers.length > 1 && (
+        <select
+          className="provider-picker"
+          value={provider}
+          onChange={(e) => setPicked(e.target.value)}
+          aria-label="Call provider"
+          data-testid={ProviderCallIds.providerPicker}
+        >
+          {calls.providers.map((name) => (
+            <option key={name} value={name}>
+              {providerLabel(name)}
+            </option>
+          ))}
+        </select>
+      )}
       <button
         type="button"
         className="button button-sm button-ghost"

@@ -1,4 +1,12 @@
-import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
+import {
+  createContext,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+  useSyncExternalStore,
+  type ReactNode,
+} from 'react';
 import { coreIceServers, type Messenger } from '@parley/sdk';
 import { completeAnswer, completeOffer } from '../support/peer';
 import { ProviderCallDesk, type InAppPeers, type ProviderCallsState } from './provider-call-desk';
@@ -13,6 +21,8 @@ declare global {
 interface ProviderCallsValue {
   desk: ProviderCallDesk;
   state: ProviderCallsState;
+  /** Providers to offer for a new call, the first preselected (empty: the SDK's default). */
+  providers: readonly string[];
 }
 
 const ProviderCallsContext = createContext<ProviderCallsValue | null>(null);
@@ -40,11 +50,13 @@ function browserInAppPeers(iceServers: () => Promise<RTCIceServer[] | undefined>
 export function ProviderCallsProvider({
   messenger,
   gatewayUrl,
+  callProviders,
   terminalUrl,
   children,
 }: {
   messenger: Messenger;
   gatewayUrl: string | null;
+  callProviders: readonly string[];
   terminalUrl: string;
   children: ReactNode;
 }) {
@@ -68,10 +80,23 @@ export function ProviderCallsProvider({
   }, [messenger, gatewayUrl, terminalUrl]);
 
   if (!desk) return <>{children}</>;
-  return <ProviderCallsStateProvider desk={desk}>{children}</ProviderCallsStateProvider>;
+  return (
+    <ProviderCallsStateProvider desk={desk} providers={callProviders}>
+      {children}
+    </ProviderCallsStateProvider>
+  );
 }
 
-function ProviderCallsStateProvider({ desk, children }: { desk: ProviderCallDesk; children: ReactNode }) {
+function ProviderCallsStateProvider({
+  desk,
+  providers,
+  children,
+}: {
+  desk: ProviderCallDesk;
+  providers: readonly string[];
+  children: ReactNode;
+}) {
   const state = useSyncExternalStore(desk.subscribe, desk.getState);
-  return <ProviderCallsContext.Provider value={{ desk, state }}>{children}</ProviderCallsContext.Provider>;
+  const value = useMemo(() => ({ desk, state, providers }), [desk, state, providers]);
+  return <ProviderCallsContext.Provider value={value}>{children}</ProviderCallsContext.Provider>;
 }
