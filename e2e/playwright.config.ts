@@ -1,5 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import { testDatabaseUrl, testRedisUrl } from '@parley/testing';
+import { chromiumLaunchOptions } from './chromium.mjs';
 import { healthUrl, manifest, resolvePorts, root, serviceEnv } from '../scripts/lib/services.mjs';
 import { e2eNamespace, voiceProxyNamespace, webhookGatewayNamespace } from './namespace.js';
 import { liveKitStandIn } from './livekit-stand-in.js';
@@ -111,21 +112,8 @@ export default defineConfig({
     baseURL: `http://127.0.0.1:${webPort}`,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
-    launchOptions: {
-      // Debian's Chromium, never a downloaded browser build.
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-        '--use-fake-device-for-media-stream',
-        '--use-fake-ui-for-media-stream',
-      ],
-    },
+    // Debian's Chromium, never a downloaded browser build; the same flags as the screenshot scripts.
+    launchOptions: chromiumLaunchOptions(),
   },
   // Every service in services.json, on the e2e ports, in this run's schema and Redis prefix.
   webServer: manifest.services.map((service) => {

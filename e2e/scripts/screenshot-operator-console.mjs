@@ -7,25 +7,14 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
+import { chromiumLaunchOptions } from '../chromium.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const webUrl = process.env.WEB_URL ?? 'http://localhost:3000';
 const messagingUrl = process.env.MESSAGING_URL ?? 'http://localhost:3001';
 const out = join(root, 'docs/screenshots/operator-console.png');
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--use-fake-device-for-media-stream',
-    '--use-fake-ui-for-media-stream',
-  ],
-});
+const browser = await chromium.launch(chromiumLaunchOptions());
 
 async function device() {
   const context = await browser.newContext({
