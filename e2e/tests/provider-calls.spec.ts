@@ -8,6 +8,8 @@
 //    receiver instead (keys made here with node:crypto, as a browser would make them), which checks the
 //    gateway's VAPID JWT and decrypts the aes128gcm body; the decrypted payload is then handed to the page's
 //    real service worker with DevTools' ServiceWorker.deliverPushMessage, as the browser would on arrival.
+// 3. An in-app call of the built-in provider: WebRTC between the browsers, the joiner's complete SDP offer
+//    sent to the call's creator as a voice `start` on the conversation, answered with `accept`.
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import {
   liveKitWebhookBody,
@@ -17,7 +19,15 @@ import {
   WebPushReceiver,
   type TestSubscription,
 } from '../../apps/webhook-gateway/test/support-video/web-push-receiver.js';
-import { api, createUser, logIn, openConversation, openDevice, type E2eUser } from './support.js';
+import {
+  api,
+  createUser,
+  expectMediaFlowing,
+  logIn,
+  openConversation,
+  openDevice,
+  type E2eUser,
+} from './support.js';
 
 const gatewayUrl = `http://127.0.0.1:${process.env.E2E_WEBHOOK_GATEWAY_PORT}`;
 const liveKitCredentials = {
@@ -227,4 +237,50 @@ test('a video invite nobody answers rings three times, then is a missed call in 
   } finally {
     await receiver.close();
   }
+});
+
+test('an in-app call of the built-in provider: Join connects to the caller with media both ways, and the last one out ends it', async ({
+  browser,
+}) => {
+  const [ann, ben] = await Promise.all([createUser('Ann'), createUser('Ben')]);
+  const conversationId = await directConversation(ann, ben);
+  const open = async (user: E2eUser) => {
+    const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+    const page = await context.newPage();
+    await logIn(page, user);
+    await openConversation(page, conversationId);
+    return { context, page };
+  };
+  const a = await open(ann);
+  const b = await open(ben);
+
+  // Ann starts a Parley call: she is in it (hosting), so it is active with her.
+  await a.page.getByTestId('provider-picker').selectOption('parley');
+  await a.page.getByTestId('start-video-call-button').click();
+  await expect(a.page.getByTestId('in-app-call')).toHaveAttribute('data-state', 'waiting');
+  const card = callCard(b.page);
+  await expect(card).toHaveAttribute('data-provider', 'parley');
+  await expect(card.getByTestId('call-card-status')).toHaveText('Active · Ann');
+
+  // Ben joins from the card: his offer goes to Ann's client, which answers; media flows both ways.
+  await card.getByTestId('call-card-join').click();
+  await expect(b.page.getByTestId('in-app-call')).toHaveAttribute('data-role', 'guest');
+  await expect(b.page.getByTestId('in-app-call')).toHaveAttribute('data-state', 'connected');
+  await expect(card.getByTestId('call-card-status')).toHaveText('Active · Ann and Ben');
+  await expect(card.getByTestId('call-card-join')).toHaveCount(0);
+  await expectMediaFlowing(b.page, '__parleyProviderCall');
+  await expectMediaFlowing(a.page, '__parleyProviderCall');
+
+  // Ben hangs up: Ann stays in the call, waiting; when she hangs up too, the call is over.
+  await b.page.getByTestId('in-app-call-hangup').click();
+  await expect(b.page.getByTestId('in-app-call')).toHaveCount(0);
+  await expect(card.getByTestId('call-card-status')).toHaveText('Active · Ann');
+  await expect(a.page.getByTestId('in-app-call')).toHaveAttribute('data-state', 'waiting');
+  await a.page.getByTestId('in-app-call-hangup').click();
+  await expect(card).toHaveAttribute('data-status', 'ended');
+  await expect(card.getByTestId('call-card-status')).toHaveText(/^Ended · 0:\d\d$/);
+  await expect(callCard(a.page).getByTestId('call-card-status')).toHaveText(/^Ended · 0:\d\d$/);
+
+  await a.context.close();
+  await b.context.close();
 });

@@ -261,9 +261,10 @@ export async function openCallDevice(
 
 /**
  * Where a page exposes the RTCPeerConnection of its live call: `__parleyCall` for terminal-core calls,
- * `__parleySupportCall` for support calls through the voice proxy.
+ * `__parleySupportCall` for support calls through the voice proxy, `__parleyProviderCall` for in-app calls
+ * of the gateway's built-in provider (the first peer).
  */
-export type CallHandle = '__parleyCall' | '__parleySupportCall';
+export type CallHandle = '__parleyCall' | '__parleySupportCall' | '__parleyProviderCall';
 
 /** The active call's RTCPeerConnection state on a page ('none' without an active call). */
 export function peerConnectionState(page: Page, handle: CallHandle = '__parleyCall'): Promise<string> {

@@ -29,7 +29,8 @@
  *   missed-call-notice      a push the service worker handed to this page ("Missed video call")
  *   missed-call-push-toggle "Notify me about missed calls" (aria-pressed once subscribed)
  *
- * `window.__parleyProviderCall.peerConnections()` lists the in-app call's RTCPeerConnections.
+ * `window.__parleyProviderCall.peerConnections()` lists the in-app call's RTCPeerConnections
+ * (`peerConnection()`: the first).
  */
 export const ProviderCallIds = {
   callCard: 'call-card',

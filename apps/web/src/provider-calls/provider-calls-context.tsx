@@ -13,8 +13,11 @@ import { ProviderCallDesk, type InAppPeers, type ProviderCallsState } from './pr
 
 declare global {
   interface Window {
-    /** For e2e: the in-app provider call's RTCPeerConnections (empty without one). */
-    __parleyProviderCall?: { peerConnections(): RTCPeerConnection[] };
+    /** For e2e: the in-app provider call's RTCPeerConnections (empty without one); the first one. */
+    __parleyProviderCall?: {
+      peerConnections(): RTCPeerConnection[];
+      peerConnection(): RTCPeerConnection | undefined;
+    };
   }
 }
 
@@ -71,7 +74,10 @@ export function ProviderCallsProvider({
     const created = new ProviderCallDesk(messenger, browserInAppPeers(iceServers));
     created.open();
     setDesk(created);
-    window.__parleyProviderCall = { peerConnections: () => created.peerConnections() };
+    window.__parleyProviderCall = {
+      peerConnections: () => created.peerConnections(),
+      peerConnection: () => created.peerConnections()[0],
+    };
     return () => {
       delete window.__parleyProviderCall;
       created.dispose();
