@@ -1,13 +1,12 @@
-import { rmSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthSession } from '@parley/protocol';
 import { Messenger, ParleyApiError, type UploadProgress } from '../src/index.js';
 import { nodeWebSocket } from '../src/node.js';
-import { eventually, MessagingServer } from './messaging-server.js';
+import { eventually, startMessagingForTests, type MessagingForTests } from '@parley/testing';
 
 const MAX_BYTES = 300_000;
-const server = new MessagingServer();
+let server: MessagingForTests;
 const open: Messenger[] = [];
 
 function crc32(bytes: Uint8Array): number {
@@ -44,7 +43,7 @@ function png(width: number, height: number): Buffer {
 }
 
 async function connect(session: AuthSession): Promise<Messenger> {
-  const m = await Messenger.connect({ baseUrl: server.baseUrl, session, createWebSocket: nodeWebSocket });
+  const m = await Messenger.connect({ baseUrl: server.url, session, createWebSocket: nodeWebSocket });
   open.push(m);
   return m;
 }
@@ -58,16 +57,16 @@ async function pair() {
   return { conv, benConv: () => ben.conversation(conv.id)! };
 }
 
-beforeAll(async () =>
-  server.start({ ATTACHMENT_MAX_BYTES: String(MAX_BYTES), ATTACHMENT_DIR: `/tmp/${server.schema}` }),
-);
+beforeAll(async () => {
+  server = await startMessagingForTests({
+    label: 'sdk_attachments',
+    env: { ATTACHMENT_MAX_BYTES: String(MAX_BYTES) },
+  });
+});
 afterEach(async () => {
   await Promise.all(open.splice(0).map((m) => m.close()));
 });
-afterAll(async () => {
-  await server.stop();
-  rmSync(`/tmp/${server.schema}`, { recursive: true, force: true });
-});
+afterAll(async () => server?.stop());
 
 describe('sending attachments', () => {
   it('uploads with progress, sends through the outbox with a caption, and the other side downloads it', async () => {

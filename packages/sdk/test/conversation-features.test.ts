@@ -2,14 +2,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthSession } from '@parley/protocol';
 import { MemoryStore, Messenger, ParleyApiError, reactionSummaries, type Message } from '../src/index.js';
 import { nodeWebSocket } from '../src/node.js';
-import { eventually, MessagingServer } from './messaging-server.js';
+import { eventually, startMessagingForTests, type MessagingForTests } from '@parley/testing';
 
-const server = new MessagingServer();
+let server: MessagingForTests;
 const open: Messenger[] = [];
 
 async function connect(session: AuthSession, store = new MemoryStore()): Promise<Messenger> {
   const m = await Messenger.connect({
-    baseUrl: server.baseUrl,
+    baseUrl: server.url,
     session,
     createWebSocket: nodeWebSocket,
     store,
@@ -19,11 +19,13 @@ async function connect(session: AuthSession, store = new MemoryStore()): Promise
   return m;
 }
 
-beforeAll(async () => server.start());
+beforeAll(async () => {
+  server = await startMessagingForTests({ label: 'sdk_conversation_features' });
+});
 afterEach(async () => {
   await Promise.all(open.splice(0).map((m) => m.close()));
 });
-afterAll(async () => server.stop());
+afterAll(async () => server?.stop());
 
 async function pair() {
   const [annS, benS] = await Promise.all([server.signUp('ann'), server.signUp('ben')]);

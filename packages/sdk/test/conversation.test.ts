@@ -9,13 +9,13 @@ import {
   type WebSocketLike,
 } from '../src/index.js';
 import { nodeWebSocket } from '../src/node.js';
-import { eventually, MessagingServer } from './messaging-server.js';
+import { eventually, startMessagingForTests, type MessagingForTests } from '@parley/testing';
 
-const server = new MessagingServer();
+let server: MessagingForTests;
 const open: Messenger[] = [];
 
 async function connect(session: AuthSession, createWebSocket: WebSocketFactory = nodeWebSocket) {
-  const m = await Messenger.connect({ baseUrl: server.baseUrl, session, createWebSocket });
+  const m = await Messenger.connect({ baseUrl: server.url, session, createWebSocket });
   open.push(m);
   return m;
 }
@@ -42,11 +42,13 @@ function record(c: Conversation): [string, unknown][] {
   return seen;
 }
 
-beforeAll(async () => server.start());
+beforeAll(async () => {
+  server = await startMessagingForTests({ label: 'sdk_conversation' });
+});
 afterEach(async () => {
   await Promise.all(open.splice(0).map((m) => m.close()));
 });
-afterAll(async () => server.stop());
+afterAll(async () => server?.stop());
 
 describe('a Conversation’s own events and snapshot', () => {
   it('announces messages from others, edits and removals, and the unread count that follows them', async () => {

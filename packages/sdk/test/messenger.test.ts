@@ -11,9 +11,9 @@ import {
   type WebSocketFactory,
 } from '../src/index.js';
 import { FileStore, nodeWebSocket } from '../src/node.js';
-import { eventually, MessagingServer } from './messaging-server.js';
+import { eventually, startMessagingForTests, type MessagingForTests } from '@parley/testing';
 
-const server = new MessagingServer();
+let server: MessagingForTests;
 const open: Messenger[] = [];
 
 async function connect(
@@ -21,7 +21,7 @@ async function connect(
   extra: { store?: CacheStore; createWebSocket?: WebSocketFactory } = {},
 ): Promise<Messenger> {
   const m = await Messenger.connect({
-    baseUrl: server.baseUrl,
+    baseUrl: server.url,
     session,
     createWebSocket: nodeWebSocket,
     ...extra,
@@ -37,11 +37,13 @@ function record(m: Messenger): ConversationEvent[] {
   return seen;
 }
 
-beforeAll(async () => server.start());
+beforeAll(async () => {
+  server = await startMessagingForTests({ label: 'sdk_messenger' });
+});
 afterEach(async () => {
   await Promise.all(open.splice(0).map((m) => m.close()));
 });
-afterAll(async () => server.stop());
+afterAll(async () => server?.stop());
 
 describe('Messenger against the real service', () => {
   it('creates a distinct direct chat, sends both ways, and both sides see every event in order', async () => {
@@ -223,7 +225,7 @@ describe('Messenger against the real service', () => {
   it('says the session expired when the refresh token is refused, and stops', async () => {
     const annS = await server.signUp('ann');
     // Use the refresh token once elsewhere: rotation makes this copy worthless.
-    await fetch(`${server.baseUrl}/oauth/token`, {
+    await fetch(`${server.url}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ grant_type: 'refresh_token', refresh_token: annS.tokens.refresh_token }),
@@ -237,13 +239,15 @@ describe('Messenger against the real service', () => {
   });
 
   it('renews a short-lived access token on the open socket and over REST', async () => {
-    const shortLived = new MessagingServer();
-    await shortLived.start({ ACCESS_TOKEN_TTL_SECONDS: '10' });
+    const shortLived = await startMessagingForTests({
+      label: 'sdk_messenger_short_tokens',
+      env: { ACCESS_TOKEN_TTL_SECONDS: '10' },
+    });
     try {
       const annS = await shortLived.signUp('ann');
       const renewed: string[] = [];
       const ann = await Messenger.connect({
-        baseUrl: shortLived.baseUrl,
+        baseUrl: shortLived.url,
         session: annS,
         createWebSocket: nodeWebSocket,
         onSessionChange: (s) => renewed.push(s.tokens.access_token),

@@ -10,9 +10,9 @@ import {
   type SendPolicy,
 } from '../src/index.js';
 import { nodeWebSocket } from '../src/node.js';
-import { eventually, MessagingServer } from './messaging-server.js';
+import { eventually, startMessagingForTests, type MessagingForTests } from '@parley/testing';
 
-const server = new MessagingServer();
+let server: MessagingForTests;
 const open: Messenger[] = [];
 
 /**
@@ -38,7 +38,7 @@ async function connect(
   extra: { store?: CacheStore; network?: FlakyNetwork; sendPolicy?: Partial<SendPolicy> } = {},
 ): Promise<Messenger> {
   const m = await Messenger.connect({
-    baseUrl: server.baseUrl,
+    baseUrl: server.url,
     session,
     createWebSocket: nodeWebSocket,
     store: extra.store,
@@ -63,11 +63,13 @@ const texts = (c: Conversation) => c.messages().map((m) => m.text);
 const numbered = (n: number, prefix: string) =>
   Array.from({ length: n }, (_, i) => `${prefix}${String(i + 1).padStart(2, '0')}`);
 
-beforeAll(async () => server.start());
+beforeAll(async () => {
+  server = await startMessagingForTests({ label: 'sdk_outbox' });
+});
 afterEach(async () => {
   await Promise.all(open.splice(0).map((m) => m.close()));
 });
-afterAll(async () => server.stop());
+afterAll(async () => server?.stop());
 
 describe('the send outbox', () => {
   it('twenty sends fired at once arrive once each, in the order they were made, on both sides', async () => {

@@ -3,7 +3,6 @@
 // messaging is the real service, so a call's voip-link message and its edits reach the SDK as they would in
 // production, and a CallLink follows them.
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EventBus, Topics } from '@parley/event-bus';
 import {
@@ -12,16 +11,7 @@ import {
   StartVideoCallRequest,
   type AuthSession,
 } from '@parley/protocol';
-import {
-  allocateTestNamespace,
-  eventually,
-  freePort,
-  startService,
-  testDatabaseUrl,
-  testDb,
-  testRedisUrl,
-  type ServiceProcess,
-} from '@parley/testing';
+import { eventually, startMessagingForTests, testRedisUrl, type MessagingForTests } from '@parley/testing';
 import {
   GatewayNotConfiguredError,
   MemoryStore,
@@ -35,36 +25,16 @@ import {
 import { nodeWebSocket } from '../src/node.js';
 import { FakeGateway, VAPID_PUBLIC_KEY } from './fake-gateway.js';
 
-const messagingMain = fileURLToPath(new URL('../../../apps/messaging/dist/main.js', import.meta.url));
-const ns = allocateTestNamespace('sdk_provider_calls');
-let messaging: ServiceProcess | undefined;
+let messaging: MessagingForTests | undefined;
 let bus: EventBus | undefined;
 let gateway: FakeGateway;
 let baseUrl = '';
 const open: { close(): unknown }[] = [];
 
 beforeAll(async () => {
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  messaging = await startService({
-    name: 'messaging',
-    main: messagingMain,
-    env: {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DB_SCHEMA: ns.schema,
-      REDIS_URL: testRedisUrl,
-      REDIS_PREFIX: ns.redisPrefix,
-      JWT_KEY_FILE: ns.tempFile('signing-key.json'),
-      ATTACHMENT_DIR: ns.tempFile('attachments'),
-      PASSWORD_HASH_PROFILE: 'fast-test',
-      LOG_LEVEL: 'warn',
-      ...(testDb === 'postgres' ? { DATABASE_URL: testDatabaseUrl } : { PGLITE_DIR: 'memory://' }),
-    },
-    healthUrl: `${baseUrl}/health`,
-    startTimeoutMs: 120_000,
-  });
-  const publisher = new EventBus({ redisUrl: testRedisUrl, prefix: ns.redisPrefix });
+  messaging = await startMessagingForTests({ label: 'sdk_provider_calls' });
+  baseUrl = messaging.url;
+  const publisher = new EventBus({ redisUrl: testRedisUrl, prefix: messaging.redisPrefix });
   bus = publisher;
   gateway = new FakeGateway(async (update) => {
     await publisher.publish(Topics.providerCallUpdated, { id: randomUUID(), payload: update });
@@ -78,15 +48,10 @@ afterAll(async () => {
   await gateway?.stop();
   await bus?.close();
   await messaging?.stop();
-  await ns.cleanup();
 });
 
 function signUp(name: string): Promise<AuthSession> {
-  return Messenger.signUp(baseUrl, {
-    username: `${name}${randomUUID().slice(0, 6)}`,
-    password: 'correct horse battery',
-    displayName: name,
-  });
+  return messaging!.signUp(name);
 }
 
 async function connect(

@@ -2,14 +2,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthSession, UserPresence } from '@parley/protocol';
 import { MemoryStore, Messenger } from '../src/index.js';
 import { nodeWebSocket } from '../src/node.js';
-import { eventually, MessagingServer } from './messaging-server.js';
+import { eventually, startMessagingForTests, type MessagingForTests } from '@parley/testing';
 
-const server = new MessagingServer();
+let server: MessagingForTests;
 const open: Messenger[] = [];
 
 async function connect(session: AuthSession): Promise<Messenger> {
   const m = await Messenger.connect({
-    baseUrl: server.baseUrl,
+    baseUrl: server.url,
     session,
     createWebSocket: nodeWebSocket,
     store: new MemoryStore(),
@@ -19,11 +19,13 @@ async function connect(session: AuthSession): Promise<Messenger> {
   return m;
 }
 
-beforeAll(async () => server.start());
+beforeAll(async () => {
+  server = await startMessagingForTests({ label: 'sdk_search_presence' });
+});
 afterEach(async () => {
   await Promise.all(open.splice(0).map((m) => m.close()));
 });
-afterAll(async () => server.stop());
+afterAll(async () => server?.stop());
 
 async function pair() {
   const [annS, benS] = await Promise.all([server.signUp('ann'), server.signUp('ben')]);
@@ -94,7 +96,7 @@ describe('search, presence and conversation settings against the real service', 
     const eve = await connect(await server.signUp('eve'));
     // Eve cannot even reach the conversation: she has no Conversation object for it.
     expect(eve.conversation(annChat.id)).toBeUndefined();
-    const res = await fetch(`${server.baseUrl}/v1/conversations/${annChat.id}/settings`, {
+    const res = await fetch(`${server.url}/v1/conversations/${annChat.id}/settings`, {
       method: 'PATCH',
       headers: {
         authorization: `Bearer ${eve.session.tokens.access_token}`,
@@ -106,7 +108,7 @@ describe('search, presence and conversation settings against the real service', 
   });
 
   it('the directory hides phone numbers until the owner allows it (updateProfile)', async () => {
-    const annS = await Messenger.signUp(server.baseUrl, {
+    const annS = await Messenger.signUp(server.url, {
       username: `dirann${Date.now().toString(36)}`,
       password: 'correct horse battery',
       msisdn: `+4791${String(Date.now()).slice(-6)}`,

@@ -1,75 +1,62 @@
 // Terminal against the real terminal-core (and the messaging service for tokens), over the WebSocket
 // bridge with `ws`; WebRTC is faked (the core relays SDP untouched, so signalling is what is tested).
 // Needs apps/terminal-core and apps/messaging built (the root test command builds them first).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Messenger, Terminal, type Call, type OtherDeviceCall } from '../src/index.js';
+import {
+  freePort,
+  randomMsisdn,
+  startMessagingForTests,
+  startService,
+  testRedisUrl,
+  type MessagingForTests,
+  type ServiceProcess,
+} from '@parley/testing';
+import { Terminal, type Call, type OtherDeviceCall } from '../src/index.js';
 import { nodeWebSocket } from '../src/node.js';
-import { freePort, MessagingServer, stopChild } from './messaging-server.js';
 import { FakePeerConnection, rtc, until } from './terminal-fakes.js';
 
 const coreJs = fileURLToPath(new URL('../../../apps/terminal-core/dist/main.js', import.meta.url));
-const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 class TerminalCore {
-  private child: ChildProcess | undefined;
+  private service: ServiceProcess | undefined;
   url = '';
   async start(jwksUrl: string, prefix: string): Promise<void> {
     const [port, grpcPort] = [await freePort(), await freePort()];
     this.url = `ws://127.0.0.1:${port}`;
-    this.child = spawn(process.execPath, [coreJs], {
+    this.service = await startService({
+      name: 'terminal-core',
+      main: coreJs,
       env: {
-        ...process.env,
         PORT: String(port),
         HOST: '127.0.0.1',
         GRPC_PORT: String(grpcPort),
         GRPC_HOST: '127.0.0.1',
-        REDIS_URL: redisUrl,
+        REDIS_URL: testRedisUrl,
         REDIS_PREFIX: prefix,
         JWKS_URL: jwksUrl,
         PHONE_ANSWER_DELAY_MS: '200',
         LOG_LEVEL: 'warn',
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      healthUrl: `http://127.0.0.1:${port}/health`,
+      startTimeoutMs: 20_000,
     });
-    let out = '';
-    this.child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-    this.child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      if (this.child.exitCode !== null) throw new Error(`terminal-core exited: ${out.slice(-1500)}`);
-      try {
-        if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return;
-      } catch {
-        // not up yet
-      }
-      if (Date.now() > deadline) throw new Error(`terminal-core did not start: ${out.slice(-1500)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
   }
   async stop(): Promise<void> {
-    await stopChild(this.child);
+    await this.service?.stop();
   }
 }
 
 // The root test command builds every app first; running this file alone needs `npx turbo run build`.
 if (!existsSync(coreJs)) throw new Error(`terminal-core is not built (${coreJs}): run npx turbo run build`);
-const messaging = new MessagingServer();
+let messaging: MessagingForTests;
 const core = new TerminalCore();
 const open: Terminal[] = [];
 
-const randomMsisdn = () => `+479${String(randomBytes(4).readUInt32BE(0) % 10_000_000).padStart(7, '0')}`;
-
 /** A user with a number and `devices` registered terminals of theirs. */
 async function user(devices = 1, msisdn = randomMsisdn()) {
-  const session = await Messenger.signUp(messaging.baseUrl, {
-    username: `t${randomBytes(4).toString('hex')}`,
-    password: 'correct horse battery',
-    msisdn,
-  });
+  const session = await messaging.signUp('t', { msisdn });
   const terminals: Terminal[] = [];
   for (let i = 0; i < devices; i++) {
     const t = new Terminal({
@@ -108,15 +95,16 @@ const remoteFingerprintOf = (call: Call) =>
   /a=fingerprint:(\S+ \S+)/.exec(call.peerConnection?.remoteDescription?.sdp ?? '')?.[1];
 
 beforeAll(async () => {
-  await messaging.start();
-  await core.start(`${messaging.baseUrl}/.well-known/jwks.json`, `ptest:${messaging.schema}:core`);
+  messaging = await startMessagingForTests({ label: 'sdk_terminal_core' });
+  // The core's keys live under messaging's prefix, so its cleanup takes them too.
+  await core.start(messaging.jwksUrl, `${messaging.redisPrefix}:core`);
 }, 60_000);
 afterEach(() => {
   for (const t of open.splice(0)) t.unregister();
 });
 afterAll(async () => {
   await core.stop();
-  await messaging.stop();
+  await messaging?.stop();
 });
 
 describe('Terminal against the real terminal-core', () => {

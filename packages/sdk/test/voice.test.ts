@@ -2,18 +2,13 @@
 // start/accept/busy/stop with the helpers over real WebSockets, refusals surface as typed errors, and a
 // machine client (client-credentials token) receives the signals addressed to its client id.
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthSession, SendVoiceSignalRequest } from '@parley/protocol';
 import {
   allocateTestNamespace,
   eventually,
-  freePort,
-  startService,
-  testDatabaseUrl,
-  testDb,
-  testRedisUrl,
-  type ServiceProcess,
+  startMessagingForTests,
+  type MessagingForTests,
 } from '@parley/testing';
 import {
   MachineClient,
@@ -26,47 +21,26 @@ import {
 } from '../src/index.js';
 import { connectMachineClient, nodeWebSocket } from '../src/node.js';
 
-const messagingMain = fileURLToPath(new URL('../../../apps/messaging/dist/main.js', import.meta.url));
 const PROXY = { id: 'sdk-test-proxy', secret: 'sdk-test-proxy-secret-0123456789' };
 
 const ns = allocateTestNamespace('sdk_voice');
-let messaging: ServiceProcess | undefined;
+let messaging: MessagingForTests | undefined;
 let baseUrl = '';
 const open: { close(): unknown }[] = [];
 
-/** The built messaging service on a free port, in this file's namespace, with the test proxy registered. */
-async function startMessaging(
-  env: Record<string, string> = {},
-): Promise<{ service: ServiceProcess; url: string }> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const service = await startService({
-    name: 'messaging',
-    main: messagingMain,
-    env: {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DB_SCHEMA: ns.schema,
-      REDIS_URL: testRedisUrl,
-      REDIS_PREFIX: ns.redisPrefix,
-      JWT_KEY_FILE: ns.tempFile('signing-key.json'),
-      ATTACHMENT_DIR: ns.tempFile('attachments'),
-      PASSWORD_HASH_PROFILE: 'fast-test',
-      LOG_LEVEL: 'warn',
-      OAUTH_CLIENTS: JSON.stringify([{ ...PROXY, scopes: ['voice.proxy'] }]),
-      ...(testDb === 'postgres' ? { DATABASE_URL: testDatabaseUrl } : { PGLITE_DIR: 'memory://' }),
-      ...env,
-    },
-    healthUrl: `${url}/health`,
-    startTimeoutMs: 120_000,
+/** The built messaging service in this file's namespace (nodes share it), with the test proxy registered. */
+function startMessaging(env: Record<string, string> = {}): Promise<MessagingForTests> {
+  return startMessagingForTests({
+    label: 'sdk_voice',
+    ns,
+    oauthClients: [{ ...PROXY, scopes: ['voice.proxy'] }],
+    env,
   });
-  return { service, url };
 }
 
 beforeAll(async () => {
-  const started = await startMessaging();
-  messaging = started.service;
-  baseUrl = started.url;
+  messaging = await startMessaging();
+  baseUrl = messaging.url;
 });
 afterEach(async () => {
   await Promise.all(open.splice(0).map((c) => c.close()));
@@ -77,11 +51,7 @@ afterAll(async () => {
 });
 
 function signUp(name: string): Promise<AuthSession> {
-  return Messenger.signUp(baseUrl, {
-    username: `${name}${randomUUID().slice(0, 6)}`,
-    password: 'correct horse battery',
-    displayName: name,
-  });
+  return messaging!.signUp(name);
 }
 
 async function connect(
