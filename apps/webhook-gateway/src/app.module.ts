@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AuthModule, type TokenVerifier } from '@parley/auth';
-import { ConsumerGroups, EventBusModule, Topics } from '@parley/event-bus';
+import { ConsumerGroups, DelayedJobs, EventBusModule, Topics } from '@parley/event-bus';
 import { DeadLettersController } from './admin/dead-letters.controller.js';
 import { CallsController } from './calls/calls.controller.js';
 import { ProviderEventConsumer } from './calls/provider-event.consumer.js';
@@ -42,6 +42,8 @@ export class AppModule {
               backoffDelayMs: 500,
             },
           ],
+          // Handled by the video module's InviteRingConsumer.
+          delayedJobs: { names: [DelayedJobs.inviteRing], concurrency: 4 },
         }),
       ],
       controllers: [WebhooksController, CallsController, DeadLettersController],

@@ -75,13 +75,10 @@ describe('push subscriptions and missed-call pushes', () => {
 
   beforeAll(async () => {
     keyFile = world.gatewayNs.tempFile('vapid.json');
-    // One try and a short window: each invite here is missed quickly.
-    process.env.VIDEO_INVITE_TRIES = '1';
-    process.env.VIDEO_INVITE_WINDOW_MS = '600';
-    process.env.VAPID_KEY_FILE = keyFile;
     pushService = await WebPushReceiver.start();
     await world.startMessaging();
-    await world.startGateway();
+    // One try and a short window: each invite here is missed quickly.
+    await world.startGateway({ VIDEO_INVITE_TRIES: '1', VIDEO_INVITE_WINDOW_MS: '600', VAPID_KEY_FILE: keyFile });
     ada = await world.signUp('ada');
     bob = await world.signUp('bob');
   });

@@ -29,6 +29,12 @@ export class CallNotFoundError extends NotFoundError {
   override readonly code: string = 'call_not_found';
 }
 
+/**
+ * Told after a `participant.joined` is applied to its call. Also told when the event had been applied
+ * already (a retried bus job), so a listener that failed is told again: listeners must be idempotent.
+ */
+export type ParticipantJoinedListener = (call: ProviderCall, identity: string) => Promise<void>;
+
 /** The voip-link message body of a call: what every device renders the call button from. */
 export function voipLinkOf(call: ProviderCall): VoipLinkBody {
   return {
@@ -74,6 +80,8 @@ function callWith(call: ProviderCall, next: CallState): ProviderCall {
  * `provider.call.updated.v1` outbox row in one transaction; messaging turns that into the voip-link message.
  */
 export class CallsService {
+  private readonly participantJoinedListeners: ParticipantJoinedListener[] = [];
+
   constructor(
     private readonly db: Database,
     private readonly calls: CallsRepository,
@@ -208,6 +216,14 @@ export class CallsService {
     return this.applyLocal(callId, { type: 'missed', occurredAt: new Date().toISOString() });
   }
 
+  /**
+   * For modules waiting on someone joining a call (a video invite is answered when its callee joins). A
+   * listener that throws fails the provider event's job, which the bus retries.
+   */
+  onParticipantJoined(listener: ParticipantJoinedListener): void {
+    this.participantJoinedListeners.push(listener);
+  }
+
   /** A call by id, without any access check (for modules that checked already). */
   async byId(callId: string): Promise<ProviderCall | null> {
     return (await this.calls.byId(this.db, callId))?.call ?? null;
@@ -241,14 +257,21 @@ export class CallsService {
         { ...context, callId: result.call.id, reason: result.reason },
         'provider event changed nothing',
       );
-      return result.call;
+    } else {
+      this.relay.nudge();
+      this.logger.info(
+        { ...context, callId: result.call.id, status: result.call.status },
+        'provider call updated',
+      );
     }
-    this.relay.nudge();
-    this.logger.info(
-      { ...context, callId: result.call.id, status: result.call.status },
-      'provider call updated',
-    );
+    await this.tellParticipantJoined(result.call, event);
     return result.call;
+  }
+
+  private async tellParticipantJoined(call: ProviderCall, event: ProviderEvent): Promise<void> {
+    if (event.type !== 'participant.joined' || !event.identity) return;
+    if (!call.participants.includes(event.identity)) return;
+    for (const listener of this.participantJoinedListeners) await listener(call, event.identity);
   }
 
   private async applyLocal(callId: string, input: CallInput): Promise<ProviderCall> {

@@ -30,7 +30,70 @@ function allOrNone<K extends string>(provider: string, values: Record<K, string 
 const HttpUrl = z.url({ protocol: /^https?$/ });
 const WsOrHttpUrl = z.url({ protocol: /^(wss?|https?)$/ });
 
-/** The gateway's environment: the shared sections, its messaging identity, webhooks and the providers. */
+/** Video invites: how often and for how long a callee is rung, and how long access tokens last. */
+const videoInvitesSection = section(
+  {
+    /** Tries per invite (the seed's 3); each is a `start` signal to the callee's devices. */
+    VIDEO_INVITE_TRIES: z.coerce.number().int().min(1).max(10).default(3),
+    /** All tries fall inside this window; at its end an unanswered invite is missed. */
+    VIDEO_INVITE_WINDOW_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+    /** Lifetime of `POST /v1/video/token` tokens. */
+    VIDEO_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+  },
+  (e) => ({
+    tries: e.VIDEO_INVITE_TRIES,
+    windowMs: e.VIDEO_INVITE_WINDOW_MS,
+    tokenTtlSeconds: e.VIDEO_TOKEN_TTL_SECONDS,
+  }),
+);
+
+/** A url-safe base64 key as `web-push generate-vapid-keys` prints it. */
+const Base64UrlKey = z.string().regex(/^[A-Za-z0-9_-]+$/, 'url-safe base64 without padding');
+
+/**
+ * Web Push with VAPID (RFC 8292). The key pair comes from the environment in production; without it a
+ * developer's first start generates one and keeps it in VAPID_KEY_FILE, so browsers' subscriptions (bound
+ * to the public key) survive restarts.
+ */
+const webPushSection = section(
+  {
+    /** P-256 public key (65 bytes, uncompressed), url-safe base64: browsers subscribe with it. */
+    VAPID_PUBLIC_KEY: Base64UrlKey.optional(),
+    /** P-256 private key (32 bytes), url-safe base64. */
+    VAPID_PRIVATE_KEY: Base64UrlKey.optional(),
+    /** Who push services contact about this sender: a `mailto:` or `https:` URL. */
+    VAPID_SUBJECT: z
+      .string()
+      .regex(/^(mailto:|https:\/\/)\S+$/, 'a mailto: or https: URL')
+      .default('mailto:push@parley.invalid'),
+    /** Where a generated key pair is kept when the two keys are not set. */
+    VAPID_KEY_FILE: z.string().min(1).default('./data/keys/webhook-gateway-vapid.json'),
+    /** How long a push service keeps an undelivered notification (seconds). */
+    WEB_PUSH_TTL_SECONDS: z.coerce.number().int().min(0).max(2_419_200).default(86_400),
+  },
+  (e) => {
+    if (Boolean(e.VAPID_PUBLIC_KEY) !== Boolean(e.VAPID_PRIVATE_KEY)) {
+      const missing = e.VAPID_PUBLIC_KEY ? 'VAPID_PRIVATE_KEY' : 'VAPID_PUBLIC_KEY';
+      throw new ConfigError(
+        `Invalid webhook-gateway configuration:\n  ${missing}: set both VAPID keys or neither`,
+      );
+    }
+    return {
+      keys:
+        e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY
+          ? { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY }
+          : null,
+      subject: e.VAPID_SUBJECT,
+      keyFile: e.VAPID_KEY_FILE,
+      ttlSeconds: e.WEB_PUSH_TTL_SECONDS,
+    };
+  },
+);
+
+/**
+ * The gateway's environment: the shared sections, its messaging identity, webhooks, the providers, video
+ * invites and Web Push.
+ */
 export const webhookGatewayConfig = defineConfig('webhook-gateway', {
   http: httpSection({ port: 3004 }),
   database: databaseSection({ schema: 'webhook_gateway', pgliteDir: './data/webhook-gateway' }),
@@ -127,10 +190,14 @@ export const webhookGatewayConfig = defineConfig('webhook-gateway', {
       };
     },
   ),
+  video: videoInvitesSection,
+  push: webPushSection,
 });
 
 export type WebhookGatewayConfig = ReturnType<typeof webhookGatewayConfig.load>;
 export type ProvidersConfig = WebhookGatewayConfig['providers'];
+export type VideoInvitesConfig = WebhookGatewayConfig['video'];
+export type WebPushConfig = WebhookGatewayConfig['push'];
 
 /** Reads the environment into the typed config; a wrong value stops the app with the variable's name. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): WebhookGatewayConfig {

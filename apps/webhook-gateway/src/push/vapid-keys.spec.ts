@@ -1,12 +1,15 @@
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defineConfig } from '@parley/service-kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { webPushSection } from './push-config.js';
+import { loadConfig } from '../config/config.js';
 import { resolveVapidKeys } from './vapid-keys.js';
 
-const pushConfig = defineConfig('webhook-gateway', { push: webPushSection });
+/** The gateway's one config, with the push variables of a case. */
+const pushConfig = {
+  load: (env: Record<string, string>) =>
+    loadConfig({ WEBHOOK_GATEWAY_CLIENT_SECRET: 'a-secret-of-sixteen-chars', ...env }),
+};
 
 describe('VAPID keys', () => {
   let dir: string;

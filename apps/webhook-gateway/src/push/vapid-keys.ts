@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import webpush from 'web-push';
 import { z } from 'zod';
-import type { WebPushConfig } from './push-config.js';
+import type { WebPushConfig } from '../config/config.js';
 
 export interface VapidKeys {
   publicKey: string;

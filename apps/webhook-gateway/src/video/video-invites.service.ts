@@ -26,7 +26,7 @@ import {
   trySignalId,
   type TryResult,
 } from './invite-rules.js';
-import type { VideoInvitesConfig } from './video-config.js';
+import type { VideoInvitesConfig } from '../config/config.js';
 import type { StoredInvite, VideoInvitesRepository } from './video-invites.repository.js';
 
 export class InviteNotFoundError extends NotFoundError {
@@ -137,6 +137,18 @@ export class VideoInvitesService {
   /** `POST /v1/video/calls/:id/cancel`: the caller hangs up before an answer; no more tries. */
   async cancel(userId: string, inviteId: string): Promise<VideoInvite> {
     return this.respond(userId, inviteId, 'cancelled');
+  }
+
+  /**
+   * The callee joined the invite's call through the provider: the invite is answered at once and its pending
+   * tries are cancelled (finish), rather than at the next ring. Idempotent: an invite already over is left.
+   */
+  async answerWhenCalleeJoins(call: ProviderCall, identity: string): Promise<void> {
+    const ringing = await this.invites.invitingForCall(this.db, call.id);
+    for (const invite of ringing.filter((i) => i.calleeId === identity)) {
+      const ended = await this.finish(invite.id, 'answered');
+      if (ended) this.logger.info({ inviteId: invite.id, callId: call.id }, 'the callee joined the call');
+    }
   }
 
   /** `invite.ring.v1`: the next try, or, once the tries are spent, the end of the window. */
