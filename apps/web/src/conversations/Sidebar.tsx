@@ -103,7 +103,6 @@ export function Sidebar({ selectedId, onSelect, onOpenSupportConsole, dialog, on
             onOpenSupportConsole();
           }}
         />
-        <MissedCallPushToggle />
       </div>
 
       <CallsPanel />
@@ -153,6 +152,7 @@ export function Sidebar({ selectedId, onSelect, onOpenSupportConsole, dialog, on
           <span className="me-name">{me.displayName}</span>
           <span className="me-username">@{me.username}</span>
         </span>
+        <MissedCallPushToggle />
         <button
           type="button"
           className="icon-button"

@@ -4,7 +4,8 @@ import { describeError } from '../app/errors';
 import { useMessenger } from '../app/messenger-context';
 import { ProviderCallIds } from '../provider-calls/ids';
 import { useProviderCalls } from '../provider-calls/provider-calls-context';
-import { IconVideo, IconX } from '../ui/icons';
+import { IconBellOff } from '../conversation-settings/settings-icons';
+import { IconX } from '../ui/icons';
 import { useToast } from '../ui/toast';
 import {
   pushFromServiceWorker,
@@ -62,16 +63,36 @@ export function MissedCallPushToggle() {
   return (
     <button
       type="button"
-      className="action"
+      className={`icon-button missed-call-push-toggle${record ? ' on' : ''}`}
       onClick={() => void toggle()}
       disabled={working}
       aria-pressed={!!record}
-      title={record ? 'Stop notifying me about missed calls' : 'Notify me about missed calls'}
+      aria-label="Notify me about missed calls"
+      title={record ? 'Missed-call alerts are on (click to stop)' : 'Notify me about missed calls'}
       data-testid={ProviderCallIds.missedCallPushToggle}
     >
-      <IconVideo />
-      <span>{record ? 'Missed-call alerts on' : 'Notify me about missed calls'}</span>
+      {record ? <IconBell /> : <IconBellOff />}
     </button>
+  );
+}
+
+function IconBell() {
+  return (
+    <svg
+      width={18}
+      height={18}
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={2}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden
+      focusable={false}
+    >
+      <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
+      <path d="M13.73 21a2 2 0 0 1-3.46 0" />
+    </svg>
   );
 }
 
