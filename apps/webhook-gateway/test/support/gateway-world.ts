@@ -193,14 +193,7 @@ export class GatewayWorld {
       },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      // not JSON: kept as text
-    }
-    return { status: res.status, body: parsed };
+    return readResponse(res);
   }
 
   /** A webhook of the built-in provider, signed as its media server would (or tampered with by the test). */
@@ -231,15 +224,20 @@ export class GatewayWorld {
       headers: webhook.headers,
       body: webhook.body,
     });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      // not JSON: kept as text
-    }
-    return { status: res.status, body: parsed };
+    return readResponse(res);
   }
+}
+
+/** The status and the body: JSON when it parses, else the text as it came. */
+async function readResponse(res: Response): Promise<ApiResponse> {
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: kept as text
+  }
+  return { status: res.status, body: parsed };
 }
 
 export { eventually };
