@@ -10,6 +10,7 @@
 //    real service worker with DevTools' ServiceWorker.deliverPushMessage, as the browser would on arrival.
 // 3. An in-app call of the built-in provider: WebRTC between the browsers, the joiner's complete SDP offer
 //    sent to the call's creator as a voice `start` on the conversation, answered with `accept`.
+// 4. A video invite on the built-in provider that the callee accepts: the same in-app call.
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import {
   liveKitWebhookBody,
@@ -280,6 +281,48 @@ test('an in-app call of the built-in provider: Join connects to the caller with 
   await expect(card).toHaveAttribute('data-status', 'ended');
   await expect(card.getByTestId('call-card-status')).toHaveText(/^Ended · 0:\d\d$/);
   await expect(callCard(a.page).getByTestId('call-card-status')).toHaveText(/^Ended · 0:\d\d$/);
+
+  await a.context.close();
+  await b.context.close();
+});
+
+test('a video invite answered: the callee accepts, joins the in-app call and talks to the caller', async ({
+  browser,
+}) => {
+  const [ann, ben] = await Promise.all([createUser('Ann'), createUser('Ben')]);
+  const conversationId = await directConversation(ann, ben);
+  const open = async (user: E2eUser) => {
+    const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+    const page = await context.newPage();
+    await logIn(page, user);
+    return { context, page };
+  };
+  const a = await open(ann);
+  const b = await open(ben);
+  await openConversation(a.page, conversationId);
+
+  await a.page.getByTestId('provider-picker').selectOption('parley');
+  await a.page.getByTestId('video-invite-button').click();
+  const incoming = b.page.getByTestId('video-invite-incoming');
+  await expect(incoming).toHaveAttribute('data-caller-id', ann.id);
+  // Nobody is in the call while it rings, so it could still end as missed.
+  await expect(callCard(a.page)).toHaveAttribute('data-status', 'ringing');
+  await expect(a.page.getByTestId('in-app-call')).toHaveCount(0);
+
+  await incoming.getByTestId('video-invite-accept').click();
+  await expect(incoming).toHaveCount(0);
+  await expect(a.page.getByTestId('video-invite-outgoing')).toHaveAttribute('data-status', 'answered');
+  await expect(b.page.getByTestId('in-app-call')).toHaveAttribute('data-state', 'connected');
+  await expectMediaFlowing(b.page, '__parleyProviderCall');
+  await expectMediaFlowing(a.page, '__parleyProviderCall');
+  // Names in the order they joined: here the callee's join may reach the gateway first.
+  await expect(callCard(a.page).getByTestId('call-card-status')).toHaveText(
+    /^Active · (Ann and Ben|Ben and Ann)$/,
+  );
+
+  await b.page.getByTestId('in-app-call-hangup').click();
+  await a.page.getByTestId('in-app-call-hangup').click();
+  await expect(callCard(a.page)).toHaveAttribute('data-status', 'ended');
 
   await a.context.close();
   await b.context.close();

@@ -77,7 +77,7 @@ export function ProviderCallButtons({
         <button
           type="button"
           className="button button-sm button-ghost"
-          onClick={() => void calls.desk.invite(conversation, other.userId)}
+          onClick={() => void calls.desk.invite(conversation, other.userId, provider)}
           disabled={busy}
           title={`Ring ${other.displayName || other.username} for a video call`}
           data-testid={ProviderCallIds.videoInviteButton}

@@ -30,6 +30,7 @@ function StreamVideo({
 }
 
 const PHASE_TEXT: Record<InAppCall['phase'], string> = {
+  ringing: 'Ringing…',
   joining: 'Joining…',
   waiting: 'Waiting for the others…',
   connecting: 'Connecting…',
@@ -50,7 +51,9 @@ export function ProviderCallLayer() {
   }, [error, toast]);
   if (!calls) return null;
   const { desk, state } = calls;
-  const { call, incoming, outgoing } = state;
+  const { incoming, outgoing } = state;
+  // While the invite rings, its own panel says so.
+  const call = state.call?.phase === 'ringing' ? undefined : state.call;
   if (!call && !incoming && !outgoing) return null;
 
   const nameIn = (cid: string, userId: string) => {

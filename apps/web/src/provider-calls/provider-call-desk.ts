@@ -11,7 +11,11 @@ import { dataString, type SignalData } from '../support/voice';
  * sends `stop`. Invites arrive as a `start` from the gateway whose data names the invite (`video_invite`).
  */
 
-export type InAppCallPhase = 'joining' | 'waiting' | 'connecting' | 'connected' | 'ended';
+/**
+ * `ringing`: this user's video invite rings the callee, and joining waits for the answer (a call someone
+ * joined has started, and a started call can no longer be missed).
+ */
+export type InAppCallPhase = 'ringing' | 'joining' | 'waiting' | 'connecting' | 'connected' | 'ended';
 
 export interface InAppPeerView {
   userId: string;
@@ -72,7 +76,7 @@ export interface ProviderCallsMessenger {
   voice(): Pick<Voice, 'onStart' | 'onAccept' | 'onStop' | 'start' | 'accept' | 'stop'>;
   conversation(id: string): Conversation | undefined;
   readonly video: {
-    call(conversationId: string, calleeId: string): Promise<VideoInvite>;
+    call(conversationId: string, calleeId: string, options?: { provider?: string }): Promise<VideoInvite>;
     invite(inviteId: string): Promise<VideoInvite>;
     answer(inviteId: string): Promise<VideoInvite>;
     decline(inviteId: string): Promise<VideoInvite>;
@@ -104,6 +108,8 @@ export class ProviderCallDesk {
   private hostId: string | undefined;
   private unsubscribe: Array<() => void> = [];
   private inviteTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Offers that reached this host before it was in the call, answered once it is. */
+  private readonly pendingOffers = new Map<string, string>();
   private disposed = false;
 
   constructor(
@@ -152,16 +158,32 @@ export class ProviderCallDesk {
    * This user just created a `parley` call: host it. Waits for its card (the gateway posts it), joins through
    * the card, then waits for the others' offers.
    */
-  async host(conversation: Conversation, gatewayCallId: string): Promise<void> {
+  async host(
+    conversation: Conversation,
+    gatewayCallId: string,
+    options: { untilAnswered?: boolean } = {},
+  ): Promise<void> {
     if (this.inCall()) return;
+    this.pendingOffers.clear();
+    const phase = options.untilAnswered ? 'ringing' : 'joining';
     this.set({
-      call: { gatewayCallId, cid: conversation.id, role: 'host', phase: 'joining', peers: [] },
+      call: { gatewayCallId, cid: conversation.id, role: 'host', phase, peers: [] },
       error: undefined,
     });
+    if (phase === 'joining') await this.enterAsHost(conversation, gatewayCallId);
+  }
+
+  private async enterAsHost(conversation: Conversation, gatewayCallId: string): Promise<void> {
+    this.patchCall(gatewayCallId, { phase: 'joining' });
     try {
       const link = await cardOf(conversation, gatewayCallId);
       if (!this.isCall(gatewayCallId)) return link.dispose();
       await this.enter(link, 'host');
+      const call = this.current.call;
+      for (const [iss, offer] of [...this.pendingOffers]) {
+        this.pendingOffers.delete(iss);
+        if (call) void this.offered(iss, call.cid, gatewayCallId, offer);
+      }
     } catch (err) {
       this.fail(gatewayCallId, `Could not start the call: ${describeError(err)}`);
     }
@@ -249,7 +271,13 @@ export class ProviderCallDesk {
   private async offered(iss: string, cid: string, callId: string, offer: string): Promise<void> {
     const call = this.current.call;
     if (!call || call.role !== 'host' || call.gatewayCallId !== callId || call.cid !== cid) return;
-    if (!call.local || call.phase === 'joining') return;
+    if (call.phase === 'ringing' || call.phase === 'joining' || !call.local) {
+      // Early: kept until this host is in the call. An offer while the invite rings means it was answered.
+      this.pendingOffers.set(iss, offer);
+      const conversation = this.messenger.conversation(cid);
+      if (call.phase === 'ringing' && conversation) void this.enterAsHost(conversation, callId);
+      return;
+    }
     try {
       this.closePeer(iss);
       const pc = await this.openPeer(iss, call.local);
@@ -290,12 +318,13 @@ export class ProviderCallDesk {
   // ---- video invites ----
 
   /** Rings the other person of a direct conversation (the gateway tries 3 times, then reports missed). */
-  async invite(conversation: Conversation, calleeId: string): Promise<void> {
+  async invite(conversation: Conversation, calleeId: string, provider?: string): Promise<void> {
     if (this.current.outgoing?.invite.status === 'inviting') return;
     try {
-      const invite = await this.messenger.video.call(conversation.id, calleeId);
+      const invite = await this.messenger.video.call(conversation.id, calleeId, provider ? { provider } : {});
       this.set({ outgoing: { invite }, error: undefined });
-      if (invite.call.provider === 'parley') void this.host(conversation, invite.call.id);
+      if (invite.call.provider === 'parley')
+        void this.host(conversation, invite.call.id, { untilAnswered: true });
       this.followInvite(invite.id);
     } catch (err) {
       this.set({ error: `Could not start a video call: ${describeError(err)}` });
@@ -357,9 +386,15 @@ export class ProviderCallDesk {
         (invite) => {
           if (this.disposed || this.current.outgoing?.invite.id !== inviteId) return;
           this.set({ outgoing: { invite } });
+          const call = this.current.call;
+          const ours = call?.gatewayCallId === invite.call.id;
           if (invite.status === 'inviting') this.followInvite(inviteId);
-          else if (invite.status !== 'answered' && this.current.call?.gatewayCallId === invite.call.id)
-            void this.hangUp();
+          else if (invite.status === 'answered') {
+            const conversation = this.messenger.conversation(invite.call.conversationId);
+            if (ours && call.phase === 'ringing' && conversation)
+              void this.enterAsHost(conversation, invite.call.id);
+          } else if (ours && call.phase === 'ringing') this.set({ call: undefined });
+          else if (ours) void this.hangUp();
         },
         () => this.followInvite(inviteId),
       );
