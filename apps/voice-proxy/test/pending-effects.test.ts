@@ -11,8 +11,7 @@ import { allocateTestNamespace, testDatabaseUrl, testDb, testRedisUrl } from '@p
 import { Redis } from 'ioredis';
 import { CallCoordinator } from '../src/calls/call-coordinator.js';
 import { CallsRepository } from '../src/calls/calls.repository.js';
-import type { SignalSender } from '../src/messaging-client/messaging-client.js';
-import { MessagingUnavailableError } from '../src/messaging-client/messaging-errors.js';
+import { MessagingUnavailableError, type SignalSender } from '@parley/server-sdk';
 import { OperatorQueue } from '../src/operators/operator-queue.js';
 import { voiceProxyMigrations } from '../src/storage/migrations.js';
 
