@@ -52,11 +52,13 @@ function sendSignal(api, token, body) {
  * for the proxy), so the start is awaited on all callees. Latencies run from a signal's send to its arrival
  * on the other party's device.
  */
-export async function runCallLoops({ api, baseUrl, callers, callees, durationMs }) {
+export async function runCallLoops({ api, baseUrl, callers, callees, durationMs, untilSummary = false }) {
   const waits = signalWaits();
   const connect = (user, isCallee) =>
     connectDevice(baseUrl, user.token, (frame, receivedAt) => {
-      if (frame.type !== 'voice' || !['start', 'accept', 'stop'].includes(frame.signal.kind)) return;
+      if (frame.type !== 'voice' || !['start', 'accept', 'stop', 'summary'].includes(frame.signal.kind))
+        return;
+      if (frame.signal.kind === 'summary' && (isCallee || !untilSummary)) return;
       const { signal } = frame;
       const key =
         isCallee && signal.kind !== 'start'
@@ -114,6 +116,9 @@ export async function runCallLoops({ api, baseUrl, callers, callees, durationMs 
             accepted.receivedAt - rung.receivedAt,
             stopped.receivedAt - stopSent,
           );
+          // Through the proxy a call is over when its summary arrives: the operator is free again by then,
+          // so the next call does not find everyone still busy with this one.
+          if (untilSummary) await waits.waitFor(`summary:${callId}`);
           calls++;
         } catch (err) {
           recordFailure(err);
@@ -155,5 +160,6 @@ export function measureRelayedCalls({ api, baseUrl, customers, operators, line, 
     callers: customers.map((c) => ({ user: c.user, cid: c.cid, to: line })),
     callees: operators,
     durationMs,
+    untilSummary: true,
   });
 }
