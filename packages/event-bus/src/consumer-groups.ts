@@ -12,6 +12,10 @@ export const ConsumerGroups = {
   webhookGateway: 'webhook-gateway',
   /** messaging: provider calls written into their conversation's voip-link message. */
   messagingCallLinks: 'messaging-call-links',
+  /** webhook-gateway: conversation, voice and provider events matched against customers' webhook endpoints. */
+  outgoingWebhooks: 'outgoing-webhooks',
+  /** messaging: the support desk assigning visitors' conversations to operators. */
+  supportDesk: 'support-desk',
 } as const;
 
 export type ConsumerGroup = (typeof ConsumerGroups)[keyof typeof ConsumerGroups];

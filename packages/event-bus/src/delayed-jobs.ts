@@ -17,6 +17,10 @@ export const DelayedJobs = {
   inviteRing: 'invite.ring.v1',
   /** Gives up on the operator a proxied voice call is ringing, for the next one or for good. */
   voiceRingTimeout: 'voice.ring-timeout.v1',
+  /** One attempt at delivering an outgoing webhook to a customer's endpoint. */
+  webhookDelivery: 'webhook.delivery.v1',
+  /** Gives a visitor's conversation to the next operator when the assigned one has not accepted in time. */
+  deskAssignmentTimeout: 'desk.assignment-timeout.v1',
 } as const;
 
 export type DelayedJobName = (typeof DelayedJobs)[keyof typeof DelayedJobs];
@@ -41,6 +45,14 @@ const delayedJobDefinitions = {
     payload: z.object({ callId: ReferenceId, attempt: z.number().int().min(1) }),
     retry: { attempts: 5, backoffDelayMs: 500 },
   },
+  'webhook.delivery.v1': {
+    payload: z.object({ deliveryId: ReferenceId, attempt: z.number().int().min(1) }),
+    retry: { attempts: 5, backoffDelayMs: 1000 },
+  },
+  'desk.assignment-timeout.v1': {
+    payload: z.object({ conversationId: ReferenceId, assignment: z.number().int().min(1) }),
+    retry: { attempts: 5, backoffDelayMs: 500 },
+  },
 } as const satisfies Record<DelayedJobName, { payload: z.ZodType; retry: RetryPolicy }>;
 
 export type DelayedJobPayloads = {
@@ -52,6 +64,8 @@ const payloadSchemas: { readonly [N in DelayedJobName]: z.ZodType<DelayedJobPayl
   'call.ring-timeout.v1': delayedJobDefinitions['call.ring-timeout.v1'].payload,
   'invite.ring.v1': delayedJobDefinitions['invite.ring.v1'].payload,
   'voice.ring-timeout.v1': delayedJobDefinitions['voice.ring-timeout.v1'].payload,
+  'webhook.delivery.v1': delayedJobDefinitions['webhook.delivery.v1'].payload,
+  'desk.assignment-timeout.v1': delayedJobDefinitions['desk.assignment-timeout.v1'].payload,
 };
 
 /** What a delayed job's handler receives; also the BullMQ job data, so it must stay plain JSON. */

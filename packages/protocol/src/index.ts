@@ -5,3 +5,7 @@ export * from './webterminal/index.js';
 export * from './calls/index.js';
 export * from './voice/index.js';
 export * from './providers/index.js';
+export * from './server-api/index.js';
+export * from './outgoing-webhooks/index.js';
+export * from './pre-send-hooks/index.js';
+export * from './desk/index.js';
