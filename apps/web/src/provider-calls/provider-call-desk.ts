@@ -249,7 +249,11 @@ export class ProviderCallDesk {
     if (!this.isCall(id)) return stopMedia(local);
     this.patchCall(id, { local });
     const { call } = await link.join();
-    if (!this.isCall(id)) return;
+    if (!this.isCall(id)) {
+      // Hung up while the gateway let this user in: out again.
+      void link.leave().catch(() => undefined);
+      return;
+    }
     this.hostId = call.createdBy;
     // The creator re-entering the call (another tab, a reload) hosts it again.
     if (role === 'host' || call.createdBy === this.messenger.userId) {
