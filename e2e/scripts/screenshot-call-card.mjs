@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
+import { chromiumLaunchOptions } from '../chromium.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const webUrl = process.env.WEB_URL ?? 'http://localhost:3000';
@@ -20,19 +21,7 @@ if (!config.gatewayUrl)
     `${webUrl}/config.json names no gatewayUrl: start the web server with WEBHOOK_GATEWAY_PUBLIC_URL`,
   );
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--use-fake-device-for-media-stream',
-    '--use-fake-ui-for-media-stream',
-  ],
-});
+const browser = await chromium.launch(chromiumLaunchOptions());
 
 /** Fresh accounts, so the picture shows no one's real history. */
 async function signUp(displayName) {
