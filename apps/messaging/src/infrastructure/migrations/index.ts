@@ -4,6 +4,7 @@ import { outboxRequestId } from './002-outbox-request-id.js';
 import { attachments } from './003-attachments.js';
 import { repliesMentionsReactions } from './004-replies-mentions-reactions.js';
 import { searchPresenceSettings } from './005-search-presence-settings.js';
+import { preSendHooks } from './006-pre-send-hooks.js';
 
 /** Append only: a shipped migration is never edited. */
 export const messagingMigrations: Migration[] = [
@@ -12,4 +13,5 @@ export const messagingMigrations: Migration[] = [
   attachments,
   repliesMentionsReactions,
   searchPresenceSettings,
+  preSendHooks,
 ];
