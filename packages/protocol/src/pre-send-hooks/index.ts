@@ -1,1 +1,1 @@
-export {};
+export * from './pre-send-hooks.js';
