@@ -416,9 +416,10 @@ export class Messenger extends TypedEmitter<MessengerEvents> {
       attachments: new AttachmentClient(this.api, this.options.fetch),
       gateway: this.gateway,
       startCall: (c, opts) => {
-        const body: StartProviderCallRequest = {
+        // No provider named: the gateway's configured default decides, not the SDK.
+        const body: Omit<StartProviderCallRequest, 'provider'> & Partial<StartProviderCallRequest> = {
           conversationId: c.id,
-          provider: opts.provider ?? 'parley',
+          ...(opts.provider ? { provider: opts.provider } : {}),
           media: opts.media ?? 'video',
         };
         return this.gateway.request('conversation.startCall()', 'POST', '/v1/calls', ProviderCall, body);

@@ -104,11 +104,10 @@ describe('provider calls in a conversation', () => {
       provider: 'livekit',
       media: 'audio',
     });
-    // Defaults: the built-in provider, video.
+    // Defaults: video, and no provider, so the gateway's configured default decides.
     await conversation.startCall();
     expect(gateway.requestsTo('POST /v1/calls').at(-1)?.body).toEqual({
       conversationId: conversation.id,
-      provider: 'parley',
       media: 'video',
     });
   });
