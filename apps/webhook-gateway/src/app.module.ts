@@ -3,6 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { AuthModule, type TokenVerifier } from '@parley/auth';
 import { ConsumerGroups, DelayedJobs, EventBusModule, Topics } from '@parley/event-bus';
 import { DeadLettersController } from './admin/dead-letters.controller.js';
+import { ProvidersController } from './providers/providers.controller.js';
 import { CallsController } from './calls/calls.controller.js';
 import { ProviderEventConsumer } from './calls/provider-event.consumer.js';
 import { GatewayCoreModule, type GatewayCore } from './core/gateway-core.module.js';
@@ -46,7 +47,7 @@ export class AppModule {
           delayedJobs: { names: [DelayedJobs.inviteRing], concurrency: 4 },
         }),
       ],
-      controllers: [WebhooksController, CallsController, DeadLettersController],
+      controllers: [WebhooksController, CallsController, DeadLettersController, ProvidersController],
       providers: [
         { provide: WebhooksService, useValue: parts.webhooks },
         ProviderEventConsumer,

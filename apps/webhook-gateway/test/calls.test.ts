@@ -2,7 +2,7 @@
 // and leaves going through the same pipeline as webhooks, and the dead letters of events that cannot apply.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeadLetterList, ProviderCall, ProviderCallJoin } from '@parley/protocol';
+import { DeadLetterList, ProviderCall, ProviderCallJoin, ProviderList } from '@parley/protocol';
 import {
   ADMIN_CLIENT,
   eventually,
@@ -100,6 +100,13 @@ describe('authentication and access', () => {
     const res = await world.api('POST', '/v1/calls', alice.token, body);
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.body)).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it('lists the configured providers and the default to signed-in users only', async () => {
+    expect((await world.api('GET', '/v1/providers', undefined)).status).toBe(401);
+    const res = await world.api('GET', '/v1/providers', alice.token);
+    expect(res.status).toBe(200);
+    expect(ProviderList.parse(res.body)).toEqual({ providers: ['parley'], default: 'parley' });
   });
 
   it('a call id that is not a UUID is 400', async () => {

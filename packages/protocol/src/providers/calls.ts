@@ -104,3 +104,10 @@ export type DeadLetterEntry = z.infer<typeof DeadLetterEntry>;
 
 export const DeadLetterList = z.object({ deadLetters: z.array(DeadLetterEntry) });
 export type DeadLetterList = z.infer<typeof DeadLetterList>;
+
+/** `GET /v1/providers`: the providers this gateway has configured, and the one a call gets by default. */
+export const ProviderList = z.object({
+  providers: z.array(ProviderName),
+  default: ProviderName,
+});
+export type ProviderList = z.infer<typeof ProviderList>;
