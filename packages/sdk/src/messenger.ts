@@ -22,6 +22,7 @@ import {
   type DeviceActivity,
   type MessagePartInput,
   type ServerFrame,
+  ProviderList,
   type StartProviderCallRequest,
   type UpdateMeRequest,
   type User,
@@ -331,6 +332,11 @@ export class Messenger extends TypedEmitter<MessengerEvents> {
   get video(): Video {
     this.videoClient ??= new Video({ gateway: this.gateway });
     return this.videoClient;
+  }
+
+  /** The call providers the webhook gateway has configured, and the one a call gets when none is named. */
+  callProviders(): Promise<ProviderList> {
+    return this.gateway.request('callProviders()', 'GET', '/v1/providers', ProviderList);
   }
 
   /** Web push through the webhook gateway: `vapidPublicKey()`, `subscribe()`, `unsubscribe()`, `subscribeThisDevice()`. */

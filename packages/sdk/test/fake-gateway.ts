@@ -15,6 +15,7 @@ import {
   type ProviderAccessToken,
   type ProviderCallJoin,
   type ProviderCallUpdatedEvent,
+  type ProviderList,
   type PushSubscriptionRecord,
   type VideoIdentity,
   type VideoInvite,
@@ -151,6 +152,10 @@ export class FakeGateway {
         durationSeconds: 125,
       });
       return [200, before];
+    }
+    if (method === 'GET' && path === '/v1/providers') {
+      const list: ProviderList = { providers: ['parley', 'livekit'], default: 'parley' };
+      return [200, list];
     }
     if (method === 'POST' && path === '/v1/video/token') {
       const req = parse(VideoTokenRequest, body) as VideoTokenRequest;

@@ -112,6 +112,12 @@ describe('provider calls in a conversation', () => {
     });
   });
 
+  it('lists the providers the gateway offers', async () => {
+    const { ann } = await pair();
+    expect(await ann.callProviders()).toEqual({ providers: ['parley', 'livekit'], default: 'parley' });
+    expect(gateway.requestsTo('GET /v1/providers')).toHaveLength(1);
+  });
+
   it('a CallLink follows the message as the gateway edits it: started with participants on join, ended with its duration', async () => {
     const { annS, benS, ann, ben, conversation } = await pair();
     const call = await conversation.startCall({ provider: 'livekit' });
