@@ -7,6 +7,11 @@ import { ProvidersController } from './providers/providers.controller.js';
 import { CallsController } from './calls/calls.controller.js';
 import { ProviderEventConsumer } from './calls/provider-event.consumer.js';
 import { GatewayCoreModule, type GatewayCore } from './core/gateway-core.module.js';
+import {
+  OutgoingWebhooksModule,
+  outgoingWebhooksConsumerGroup,
+  outgoingWebhooksDelayedJob,
+} from './outgoing-webhooks/outgoing-webhooks.module.js';
 import { VideoModule } from './video/video.module.js';
 import { captureRawWebhookBody } from './webhooks/raw-webhook-body.js';
 import { WebhooksController } from './webhooks/webhooks.controller.js';
@@ -32,6 +37,7 @@ export class AppModule {
         AuthModule.forRoot(parts.verifier),
         GatewayCoreModule.forRoot(parts),
         VideoModule,
+        OutgoingWebhooksModule,
         EventBusModule.forRoot({
           bus: parts.bus,
           consumerGroups: [
@@ -42,9 +48,10 @@ export class AppModule {
               attempts: 8,
               backoffDelayMs: 500,
             },
+            outgoingWebhooksConsumerGroup,
           ],
-          // Handled by the video module's InviteRingConsumer.
-          delayedJobs: { names: [DelayedJobs.inviteRing], concurrency: 4 },
+          // Handled by the video module's InviteRingConsumer and the outgoing webhooks' consumer.
+          delayedJobs: { names: [DelayedJobs.inviteRing, outgoingWebhooksDelayedJob], concurrency: 4 },
         }),
       ],
       controllers: [WebhooksController, CallsController, DeadLettersController, ProvidersController],

@@ -90,6 +90,56 @@ const webPushSection = section(
   },
 );
 
+/** A comma list of delays in milliseconds, e.g. `5000,300000`. */
+const DelayList = z
+  .string()
+  .regex(/^\s*\d+\s*(,\s*\d+\s*)*$/, 'a comma list of milliseconds')
+  .transform((list) => list.split(',').map((ms) => Number(ms.trim())));
+
+/**
+ * Outgoing webhooks to customers' endpoints: the retry schedule after a failed attempt, the request timeout,
+ * the per-endpoint wait when its concurrency is full, the rotation overlap and when sustained failure
+ * disables an endpoint.
+ */
+const outgoingWebhooksSection = section(
+  {
+    /** Delay before each retry; after the last one fails the delivery is dead (5 s … 10 h: about a day). */
+    OUTGOING_WEBHOOK_RETRY_SCHEDULE_MS: DelayList.default([
+      5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000,
+    ]),
+    /** How long one attempt may take before it counts as failed. */
+    OUTGOING_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    /** The wait before trying again when the endpoint already has maxConcurrency deliveries in flight. */
+    OUTGOING_WEBHOOK_BUSY_RETRY_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+    /** After a rotation the previous secret keeps signing (both signatures sent) for this long. */
+    OUTGOING_WEBHOOK_SECRET_OVERLAP_MS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(30 * 86_400_000)
+      .default(86_400_000),
+    /** An endpoint is disabled after this many failed attempts in a row … */
+    OUTGOING_WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(100_000).default(50),
+    /** … once it has also been failing for this long without a single success. */
+    OUTGOING_WEBHOOK_DISABLE_AFTER_MS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(30 * 86_400_000)
+      .default(3 * 86_400_000),
+  },
+  (e) => ({
+    retryScheduleMs: e.OUTGOING_WEBHOOK_RETRY_SCHEDULE_MS,
+    timeoutMs: e.OUTGOING_WEBHOOK_TIMEOUT_MS,
+    busyRetryMs: e.OUTGOING_WEBHOOK_BUSY_RETRY_MS,
+    secretOverlapMs: e.OUTGOING_WEBHOOK_SECRET_OVERLAP_MS,
+    disableAfter: {
+      failures: e.OUTGOING_WEBHOOK_DISABLE_AFTER_FAILURES,
+      failingForMs: e.OUTGOING_WEBHOOK_DISABLE_AFTER_MS,
+    },
+  }),
+);
+
 /**
  * The gateway's environment: the shared sections, its messaging identity, webhooks, the providers, video
  * invites and Web Push.
@@ -192,12 +242,14 @@ export const webhookGatewayConfig = defineConfig('webhook-gateway', {
   ),
   video: videoInvitesSection,
   push: webPushSection,
+  outgoingWebhooks: outgoingWebhooksSection,
 });
 
 export type WebhookGatewayConfig = ReturnType<typeof webhookGatewayConfig.load>;
 export type ProvidersConfig = WebhookGatewayConfig['providers'];
 export type VideoInvitesConfig = WebhookGatewayConfig['video'];
 export type WebPushConfig = WebhookGatewayConfig['push'];
+export type OutgoingWebhooksConfig = WebhookGatewayConfig['outgoingWebhooks'];
 
 /** Reads the environment into the typed config; a wrong value stops the app with the variable's name. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): WebhookGatewayConfig {
