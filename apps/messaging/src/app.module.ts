@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule } from '@parley/auth';
 import { CallLinksModule } from './call-links/call-links.module.js';
 import { CallLogModule } from './call-log/call-log.module.js';
+import { AdminModule } from './admin/admin.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { ConversationSettingsModule } from './conversation-settings/conversation-settings.module.js';
 import { ConversationsModule } from './conversations/conversations.module.js';
@@ -40,6 +41,7 @@ export class AppModule {
         OutboxModule,
         CallLogModule.forRoot(infra.bus),
         CallLinksModule,
+        AdminModule,
       ],
     };
   }

@@ -1,6 +1,14 @@
 // Public surface of @parley/auth. Anything not exported here is an implementation detail.
 
-export { Scopes, DEFAULT_USER_SCOPES, hasScopes, parseScopeString, type Scope } from './scopes.js';
+export {
+  Scopes,
+  ALL_SCOPES,
+  DEFAULT_USER_SCOPES,
+  hasScopes,
+  isKnownScope,
+  parseScopeString,
+  type Scope,
+} from './scopes.js';
 export type { Principal, PrincipalKind } from './principal.js';
 export { AuthenticationError, AuthorizationError, type AuthenticationFailureReason } from './errors.js';
 

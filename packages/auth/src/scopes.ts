@@ -9,7 +9,20 @@ export const Scopes = {
   callControl: 'call.control.answer_and_initiate',
   voiceProxy: 'voice.proxy',
   admin: 'admin',
+  /** Server API: create conversations on behalf of users, manage their participants and details. */
+  serverConversations: 'server.conversations',
+  /** Server API: post messages as the client's named bots. */
+  serverMessages: 'server.messages',
+  /** Server API: read any conversation's event log. */
+  serverEventsRead: 'server.events.read',
 } as const;
+
+/** Every known scope: what an admin may give a machine client. */
+export const ALL_SCOPES: readonly Scope[] = Object.values(Scopes);
+
+export function isKnownScope(value: string): value is Scope {
+  return (ALL_SCOPES as readonly string[]).includes(value);
+}
 
 export type Scope = (typeof Scopes)[keyof typeof Scopes];
 

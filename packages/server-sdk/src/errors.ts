@@ -18,3 +18,18 @@ export class SignalRefusedError extends Error {
     super(message);
   }
 }
+
+/**
+ * Messaging refused a request for good (HTTP 4xx other than 408 and 429): bad input, a missing scope, an
+ * unknown conversation. `code` and `message` are messaging's own error body.
+ */
+export class ParleyRequestError extends Error {
+  override readonly name = 'ParleyRequestError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -4,4 +4,6 @@ export {
   type MessagingServerClientOptions,
   type SignalSender,
 } from './messaging-server-client.js';
-export { MessagingUnavailableError, SignalRefusedError } from './errors.js';
+export { MessagingUnavailableError, ParleyRequestError, SignalRefusedError } from './errors.js';
+export { AdminClientsApi } from './admin-clients-api.js';
+export type { AuthorizedJsonOptions } from './authorized-json.js';

@@ -60,11 +60,19 @@ export const messagingConfig = defineConfig('messaging', {
       SEED_DEMO_USERS: z.enum(['true', 'false']).default('false'),
       /** `fast-test` makes password hashes cheap for test suites and benchmarks; never use it in production. */
       PASSWORD_HASH_PROFILE: z.enum(['standard', 'fast-test']).default('standard'),
+      /** How long a machine client's old secret keeps working after a rotation through the admin API. */
+      CLIENT_SECRET_ROTATION_OVERLAP_SECONDS: z.coerce
+        .number()
+        .int()
+        .min(0)
+        .max(30 * 86_400)
+        .default(3600),
     },
     (e) => ({
       oauthClients: e.OAUTH_CLIENTS ?? [],
       seedDemoUsers: e.SEED_DEMO_USERS === 'true',
       passwordHashProfile: e.PASSWORD_HASH_PROFILE,
+      clientSecretRotationOverlapSeconds: e.CLIENT_SECRET_ROTATION_OVERLAP_SECONDS,
     }),
   ),
   outbox: section({ OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(1000) }, (e) => ({

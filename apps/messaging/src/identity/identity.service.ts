@@ -22,9 +22,11 @@ import {
   NotFoundError,
 } from '../errors/domain-errors.js';
 import { LOGGER, TOKEN_ISSUER } from '../infrastructure/tokens.js';
+import { acceptedSecretHashes } from './client-secrets.js';
 import { grantScopes } from './scope-grant.js';
 import {
   OAuthClientsRepository,
+  type ClientRow,
   RefreshTokensRepository,
   toUser,
   UsersRepository,
@@ -104,7 +106,7 @@ export class IdentityService implements OnModuleInit {
       }
       case 'client_credentials': {
         const client = await this.clients.findById(req.client_id);
-        const ok = await verifySecret(req.client_secret, client?.secret_hash ?? (await DUMMY_HASH_PROMISE));
+        const ok = await this.matchesClientSecret(req.client_secret, client);
         if (!client || !ok) throw new InvalidClientError('unknown client or wrong secret');
         const scopes = grantScopes(client.scopes, req.scope);
         const access = await this.issuer.issueAccessToken({ subject: client.id, kind: 'client', scopes });
@@ -137,17 +139,31 @@ export class IdentityService implements OnModuleInit {
   }
 
   async clientExists(id: string): Promise<boolean> {
-    return (await this.clients.findById(id)) !== undefined;
+    const client = await this.clients.findById(id);
+    return client !== undefined && client.revoked_at === null;
   }
 
   /** A machine client allowed to speak for calls (a voice proxy): users may address signals to it. */
   async isVoiceProxy(id: string): Promise<boolean> {
-    return (await this.clients.findById(id))?.scopes.includes(Scopes.voiceProxy) ?? false;
+    const client = await this.clients.findById(id);
+    return (client?.revoked_at === null && client.scopes.includes(Scopes.voiceProxy)) ?? false;
   }
 
   /** The user an msisdn belongs to (msisdns are unique), for services that know people by number. */
   async userIdByMsisdn(msisdn: string): Promise<string | undefined> {
     return (await this.users.findByMsisdn(msisdn))?.id;
+  }
+
+  /** Checks every accepted hash (a revoked client has none: the dummy keeps its answer as slow as a wrong one). */
+  private async matchesClientSecret(secret: string, client: ClientRow | undefined): Promise<boolean> {
+    const hashes = client ? acceptedSecretHashes(client, new Date()) : [];
+    if (hashes.length === 0) {
+      await verifySecret(secret, await DUMMY_HASH_PROMISE);
+      return false;
+    }
+    let matched = false;
+    for (const hash of hashes) if (await verifySecret(secret, hash)) matched = true;
+    return matched;
   }
 
   private hashPassword(password: string): Promise<string> {

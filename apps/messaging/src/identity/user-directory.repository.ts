@@ -10,6 +10,7 @@ export interface DirectoryRow {
   avatar_url: string | null;
   created_at: Date;
   msisdn: string | null;
+  is_bot: boolean;
 }
 
 /**
@@ -17,7 +18,7 @@ export interface DirectoryRow {
  * its owner made it visible to everyone (`phone_visible`), or when the two share a direct or group
  * conversation (people you talk to can call you; a public channel is not enough).
  */
-const VISIBLE_COLUMNS = `u.id, u.username, u.display_name, u.avatar_url, u.created_at,
+const VISIBLE_COLUMNS = `u.id, u.username, u.display_name, u.avatar_url, u.created_at, u.is_bot,
   CASE WHEN u.id = $1 OR u.phone_visible OR EXISTS (
     SELECT 1 FROM participants mine
     JOIN participants theirs ON theirs.conversation_id = mine.conversation_id AND theirs.user_id = u.id
@@ -42,7 +43,7 @@ export class UserDirectoryRepository {
   ): Promise<DirectoryRow[]> {
     const { rows } = await this.db.query<DirectoryRow>(
       `SELECT ${VISIBLE_COLUMNS} FROM users u
-       WHERE ($2::text IS NULL OR u.username LIKE $2 || '%' OR lower(u.display_name) LIKE $2 || '%'
+       WHERE NOT u.is_bot AND ($2::text IS NULL OR u.username LIKE $2 || '%' OR lower(u.display_name) LIKE $2 || '%'
               OR lower(u.display_name) LIKE '% ' || $2 || '%')
          AND ($3::text IS NULL OR u.username > $3)
        ORDER BY u.username LIMIT $4`,

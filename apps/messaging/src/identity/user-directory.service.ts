@@ -11,6 +11,7 @@ function toDirectoryUser(row: DirectoryRow): User {
     displayName: row.display_name,
     msisdn: row.msisdn,
     avatarUrl: row.avatar_url,
+    ...(row.is_bot ? { bot: true as const } : {}),
     createdAt: row.created_at.toISOString(),
   };
 }

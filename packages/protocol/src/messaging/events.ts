@@ -10,6 +10,8 @@ const EventBase = z.object({
   conversationId: z.uuid(),
   seq: z.number().int().min(1),
   actorId: z.uuid(),
+  /** The machine client that did this through the server API (its bot or the client itself is the actor). */
+  actingClientId: z.string().optional(),
   createdAt: z.string(),
 });
 

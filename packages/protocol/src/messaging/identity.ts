@@ -71,6 +71,8 @@ export const User = z.object({
   avatarUrl: z.string().nullable().optional(),
   /** The owner's setting, in their own user only: may everyone see their phone number. */
   phoneVisible: z.boolean().optional(),
+  /** Present (true) for a bot: a named identity a machine client posts as; nobody signs in as it. */
+  bot: z.literal(true).optional(),
 });
 export type User = z.infer<typeof User>;
 

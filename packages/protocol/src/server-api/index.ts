@@ -1,1 +1,2 @@
-export {};
+export * from './admin-clients.js';
+export * from './server-routes.js';

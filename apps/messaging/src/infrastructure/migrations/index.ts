@@ -5,6 +5,7 @@ import { attachments } from './003-attachments.js';
 import { repliesMentionsReactions } from './004-replies-mentions-reactions.js';
 import { searchPresenceSettings } from './005-search-presence-settings.js';
 import { preSendHooks } from './006-pre-send-hooks.js';
+import { machineClientsAndBots } from './007-machine-clients-and-bots.js';
 
 /** Append only: a shipped migration is never edited. */
 export const messagingMigrations: Migration[] = [
@@ -14,4 +15,5 @@ export const messagingMigrations: Migration[] = [
   repliesMentionsReactions,
   searchPresenceSettings,
   preSendHooks,
+  machineClientsAndBots,
 ];
