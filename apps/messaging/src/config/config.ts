@@ -82,6 +82,16 @@ export const messagingConfig = defineConfig('messaging', {
   realtime: section({ WS_PING_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000) }, (e) => ({
     pingIntervalMs: e.WS_PING_INTERVAL_MS,
   })),
+  preSendHooks: section(
+    {
+      /**
+       * How long a node keeps the hook table in memory. A change made on this node applies at once; other
+       * nodes see it within this time.
+       */
+      PRE_SEND_HOOK_CACHE_TTL_MS: z.coerce.number().int().min(0).max(300_000).default(5000),
+    },
+    (e) => ({ cacheTtlMs: e.PRE_SEND_HOOK_CACHE_TTL_MS }),
+  ),
 });
 
 export type MessagingConfig = ReturnType<typeof messagingConfig.load>;

@@ -18,6 +18,7 @@ import {
   ValidationError,
 } from '../errors/domain-errors.js';
 import { EventLogService } from '../event-log/event-log.service.js';
+import { PreSendHooksService } from '../pre-send-hooks/pre-send-hooks.service.js';
 import { ReactionStore } from '../reactions/reaction-store.js';
 import { EventDeliveryService } from '../realtime/event-delivery.service.js';
 import type { EventAppender } from '../event-log/event-appender.js';
@@ -41,6 +42,7 @@ export class MessagesService {
     @Inject(MessageStatsRepository) private readonly stats: MessageStatsRepository,
     @Inject(AttachmentsService) private readonly attachments: AttachmentsService,
     @Inject(ReactionStore) private readonly reactions: ReactionStore,
+    @Inject(PreSendHooksService) private readonly preSendHooks: PreSendHooksService,
   ) {}
 
   /** Per conversation of the user: unread count and the last visible message. */
@@ -76,6 +78,9 @@ export class MessagesService {
       await this.conversations.getForReader(senderId, conversationId);
       return { message: (await this.withReactions([toMessage(existing)]))[0]!, created: false };
     }
+    // Before the transaction: a slow hook must not hold the conversation's row. A retry of a stored send
+    // returned above, so the hook decides each message once.
+    const decidedParts = await this.preSendHooks.decideParts(senderId, conversationId, req);
     try {
       const message = await this.eventLog.commit(async (tx, log) => {
         const ctx = await this.conversations.requireParticipant(tx, conversationId, senderId, 'write');
@@ -86,7 +91,7 @@ export class MessagesService {
         const parts = await this.attachments.bindToMessage(
           tx,
           { conversationId, senderId, messageId: id },
-          req.parts,
+          decidedParts,
         );
         const seq = await log.assignNextSeq(conversationId);
         const createdAt = new Date().toISOString();
