@@ -94,7 +94,6 @@ const e2eEnv: Record<string, Record<string, string>> = {
     ...(voiceProxyUrl ? { VOICE_PROXY_PUBLIC_URL: voiceProxyUrl } : {}),
     // services.json's web entry does not name the gateway yet; the providers offered are this run's.
     ...(webhookGatewayUrl ? { WEBHOOK_GATEWAY_PUBLIC_URL: webhookGatewayUrl } : {}),
-    ...(liveKit ? { WEBHOOK_GATEWAY_PROVIDERS: 'livekit,parley' } : {}),
   },
 };
 

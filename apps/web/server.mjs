@@ -3,16 +3,14 @@
 //   GET /config.json  -> { "messagingUrl": MESSAGING_PUBLIC_URL ?? "http://localhost:3001",
 //                          "terminalUrl": TERMINAL_PUBLIC_URL ?? "ws://localhost:3002",
 //                          "voiceProxyUrl": VOICE_PROXY_PUBLIC_URL ?? null,
-//                          "gatewayUrl": WEBHOOK_GATEWAY_PUBLIC_URL ?? null,
-//                          "callProviders": WEBHOOK_GATEWAY_PROVIDERS split at commas ?? [] }
+//                          "gatewayUrl": WEBHOOK_GATEWAY_PUBLIC_URL ?? null }
 //   GET /<file>       -> the file from dist/ with its content type
 //   GET /<anything>   -> dist/index.html (SPA fallback) unless it looks like a missing asset
 // Env: WEB_PORT (default 3000), WEB_HOST (default 0.0.0.0), MESSAGING_PUBLIC_URL, TERMINAL_PUBLIC_URL (the
 // terminal-core WebSocket bridge browsers register with for calls), VOICE_PROXY_PUBLIC_URL (the voice proxy's
 // REST API for support calls; without it the client shows no Support entry), WEBHOOK_GATEWAY_PUBLIC_URL (the
-// webhook gateway: provider calls, video invites and push; without it the client shows none of them),
-// WEBHOOK_GATEWAY_PROVIDERS (the gateway's providers offered for new calls, the first preselected; unset: the
-// SDK's default, parley).
+// webhook gateway: provider calls, video invites and push, with the providers it lists at /v1/providers;
+// without it the client shows none of them).
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -27,10 +25,6 @@ const config = JSON.stringify({
   terminalUrl: process.env.TERMINAL_PUBLIC_URL ?? 'ws://localhost:3002',
   voiceProxyUrl: process.env.VOICE_PROXY_PUBLIC_URL || null,
   gatewayUrl: process.env.WEBHOOK_GATEWAY_PUBLIC_URL || null,
-  callProviders: (process.env.WEBHOOK_GATEWAY_PROVIDERS ?? '')
-    .split(',')
-    .map((name) => name.trim())
-    .filter(Boolean),
 });
 
 const types = {

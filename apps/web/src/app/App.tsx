@@ -173,7 +173,6 @@ export function App() {
             <ProviderCallsProvider
               messenger={contextValue.messenger}
               gatewayUrl={config.gatewayUrl}
-              callProviders={config.callProviders}
               terminalUrl={config.terminalUrl}
             >
               <Shell />

@@ -7,11 +7,6 @@ export interface WebConfig {
   voiceProxyUrl: string | null;
   /** The webhook gateway (provider calls, video invites, push), e.g. http://localhost:3004; null hides them. */
   gatewayUrl: string | null;
-  /**
-   * The gateway's providers to offer for a new call, the first preselected; empty: the SDK's default. The
-   * gateway does not list its providers, so the deployment names them here.
-   */
-  callProviders: readonly string[];
 }
 
 export const DEFAULT_MESSAGING_URL = 'http://localhost:3001';
@@ -34,12 +29,6 @@ function gatewayUrlOf(body: { gatewayUrl?: unknown }): string | null {
   return optionalUrl(body.gatewayUrl);
 }
 
-function callProvidersOf(body: { callProviders?: unknown }): string[] {
-  return Array.isArray(body.callProviders)
-    ? body.callProviders.filter((p): p is string => typeof p === 'string' && /^[a-z][a-z0-9-]{1,31}$/.test(p))
-    : [];
-}
-
 function optionalUrl(value: unknown): string | null {
   return typeof value === 'string' && value ? value.replace(/\/+$/, '') : null;
 }
@@ -59,7 +48,6 @@ export async function loadConfig(): Promise<WebConfig> {
           terminalUrl: terminalUrlOf(body),
           voiceProxyUrl: voiceProxyUrlOf(body),
           gatewayUrl: gatewayUrlOf(body),
-          callProviders: callProvidersOf(body),
         };
         try {
           localStorage.setItem(CACHE_KEY, JSON.stringify(config));
@@ -80,7 +68,6 @@ export async function loadConfig(): Promise<WebConfig> {
         terminalUrl: terminalUrlOf(cached),
         voiceProxyUrl: voiceProxyUrlOf(cached),
         gatewayUrl: gatewayUrlOf(cached),
-        callProviders: callProvidersOf(cached),
       };
   } catch {
     // Unreadable cache: ignore it.
@@ -90,6 +77,5 @@ export async function loadConfig(): Promise<WebConfig> {
     terminalUrl: DEFAULT_TERMINAL_URL,
     voiceProxyUrl: null,
     gatewayUrl: null,
-    callProviders: [],
   };
 }

@@ -53,17 +53,33 @@ function browserInAppPeers(iceServers: () => Promise<RTCIceServer[] | undefined>
 export function ProviderCallsProvider({
   messenger,
   gatewayUrl,
-  callProviders,
   terminalUrl,
   children,
 }: {
   messenger: Messenger;
   gatewayUrl: string | null;
-  callProviders: readonly string[];
   terminalUrl: string;
   children: ReactNode;
 }) {
   const [desk, setDesk] = useState<ProviderCallDesk>();
+  const [callProviders, setCallProviders] = useState<readonly string[]>([]);
+
+  // The gateway says which providers it has configured; its default comes first, so it is preselected.
+  useEffect(() => {
+    if (!gatewayUrl) return;
+    let current = true;
+    messenger
+      .callProviders()
+      .then(({ providers, default: preferred }) => {
+        if (current) setCallProviders([preferred, ...providers.filter((p) => p !== preferred)]);
+      })
+      .catch(() => {
+        // Without the list the header offers no picker and the gateway's default applies.
+      });
+    return () => {
+      current = false;
+    };
+  }, [messenger, gatewayUrl]);
 
   useEffect(() => {
     if (!gatewayUrl) return;
