@@ -150,7 +150,9 @@ function MessageEditor({
 export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
   const { message, senderName, senderUsername, own, grouped, dayDivider, readLabel, editing } = props;
   const removed = message.removedAt !== null;
-  const edited = message.editedAt !== null && !removed;
+  // A call card is kept current by the gateway editing it; that is not an edit anyone made.
+  const isCallCard = message.parts.some((p) => p.mimeType.startsWith('application/voip-link'));
+  const edited = message.editedAt !== null && !removed && !isCallCard;
   const canEdit = own && !removed && isTextOnly(message);
   const canRemove = own && !removed;
   const features = useMessageFeatures();
