@@ -4,6 +4,7 @@ const scenarios = {
   terminal: async (opts) => (await import('./terminal/index.mjs')).runTerminalBench(opts),
   voice: async (opts) => (await import('./voice/index.mjs')).runVoiceBench(opts),
   webhooks: async (opts) => (await import('./webhooks/index.mjs')).runWebhooksBench(opts),
+  hooks: async (opts) => (await import('./hooks/index.mjs')).runHooksBench(opts),
 };
 
 function usage() {
@@ -15,6 +16,8 @@ scenarios:
   voice       relayed voice signals/s and relay latency through the voice proxy, against direct signals
   webhooks    verified provider webhooks/s accepted by the gateway and ack latency, against a bare node:http
               server doing the same HMAC check and one Redis write
+  hooks       what a pre-send hook adds to a send (p50/p99, with and without, interleaved); outgoing
+              webhook deliveries/s when bench/src/hooks/deliveries.mjs is there
 
 options:
   --quick     smaller numbers for a smoke run`);
