@@ -27,6 +27,8 @@ import { PreSendHooksRepository, toPreSendHook, type PreSendHookRow } from './pr
 export class PreSendHooksService {
   private cache: { hooks: Map<string, PreSendHookRow>; loadedAt: number } | undefined;
   private loading: Promise<Map<string, PreSendHookRow>> | undefined;
+  /** Bumped by every change, so a read that started before it can neither be reused nor cached. */
+  private generation = 0;
   private readonly cacheTtlMs: number;
 
   constructor(
@@ -58,14 +60,14 @@ export class PreSendHooksService {
       rotate: req.rotateSecret === true,
       actor,
     });
-    this.cache = undefined;
+    this.forgetHooks();
     const shown = created || req.rotateSecret === true;
     return { hook: toPreSendHook(row), ...(shown ? { secret: row.secret } : {}), created };
   }
 
   async remove(scope: string): Promise<void> {
     const removed = await this.repo.remove(normaliseScope(scope));
-    this.cache = undefined;
+    this.forgetHooks();
     if (!removed) throw new NotFoundError('no pre-send hook for this scope');
   }
 
@@ -130,19 +132,27 @@ export class PreSendHooksService {
     }
   }
 
+  private forgetHooks(): void {
+    this.generation += 1;
+    this.cache = undefined;
+    this.loading = undefined;
+  }
+
   private async hooks(): Promise<Map<string, PreSendHookRow>> {
     const cached = this.cache;
     if (cached && performance.now() - cached.loadedAt < this.cacheTtlMs) return cached.hooks;
-    this.loading ??= this.repo
-      .all()
-      .then((rows) => {
-        const hooks = new Map(rows.map((r) => [r.scope, r]));
-        this.cache = { hooks, loadedAt: performance.now() };
-        return hooks;
-      })
-      .finally(() => {
-        this.loading = undefined;
-      });
-    return this.loading;
+    if (this.loading) return this.loading;
+    const generation = this.generation;
+    const loading = this.repo.all().then((rows) => {
+      const hooks = new Map(rows.map((r) => [r.scope, r]));
+      if (generation === this.generation) this.cache = { hooks, loadedAt: performance.now() };
+      return hooks;
+    });
+    this.loading = loading;
+    const clear = () => {
+      if (this.loading === loading) this.loading = undefined;
+    };
+    loading.then(clear, clear);
+    return loading;
   }
 }
