@@ -14,6 +14,7 @@ import { OutboxModule } from './outbox/outbox.module.js';
 import { PresenceModule } from './presence/presence.module.js';
 import { ReactionsModule } from './reactions/reactions.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
+import { ServerApiModule } from './server-api/server-api.module.js';
 import { SearchModule } from './search/search.module.js';
 import { SyncModule } from './sync/sync.module.js';
 import { VoiceModule } from './voice/voice.module.js';
@@ -42,6 +43,7 @@ export class AppModule {
         CallLogModule.forRoot(infra.bus),
         CallLinksModule,
         AdminModule,
+        ServerApiModule,
       ],
     };
   }

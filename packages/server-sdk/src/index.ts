@@ -6,4 +6,5 @@ export {
 } from './messaging-server-client.js';
 export { MessagingUnavailableError, ParleyRequestError, SignalRefusedError } from './errors.js';
 export { AdminClientsApi } from './admin-clients-api.js';
+export { ServerApiClient } from './server-api-client.js';
 export type { AuthorizedJsonOptions } from './authorized-json.js';

@@ -269,6 +269,114 @@ export class ConversationsService {
   }
 
   /**
+   * Server API: any conversation, as a machine client sees it. Clients are trusted with every conversation of
+   * the deployment (their scopes decide what they may do), so there is no participant check.
+   */
+  async getForClient(conversationId: string): Promise<Conversation> {
+    const row = await this.repo.findById(conversationId);
+    if (!row) throw new NotFoundError('conversation not found');
+    return this.view(row);
+  }
+
+  /** Server API: participants added by a machine client; `actorId` is the client's own user. */
+  async addParticipantsForClient(
+    actorId: string,
+    conversationId: string,
+    req: AddParticipantsRequest,
+  ): Promise<Conversation> {
+    const ids = req.participants.map((p) => p.userId);
+    await this.requireUsersExist(ids, 'participants');
+    return this.eventLog.commit(async (tx, log) => {
+      await this.lockForClient(tx, conversationId, 'changeParticipants');
+      const added = await this.repo.upsertParticipants(
+        tx,
+        conversationId,
+        req.participants.map((p) => ({
+          userId: p.userId,
+          permissions: applyPermissionsPatch(MemberPermissions, p.permissions),
+        })),
+      );
+      if (added.length > 0)
+        await this.appendParticipantsAdded(tx, log, conversationId, actorId, added, false);
+      return this.view(await this.mustFind(conversationId, tx), tx);
+    });
+  }
+
+  /** Server API: a participant removed by a machine client; the last owner goes only with everyone else. */
+  async removeParticipantForClient(actorId: string, conversationId: string, userId: string): Promise<void> {
+    await this.eventLog.commit(async (tx, log) => {
+      await this.lockForClient(tx, conversationId, 'changeParticipants');
+      const target = await this.repo.findParticipant(conversationId, userId, tx);
+      if (!target) throw new NotFoundError('participant not found');
+      if (target.is_owner && (await this.repo.countOwners(tx, conversationId)) <= 1) {
+        const others = (await this.repo.participantIds(conversationId, tx)).filter((id) => id !== userId);
+        if (others.length > 0) throw new ConflictError('make another participant an owner first');
+      }
+      await this.repo.deleteParticipant(tx, conversationId, userId);
+      await this.repo.clearDistinct(tx, conversationId);
+      const remaining = await this.repo.participantIds(conversationId, tx);
+      await log.append({
+        conversationId,
+        type: 'participants.removed',
+        actorId,
+        payload: () => ({ userIds: [userId], left: false }),
+        recipients: [...remaining, userId],
+      });
+    });
+  }
+
+  /** Server API: title or custom data changed by a machine client. */
+  async updateForClient(
+    actorId: string,
+    conversationId: string,
+    req: UpdateConversationRequest,
+  ): Promise<Conversation> {
+    return this.eventLog.commit(async (tx, log) => {
+      await this.lockForClient(tx, conversationId);
+      await this.repo.updateDetails(tx, conversationId, { title: req.title, customData: req.customData });
+      await log.append({
+        conversationId,
+        type: 'conversation.updated',
+        actorId,
+        payload: () => ({
+          ...(req.title !== undefined ? { title: req.title } : {}),
+          ...(req.customData !== undefined ? { customData: req.customData } : {}),
+        }),
+        recipients: await this.repo.participantIds(conversationId, tx),
+      });
+      return this.view(await this.mustFind(conversationId, tx), tx);
+    });
+  }
+
+  /**
+   * Server API: a client's bot joins a conversation it is about to post in (one `participants.added` event,
+   * the bot as actor, the first time only). A direct conversation keeps its two people: 409.
+   */
+  async admitBot(botUserId: string, conversationId: string): Promise<void> {
+    if (await this.repo.findParticipant(conversationId, botUserId)) return;
+    await this.eventLog.commit(async (tx, log) => {
+      await this.lockForClient(tx, conversationId, 'changeParticipants');
+      const added = await this.repo.upsertParticipants(tx, conversationId, [
+        { userId: botUserId, permissions: { ...MemberPermissions } },
+      ]);
+      if (added.length > 0)
+        await this.appendParticipantsAdded(tx, log, conversationId, botUserId, added, true);
+    });
+  }
+
+  private async lockForClient(
+    tx: SqlExecutor,
+    conversationId: string,
+    change?: 'changeParticipants',
+  ): Promise<ConversationRow> {
+    const conversation = await this.repo.lockById(tx, conversationId);
+    if (!conversation) throw new NotFoundError('conversation not found');
+    if (change === 'changeParticipants' && conversation.type === 'direct')
+      throw new ConflictError('a direct conversation has fixed participants');
+    return conversation;
+  }
+
+  /**
    * Loads and locks the conversation for a write by `userId`. Someone outside a private conversation
    * gets 404 (its existence is not theirs to know); outside a public channel, 403 until they join.
    */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SqlExecutor } from '@parley/db';
 import type { ConversationEvent, ConversationEventOf, ConversationEventType } from '@parley/protocol';
 import { toBusEvent, topicOfConversationEvent } from '@parley/event-bus';
+import { currentActingClient } from './acting-client.js';
 
 /** An event committed with the list of users whose devices must see it live. */
 export interface CommittedEvent {
@@ -44,12 +45,14 @@ export class EventAppender {
   ): Promise<ConversationEventOf<T>> {
     const assigned = seq ?? (await this.assignNextSeq(req.conversationId));
     const createdAt = new Date().toISOString();
+    const actingClientId = currentActingClient();
     const event = {
       id: randomUUID(),
       conversationId: req.conversationId,
       seq: assigned,
       type: req.type,
       actorId: req.actorId,
+      ...(actingClientId !== undefined ? { actingClientId } : {}),
       createdAt,
       payload: req.payload(assigned, createdAt),
     } as unknown as ConversationEventOf<T>;
@@ -60,8 +63,8 @@ export class EventAppender {
     // The event and its outbox row in one statement: one round trip, and never one without the other.
     await this.tx.query(
       `WITH stored AS (
-         INSERT INTO events (conversation_id, seq, id, type, actor_id, payload, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id)
+         INSERT INTO events (conversation_id, seq, id, type, actor_id, payload, created_at, acting_client_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $11) RETURNING id)
        INSERT INTO outbox (event_id, topic, payload, request_id) SELECT id, $8, $9, $10 FROM stored`,
       [
         event.conversationId,
@@ -74,6 +77,7 @@ export class EventAppender {
         topic,
         JSON.stringify(event),
         metadata?.requestId ?? null,
+        actingClientId ?? null,
       ],
     );
     this.appended.push({ event, recipients: [...new Set(req.recipients)] });

@@ -9,6 +9,7 @@ interface EventRow {
   id: string;
   type: string;
   actor_id: string;
+  acting_client_id: string | null;
   payload: unknown;
   created_at: Date;
 }
@@ -20,6 +21,7 @@ function toEvent(row: EventRow): ConversationEvent {
     seq: row.seq,
     type: row.type,
     actorId: row.actor_id,
+    ...(row.acting_client_id !== null ? { actingClientId: row.acting_client_id } : {}),
     createdAt: row.created_at.toISOString(),
     payload: row.payload,
   } as ConversationEvent;
@@ -31,7 +33,7 @@ export class EventLogRepository {
 
   async readRange(conversationId: string, fromSeq: number, toSeq: number): Promise<ConversationEvent[]> {
     const { rows } = await this.db.query<EventRow>(
-      `SELECT conversation_id, seq, id, type, actor_id, payload, created_at FROM events
+      `SELECT conversation_id, seq, id, type, actor_id, acting_client_id, payload, created_at FROM events
        WHERE conversation_id = $1 AND seq BETWEEN $2 AND $3 ORDER BY seq`,
       [conversationId, fromSeq, toSeq],
     );

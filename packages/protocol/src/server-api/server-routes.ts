@@ -28,6 +28,8 @@ export const ServerCreateConversationRequest = z
     }
   });
 export type ServerCreateConversationRequest = z.infer<typeof ServerCreateConversationRequest>;
+/** The request as a caller may write it (`type` defaults to `group`). */
+export type ServerCreateConversationInput = z.input<typeof ServerCreateConversationRequest>;
 
 /** A named identity of the client that posts (a user flagged as a bot, created on first use). */
 export const BotIdentity = z.strictObject({
