@@ -226,6 +226,16 @@ export class OutgoingWebhooksRepository {
     return rows[0] ? toEndpoint(rows[0]) : undefined;
   }
 
+  /**
+   * Locks the endpoint's row; false when it is gone. A transaction touching an endpoint's deliveries takes
+   * this first, in the same order as a DELETE (endpoint, then its deliveries by cascade), so the two never
+   * deadlock.
+   */
+  async lockEndpoint(tx: SqlExecutor, id: string): Promise<boolean> {
+    const { rows } = await tx.query('SELECT id FROM webhook_endpoints WHERE id = $1 FOR UPDATE', [id]);
+    return rows.length === 1;
+  }
+
   async deleteEndpoint(tx: SqlExecutor, id: string): Promise<void> {
     await tx.query('DELETE FROM webhook_endpoints WHERE id = $1', [id]);
   }

@@ -233,6 +233,8 @@ export class OutgoingWebhooksService {
       : afterFailedAttempt(attempt, delivery.scheduleBase, this.config.retryScheduleMs);
     const status = outcome.ok ? 'succeeded' : next?.next === 'retry' ? 'pending' : 'dead';
     const { recorded, streak } = await this.db.transaction(async (tx) => {
+      // Deleted meanwhile: its deliveries went with it.
+      if (!(await this.repo.lockEndpoint(tx, endpoint.id))) return { recorded: false, streak: undefined };
       const recorded = await this.repo.recordAttempt(
         tx,
         deliveryId,
