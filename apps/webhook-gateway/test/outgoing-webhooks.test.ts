@@ -177,6 +177,7 @@ function gatewayEnv(): Record<string, string> {
     OUTGOING_WEBHOOK_BUSY_RETRY_MS: '20',
     OUTGOING_WEBHOOK_DISABLE_AFTER_FAILURES: String(DISABLE_AFTER_FAILURES),
     OUTGOING_WEBHOOK_DISABLE_AFTER_MS: '0',
+    OUTGOING_WEBHOOK_SECRETS_KEY: Buffer.alloc(32, 42).toString('base64'),
     ...(testDb === 'postgres' ? { DATABASE_URL: testDatabaseUrl } : { PGLITE_DIR: 'memory://' }),
   };
 }
@@ -531,6 +532,14 @@ describe('outgoing webhooks', () => {
     expect(rotated.secret).not.toBe(oldSecret);
     expect(Date.parse(rotated.previousSecretExpiresAt) - Date.now()).toBeGreaterThan(23 * 3600_000);
     receiver.addSecret('rotating', rotated.secret);
+    // Both are kept encrypted.
+    const { rows } = await gateway.db.query<{ secret: string; previous_secret: string }>(
+      'SELECT secret, previous_secret FROM webhook_endpoints WHERE id = $1',
+      [endpoint.id],
+    );
+    expect(rows[0]!.secret).toMatch(/^v1:/);
+    expect(rows[0]!.previous_secret).toMatch(/^v1:/);
+    expect(JSON.stringify(rows)).not.toContain('whsec_');
 
     await publishConversationUpdated('rotated');
     const [got] = await eventually(() => {

@@ -121,6 +121,16 @@ const outgoingWebhooksSection = section(
     /** An endpoint is disabled after this many failed attempts in a row … */
     OUTGOING_WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(100_000).default(50),
     /** … once it has also been failing for this long without a single success. */
+    /**
+     * 32 bytes in base64 (`openssl rand -base64 32`): endpoints' signing secrets are kept encrypted with it.
+     * Unset: kept as they are (a warning at start).
+     */
+    OUTGOING_WEBHOOK_SECRETS_KEY: z
+      .string()
+      .refine((key) => /^[A-Za-z0-9+/]+={0,2}$/.test(key) && Buffer.from(key, 'base64').length === 32, {
+        message: '32 bytes in base64',
+      })
+      .optional(),
     OUTGOING_WEBHOOK_DISABLE_AFTER_MS: z.coerce
       .number()
       .int()
@@ -133,6 +143,7 @@ const outgoingWebhooksSection = section(
     timeoutMs: e.OUTGOING_WEBHOOK_TIMEOUT_MS,
     busyRetryMs: e.OUTGOING_WEBHOOK_BUSY_RETRY_MS,
     secretOverlapMs: e.OUTGOING_WEBHOOK_SECRET_OVERLAP_MS,
+    secretsKey: e.OUTGOING_WEBHOOK_SECRETS_KEY ? Buffer.from(e.OUTGOING_WEBHOOK_SECRETS_KEY, 'base64') : null,
     disableAfter: {
       failures: e.OUTGOING_WEBHOOK_DISABLE_AFTER_FAILURES,
       failingForMs: e.OUTGOING_WEBHOOK_DISABLE_AFTER_MS,

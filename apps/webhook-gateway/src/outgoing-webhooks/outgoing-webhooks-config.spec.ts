@@ -11,6 +11,7 @@ describe('the outgoing webhooks configuration', () => {
       timeoutMs: 10_000,
       busyRetryMs: 1000,
       secretOverlapMs: 86_400_000,
+      secretsKey: null,
       disableAfter: { failures: 50, failingForMs: 259_200_000 },
     });
     expect(config.retryScheduleMs.reduce((a, b) => a + b, 0)).toBeGreaterThan(17 * 3600_000);
@@ -26,6 +27,14 @@ describe('the outgoing webhooks configuration', () => {
     ).toEqual([0]);
   });
 
+  it('takes a 32-byte base64 key for the secrets at rest', () => {
+    const key = Buffer.alloc(32, 7);
+    expect(
+      loadConfig({ ...base, OUTGOING_WEBHOOK_SECRETS_KEY: key.toString('base64') }).outgoingWebhooks
+        .secretsKey,
+    ).toEqual(key);
+  });
+
   it.each([
     ['OUTGOING_WEBHOOK_RETRY_SCHEDULE_MS', '5s,5m'],
     ['OUTGOING_WEBHOOK_RETRY_SCHEDULE_MS', '100,,200'],
@@ -34,6 +43,8 @@ describe('the outgoing webhooks configuration', () => {
     ['OUTGOING_WEBHOOK_BUSY_RETRY_MS', 'soon'],
     ['OUTGOING_WEBHOOK_DISABLE_AFTER_FAILURES', '0'],
     ['OUTGOING_WEBHOOK_SECRET_OVERLAP_MS', '-1'],
+    ['OUTGOING_WEBHOOK_SECRETS_KEY', Buffer.alloc(16).toString('base64')],
+    ['OUTGOING_WEBHOOK_SECRETS_KEY', 'not base64 at all!'],
   ])('a wrong %s (%s) stops the start naming the variable', (name, value) => {
     expect(() => loadConfig({ ...base, [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ ...base, [name]: value })).toThrow(name);

@@ -12,6 +12,7 @@ import { OutgoingWebhooksController } from './outgoing-webhooks.controller.js';
 import { outgoingWebhooksMigrations } from './outgoing-webhooks-migrations.js';
 import { OutgoingWebhooksRepository } from './outgoing-webhooks.repository.js';
 import { OutgoingWebhooksService } from './outgoing-webhooks.service.js';
+import { SecretBox } from './secret-box.js';
 import { postWebhook } from './webhook-sender.js';
 
 /** The consumer group of this module, as AppModule declares it with the app's bus. */
@@ -88,8 +89,12 @@ class ConcurrencyRedis implements OnApplicationShutdown {
         redis: ConcurrencyRedis,
         config: WebhookGatewayConfig,
         logger: Logger,
-      ) =>
-        new OutgoingWebhooksService(
+      ) => {
+        if (!config.outgoingWebhooks.secretsKey)
+          logger.warn(
+            'OUTGOING_WEBHOOK_SECRETS_KEY is unset: webhook signing secrets are stored unencrypted',
+          );
+        return new OutgoingWebhooksService(
           db,
           new OutgoingWebhooksRepository(),
           bus,
@@ -100,9 +105,11 @@ class ConcurrencyRedis implements OnApplicationShutdown {
             config.outgoingWebhooks.timeoutMs + 5_000,
           ),
           postWebhook,
+          new SecretBox(config.outgoingWebhooks.secretsKey),
           config.outgoingWebhooks,
           logger,
-        ),
+        );
+      },
     },
     OutgoingWebhooksConsumer,
   ],

@@ -26,6 +26,7 @@ import {
   type OutgoingWebhookSourceTopic,
 } from './delivery-rules.js';
 import type { EndpointConcurrency } from './endpoint-concurrency.js';
+import type { SecretBox } from './secret-box.js';
 import {
   publicEndpoint,
   type OutgoingWebhooksRepository,
@@ -55,6 +56,7 @@ export class OutgoingWebhooksService {
     private readonly bus: EventBus,
     private readonly concurrency: EndpointConcurrency,
     private readonly send: SendWebhook,
+    private readonly secrets: SecretBox,
     private readonly config: OutgoingWebhooksConfig,
     private readonly logger: Logger,
   ) {}
@@ -63,14 +65,15 @@ export class OutgoingWebhooksService {
 
   async createEndpoint(clientId: string, req: CreateWebhookEndpointRequest): Promise<CreatedWebhookEndpoint> {
     const secret = newWebhookSecret();
+    const id = randomUUID();
     const endpoint = await this.repo.insertEndpoint(this.db, {
-      id: randomUUID(),
+      id,
       clientId,
       url: req.url,
       topics: req.topics,
       description: req.description ?? null,
       maxConcurrency: req.maxConcurrency,
-      secret,
+      secret: this.secrets.seal(secret, id),
     });
     this.logger.info(
       { endpointId: endpoint.id, clientId, topics: endpoint.topics },
@@ -119,7 +122,7 @@ export class OutgoingWebhooksService {
     await this.ownEndpoint(clientId, id);
     const secret = newWebhookSecret();
     const previousSecretExpiresAt = new Date(Date.now() + this.config.secretOverlapMs);
-    await this.repo.rotateSecret(this.db, id, secret, previousSecretExpiresAt);
+    await this.repo.rotateSecret(this.db, id, this.secrets.seal(secret, id), previousSecretExpiresAt);
     this.logger.info({ endpointId: id, previousSecretExpiresAt }, 'webhook secret rotated');
     return { secret, previousSecretExpiresAt: previousSecretExpiresAt.toISOString() };
   }
@@ -220,7 +223,16 @@ export class OutgoingWebhooksService {
     const at = new Date();
     let outcome: SendOutcome;
     try {
-      const headers = signedHeaders(webhookIdOf(deliveryId), delivery.body, activeSecrets(endpoint, at), at);
+      const secrets = activeSecrets(
+        {
+          secret: this.secrets.open(endpoint.secret, endpoint.id),
+          previousSecret:
+            endpoint.previousSecret === null ? null : this.secrets.open(endpoint.previousSecret, endpoint.id),
+          previousSecretExpiresAt: endpoint.previousSecretExpiresAt,
+        },
+        at,
+      );
+      const headers = signedHeaders(webhookIdOf(deliveryId), delivery.body, secrets, at);
       outcome = await this.send(endpoint.url, headers, delivery.body, this.config.timeoutMs);
     } finally {
       await this.concurrency.release(endpoint.id, lease).catch((err: unknown) => {
