@@ -6,8 +6,9 @@ export const outgoingWebhooksMigrations: Migration[] = [
     version: 200,
     name: 'outgoing webhook endpoints, deliveries and attempts',
     sql: `
-      -- The signing secrets are kept as they are (not hashed): every delivery is signed with them. Whoever
-      -- can read this table can forge webhooks to these endpoints; database access is guarded accordingly.
+      -- The signing secrets cannot be hashed (every delivery is signed with them): encrypted with
+      -- OUTGOING_WEBHOOK_SECRETS_KEY when it is set ('v1:…'), else kept as they are ('whsec_…'), in which case
+      -- whoever can read this table can forge webhooks to these endpoints.
       CREATE TABLE webhook_endpoints (
         id uuid PRIMARY KEY,
         client_id text NOT NULL,
