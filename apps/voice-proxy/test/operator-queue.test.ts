@@ -1,9 +1,9 @@
-// The operator queue in the real Redis: longest idle first, one call per operator, releases that can repeat.
+// The voice proxy's operator queue (@parley/desk's roster) in the real Redis: longest idle first, one call per operator, releases that can repeat.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allocateTestNamespace, testRedisUrl } from '@parley/testing';
 import { Redis } from 'ioredis';
-import { OperatorQueue } from '../src/operators/operator-queue.js';
+import { OperatorRoster as OperatorQueue } from '@parley/desk';
 
 const ns = allocateTestNamespace('vp_queue', { databaseUrl: null });
 let redis: Redis;

@@ -10,7 +10,7 @@ import { AppModule } from '../app.module.js';
 import { CallCoordinator } from '../calls/call-coordinator.js';
 import { CallsRepository } from '../calls/calls.repository.js';
 import type { VoiceProxyConfig } from '../config/config.js';
-import { OperatorQueue } from '../operators/operator-queue.js';
+import { OperatorRoster as OperatorQueue } from '@parley/desk';
 import { voiceProxyMigrations } from '../storage/migrations.js';
 import { SupportService } from '../support/support.service.js';
 

@@ -4,7 +4,7 @@ import type { Logger } from '@parley/logger';
 import type { SendVoiceSignalRequest, VoiceSignalEvent } from '@parley/protocol';
 import { MessagingUnavailableError, SignalRefusedError, type SignalSender } from '@parley/server-sdk';
 import { randomUUID } from 'node:crypto';
-import type { OperatorQueue } from '../operators/operator-queue.js';
+import type { OperatorRoster as OperatorQueue } from '@parley/desk';
 import { CallSignalRefusedError, missingPeerInfo, unexpectedKind } from './call-error.js';
 import { CallEngine, type Decision } from './call-engine.js';
 import type { ProxiedCall } from './call-record.js';

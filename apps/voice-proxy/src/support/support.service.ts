@@ -12,7 +12,7 @@ import { MessagingUnavailableError, type MessagingServerClient } from '@parley/s
 import { ForbiddenError, UnavailableError } from '@parley/service-kit';
 import { decodeCursor, encodeCursor, toCallRecord } from '../calls/call-records.js';
 import type { CallsRepository } from '../calls/calls.repository.js';
-import type { OperatorQueue } from '../operators/operator-queue.js';
+import type { OperatorRoster as OperatorQueue } from '@parley/desk';
 
 export interface SupportServiceOptions {
   lineId: string;

@@ -1,0 +1,1 @@
+export { OperatorRoster, type OperatorChoice } from './operator-roster.js';
