@@ -501,7 +501,14 @@ describe('outgoing webhooks', () => {
     const attempted = receiver.at('broken').length;
     expect(attempted).toBeGreaterThanOrEqual(DISABLE_AFTER_FAILURES);
     expect(attempted).toBeLessThanOrEqual(2 * (RETRY_SCHEDULE_MS.length + 1));
-    await publishConversationUpdated('while disabled');
+    // A second endpoint on the same type: once it has the event, the event's deliveries have all been made.
+    const witness = await createEndpoint('witness', ['conversation.updated']);
+    const whileDisabled = await publishConversationUpdated('while disabled');
+    await eventually(
+      () => receiver.at('witness').some((r) => r.body.data.id === whileDisabled),
+      'the event handled while the endpoint is disabled',
+    );
+    await retire(witness.endpoint.id);
 
     receiver.answerWith('broken', () => 200);
     const res = await api('PATCH', `/v1/webhooks/endpoints/${endpoint.id}`, hooksToken, { disabled: false });
