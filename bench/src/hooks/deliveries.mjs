@@ -139,6 +139,8 @@ export async function measureDeliveries({
         WEBHOOK_GATEWAY_CLIENT_SECRET: gatewayClient.secret,
         GATEWAY_PUBLIC_URL: url,
         RATE_LIMIT_WRITES_PER_MINUTE: '100000000',
+        // As in production: the endpoint's secret is kept encrypted and opened for every attempt.
+        OUTGOING_WEBHOOK_SECRETS_KEY: randomBytes(32).toString('base64'),
       }),
     });
 
