@@ -6,6 +6,7 @@ import type {
   WebhookDeliveryStatus,
   WebhookEndpoint,
 } from '@parley/protocol';
+import { webhookIdOf } from './delivery-rules.js';
 
 interface EndpointRow {
   id: string;
@@ -373,7 +374,7 @@ export class OutgoingWebhooksRepository {
         id: d.id,
         endpointId: d.endpointId,
         eventType: d.eventType,
-        webhookId: `msg_${d.id}`,
+        webhookId: webhookIdOf(d.id),
         status: d.status,
         createdAt: d.createdAt.toISOString(),
         attempts: attempts.get(d.id) ?? [],
