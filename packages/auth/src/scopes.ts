@@ -15,6 +15,8 @@ export const Scopes = {
   serverMessages: 'server.messages',
   /** Server API: read any conversation's event log. */
   serverEventsRead: 'server.events.read',
+  /** Guests: a site's backend creates guest users and merges them into registered users. */
+  guestsCreate: 'guests.create',
 } as const;
 
 /** Every known scope: what an admin may give a machine client. */

@@ -92,6 +92,29 @@ export const messagingConfig = defineConfig('messaging', {
     },
     (e) => ({ cacheTtlMs: e.PRE_SEND_HOOK_CACHE_TTL_MS }),
   ),
+  guests: section(
+    {
+      /** Lifetime of a guest's access token; guests get no refresh token, the widget asks again. */
+      GUEST_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+      /** Usernames of the support operators, comma separated (the same list as the voice proxy's). */
+      SUPPORT_OPERATORS: z
+        .string()
+        .default('')
+        .transform((list) =>
+          list
+            .split(',')
+            .map((name) => name.trim().toLowerCase())
+            .filter((name) => name.length > 0),
+        ),
+      /** How long an operator has to accept an assigned desk conversation before it is reassigned. */
+      DESK_ACCEPT_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+    },
+    (e) => ({
+      tokenTtlSeconds: e.GUEST_TOKEN_TTL_SECONDS,
+      supportOperators: e.SUPPORT_OPERATORS,
+      deskAcceptTimeoutMs: e.DESK_ACCEPT_TIMEOUT_MS,
+    }),
+  ),
 });
 
 export type MessagingConfig = ReturnType<typeof messagingConfig.load>;

@@ -86,4 +86,11 @@ export class UserDirectoryRepository {
       ],
     );
   }
+
+  async isGuest(userId: string): Promise<boolean> {
+    const { rows } = await this.db.query<{ is_guest: boolean }>(`SELECT is_guest FROM users WHERE id = $1`, [
+      userId,
+    ]);
+    return rows[0]?.is_guest === true;
+  }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { UpdateMeRequest, User, UserDirectoryPage } from '@parley/protocol';
-import { NotFoundError } from '../errors/domain-errors.js';
+import { ForbiddenError, NotFoundError } from '../errors/domain-errors.js';
 import { IdentityService } from './identity.service.js';
 import { UserDirectoryRepository, type DirectoryRow } from './user-directory.repository.js';
 
@@ -28,6 +28,7 @@ export class UserDirectoryService {
     viewerId: string,
     query: { username?: string; q?: string; cursor?: string; limit: number },
   ): Promise<UserDirectoryPage> {
+    await this.refuseGuest(viewerId);
     if (query.username) {
       const row = await this.repo.findByUsername(viewerId, query.username);
       return { users: row ? [toDirectoryUser(row)] : [], nextCursor: null };
@@ -41,9 +42,15 @@ export class UserDirectoryService {
   }
 
   async get(viewerId: string, userId: string): Promise<User> {
+    await this.refuseGuest(viewerId);
     const row = await this.repo.findById(viewerId, userId);
     if (!row) throw new NotFoundError('user not found');
     return toDirectoryUser(row);
+  }
+
+  /** A website visitor sees the people of their conversations only, never the directory. */
+  private async refuseGuest(viewerId: string): Promise<void> {
+    if (await this.repo.isGuest(viewerId)) throw new ForbiddenError('guests cannot use the user directory');
   }
 
   async updateMe(userId: string, patch: UpdateMeRequest): Promise<User> {

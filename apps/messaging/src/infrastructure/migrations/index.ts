@@ -6,6 +6,7 @@ import { repliesMentionsReactions } from './004-replies-mentions-reactions.js';
 import { searchPresenceSettings } from './005-search-presence-settings.js';
 import { preSendHooks } from './006-pre-send-hooks.js';
 import { machineClientsAndBots } from './007-machine-clients-and-bots.js';
+import { guestsAndSites } from './008-guests-and-sites.js';
 
 /** Append only: a shipped migration is never edited. */
 export const messagingMigrations: Migration[] = [
@@ -16,4 +17,5 @@ export const messagingMigrations: Migration[] = [
   searchPresenceSettings,
   preSendHooks,
   machineClientsAndBots,
+  guestsAndSites,
 ];
