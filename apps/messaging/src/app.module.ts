@@ -6,6 +6,7 @@ import { AdminModule } from './admin/admin.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { ConversationSettingsModule } from './conversation-settings/conversation-settings.module.js';
 import { ConversationsModule } from './conversations/conversations.module.js';
+import { DeskModule } from './desk/desk.module.js';
 import { GuestsModule } from './guests/guests.module.js';
 import { IdentityModule } from './identity/identity.module.js';
 import type { MessagingInfrastructure } from './infrastructure/infrastructure.js';
@@ -46,6 +47,7 @@ export class AppModule {
         AdminModule,
         ServerApiModule,
         GuestsModule,
+        DeskModule,
       ],
     };
   }

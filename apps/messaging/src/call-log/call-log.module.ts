@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ConsumerGroups, EventBusModule, Topics, type EventBus } from '@parley/event-bus';
+import { ConsumerGroups, DelayedJobs, EventBusModule, Topics, type EventBus } from '@parley/event-bus';
 import { ConversationsModule } from '../conversations/conversations.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
 import { MessagesModule } from '../messages/messages.module.js';
@@ -35,7 +35,16 @@ export class CallLogModule {
               concurrency: 4,
               attempts: 8,
             },
+            {
+              // Visitors' conversations queued and passed between operators (DeskModule's consumer).
+              group: ConsumerGroups.supportDesk,
+              topics: [Topics.messageSent, Topics.participantsRemoved],
+              concurrency: 4,
+              attempts: 8,
+            },
           ],
+          // The desk's accept timeout (DeskModule's consumer).
+          delayedJobs: { names: [DelayedJobs.deskAssignmentTimeout], concurrency: 4 },
         }),
         IdentityModule,
         ConversationsModule,

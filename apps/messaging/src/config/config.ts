@@ -108,11 +108,14 @@ export const messagingConfig = defineConfig('messaging', {
         ),
       /** How long an operator has to accept an assigned desk conversation before it is reassigned. */
       DESK_ACCEPT_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+      /** How often waiting desk conversations are offered to operators who became available since. */
+      DESK_SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).default(5000),
     },
     (e) => ({
       tokenTtlSeconds: e.GUEST_TOKEN_TTL_SECONDS,
       supportOperators: e.SUPPORT_OPERATORS,
       deskAcceptTimeoutMs: e.DESK_ACCEPT_TIMEOUT_MS,
+      deskSweepIntervalMs: e.DESK_SWEEP_INTERVAL_MS,
     }),
   ),
 });

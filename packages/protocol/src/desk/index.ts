@@ -1,1 +1,2 @@
 export * from './guests.js';
+export * from './desk.js';

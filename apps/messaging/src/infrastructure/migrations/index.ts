@@ -7,6 +7,7 @@ import { searchPresenceSettings } from './005-search-presence-settings.js';
 import { preSendHooks } from './006-pre-send-hooks.js';
 import { machineClientsAndBots } from './007-machine-clients-and-bots.js';
 import { guestsAndSites } from './008-guests-and-sites.js';
+import { supportDesk } from './009-support-desk.js';
 
 /** Append only: a shipped migration is never edited. */
 export const messagingMigrations: Migration[] = [
@@ -18,4 +19,5 @@ export const messagingMigrations: Migration[] = [
   preSendHooks,
   machineClientsAndBots,
   guestsAndSites,
+  supportDesk,
 ];
