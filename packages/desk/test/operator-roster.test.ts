@@ -42,7 +42,10 @@ describe('the operator roster', () => {
   it('skips operators not allowed, excluded, unavailable or in a call', async () => {
     const roster = freshRoster();
     const [a, b, c, d] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
-    for (const id of [a, b, c]) await roster.setAvailable(id, 'Op');
+    for (const id of [a, b, c]) {
+      clock += 100;
+      await roster.setAvailable(id, 'Op');
+    }
     await roster.setUnavailable(b);
     expect(await roster.claimLongestIdle('call-1', [])).toEqual({ id: a, displayName: 'Op' });
     expect(await roster.claimForChat([a, b, c, d], [c])).toBeUndefined();
