@@ -17,7 +17,8 @@ import type { TestUser } from './support/api-client.js';
 
 const ADMIN = { id: 'desk-admin', secret: 'desk-admin-secret-0123456789', scopes: ['admin'] };
 const ORIGIN = 'https://shop.example';
-const ACCEPT_TIMEOUT_MS = 2000;
+// Long enough for the tests that accept at once, short enough for the one that waits it out.
+const ACCEPT_TIMEOUT_MS = 4000;
 
 let svc: MessagingUnderTest;
 let redis: Redis;
