@@ -12,7 +12,7 @@ import { Redis } from 'ioredis';
 import { CallCoordinator } from '../src/calls/call-coordinator.js';
 import { CallsRepository } from '../src/calls/calls.repository.js';
 import { MessagingUnavailableError, type SignalSender } from '@parley/server-sdk';
-import { OperatorQueue } from '../src/operators/operator-queue.js';
+import { OperatorRoster } from '@parley/desk';
 import { voiceProxyMigrations } from '../src/storage/migrations.js';
 
 /** Messaging as the proxy sees it: records what it was asked to send; fails while `down`. */
@@ -46,7 +46,7 @@ const ns = allocateTestNamespace('vp_pending');
 let db: Database;
 let redis: Redis;
 let bus: EventBus;
-let operators: OperatorQueue;
+let operators: OperatorRoster;
 const messaging = new MessagingStandIn();
 let coordinator: CallCoordinator;
 
@@ -59,7 +59,7 @@ beforeAll(async () => {
   await runMigrations(db, voiceProxyMigrations);
   redis = new Redis(testRedisUrl);
   bus = new EventBus({ redisUrl: testRedisUrl, prefix: ns.redisPrefix });
-  operators = new OperatorQueue(redis, ns.redisPrefix);
+  operators = new OperatorRoster(redis, ns.redisPrefix);
   coordinator = new CallCoordinator(
     db,
     new CallsRepository(),
