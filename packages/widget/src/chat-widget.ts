@@ -12,6 +12,10 @@ export interface WidgetOptions {
   title?: string;
 }
 
+/** How much history a returning visitor gets: a support chat is short, so a few pages cover it. */
+const HISTORY_PAGES = 4;
+const HISTORY_PAGE_SIZE = 50;
+
 const CHAT_ICON =
   '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>';
 
@@ -102,6 +106,10 @@ export class ChatWidget {
     this.conversation = conversation;
     conversation.on('updated', () => this.render());
     this.render();
+    // The sync brings only the newest message; a visitor coming back wants the conversation so far.
+    for (let page = 0; page < HISTORY_PAGES && conversation.snapshot().hasOlder; page++) {
+      if ((await conversation.loadOlder(HISTORY_PAGE_SIZE)) === 0) break;
+    }
     this.setComposerEnabled(true);
   }
 
