@@ -179,6 +179,7 @@ test('a visitor chats through the widget with an operator who accepts in the des
       bob.page.getByTestId('message-text').filter({ hasText: 'Hello, is my order on its way?' }),
     ).toBeVisible();
     await expect(chat.log.getByText('Bob Example joined')).toBeVisible();
+    await expect(bob.page.getByTestId('desk-event')).toHaveText('Assigned to Bob Example');
 
     await sendFromComposer(bob.page, 'Hi! It ships tomorrow.');
     await expect(chat.log.getByText('Hi! It ships tomorrow.')).toBeVisible();

@@ -11,6 +11,7 @@
  *   desk-accept             accepts an assigned conversation (and opens it)
  *   desk-open               opens an accepted conversation
  *   desk-error              the last failure (role="alert")
+ *   desk-event              in a chat: a desk message ("Assigned to Bob Example")
  */
 export const DeskIds = {
   button: 'desk-button',
@@ -23,4 +24,5 @@ export const DeskIds = {
   accept: 'desk-accept',
   open: 'desk-open',
   error: 'desk-error',
+  event: 'desk-event',
 } as const;
