@@ -2,7 +2,6 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { IndexedDbStore, Messenger, type Session } from '@parley/sdk';
 import { AuthScreen } from '../auth/AuthScreen';
 import { CallsProvider } from '../calls/calls-context';
-import { DeskProvider } from '../desk/desk-context';
 import { ProviderCallsProvider } from '../provider-calls/provider-calls-context';
 import { SupportProvider } from '../support/support-context';
 import { ToastProvider } from '../ui/toast';
@@ -176,9 +175,7 @@ export function App() {
               gatewayUrl={config.gatewayUrl}
               terminalUrl={config.terminalUrl}
             >
-              <DeskProvider messenger={contextValue.messenger} messagingUrl={config.messagingUrl}>
-                <Shell />
-              </DeskProvider>
+              <Shell />
             </ProviderCallsProvider>
           </SupportProvider>
         </CallsProvider>

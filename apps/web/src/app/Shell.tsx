@@ -1,8 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { CallWindow } from '../calls/CallWindow';
 import { ChatView } from '../chat/ChatView';
-import { ChatDesk } from '../desk/ChatDesk';
-import { useDesk } from '../desk/desk-context';
 import { Sidebar, type SidebarDialog } from '../conversations/Sidebar';
 import { NotificationCenter } from '../notifications/NotificationCenter';
 import { ProviderCallLayer } from '../provider-calls/ProviderCallLayer';
@@ -23,9 +21,6 @@ export function Shell() {
   const support = useSupport();
   const [consoleRequested, setConsoleRequested] = useState(false);
   const consoleOpen = consoleRequested && support?.state.role === 'operator';
-  const desk = useDesk();
-  const [deskRequested, setDeskRequested] = useState(false);
-  const deskOpen = deskRequested && !!desk && !consoleOpen;
   useMessengerRevision(messenger, ['conversationsChanged', 'synced']);
   const [synced, setSynced] = useState(false);
   const selectedRef = useRef(selectedId);
@@ -66,7 +61,6 @@ export function Shell() {
             ? Math.min(list.length - 1, index + 1)
             : Math.max(0, index < 0 ? 0 : index - 1);
         setConsoleRequested(false);
-        setDeskRequested(false);
         navigate(list[next]!.id);
       }
     };
@@ -78,15 +72,12 @@ export function Shell() {
 
   const select = (id: string | null) => {
     setConsoleRequested(false);
-    setDeskRequested(false);
     navigate(id);
   };
 
   let main;
   if (consoleOpen) {
     main = <OperatorConsole onClose={() => setConsoleRequested(false)} />;
-  } else if (deskOpen) {
-    main = <ChatDesk onOpen={(id) => select(id)} onClose={() => setDeskRequested(false)} />;
   } else if (conversation) {
     main = <ChatView key={conversation.id} conversation={conversation} onBack={() => select(null)} />;
   } else if (selectedId && !synced) {
@@ -136,19 +127,12 @@ export function Shell() {
     <div
       className="shell"
       data-testid={TestIds.appShell}
-      data-view={selectedId || consoleOpen || deskOpen ? 'chat' : 'list'}
+      data-view={selectedId || consoleOpen ? 'chat' : 'list'}
     >
       <Sidebar
-        selectedId={consoleOpen || deskOpen ? null : selectedId}
+        selectedId={consoleOpen ? null : selectedId}
         onSelect={select}
-        onOpenSupportConsole={() => {
-          setDeskRequested(false);
-          setConsoleRequested(true);
-        }}
-        onOpenDesk={() => {
-          setConsoleRequested(false);
-          setDeskRequested(true);
-        }}
+        onOpenSupportConsole={() => setConsoleRequested(true)}
         dialog={dialog}
         onDialog={setDialog}
       />
