@@ -617,7 +617,7 @@ export class Messenger extends TypedEmitter<MessengerEvents> {
         }
         await this.repair(entry, summary.lastSeq);
         if (this.entries.get(summary.id) !== entry) return;
-        entry.conversation.setReadState(summary.lastReadSeq, summary.unreadCount);
+        entry.conversation.syncReadState(summary);
         entry.conversation.setSettings({ pinned: summary.pinned, muted: summary.muted });
         this.changed(summary.id);
       }),

@@ -20,7 +20,13 @@ import { CallLink } from '../calls/call-link.js';
 import { TypedEmitter } from '../events.js';
 import type { GatewayClient } from '../gateway/gateway-client.js';
 import type { OutgoingMessage } from '../outbox/send-queue.js';
-import type { ConversationEffect, ConversationState, LoadedMessages } from '../sync/conversation-reducer.js';
+import {
+  readStateAfterSync,
+  type ConversationEffect,
+  type ConversationState,
+  type LoadedMessages,
+  type ReadSummary,
+} from '../sync/conversation-reducer.js';
 import { deepFreeze } from './freeze.js';
 import { Message, type CachedMessage, type MessageSnapshot } from './message.js';
 
@@ -478,6 +484,12 @@ export class Conversation extends TypedEmitter<ConversationEvents> {
           break; // the Messenger's to act on
       }
     }
+  }
+
+  /** @internal The server's read state from a sync, with what this device applied since the summary. */
+  syncReadState(summary: ReadSummary): void {
+    const read = readStateAfterSync(this.reducerState, summary);
+    this.setReadState(read.lastReadSeq, read.unreadCount);
   }
 
   /** @internal The server's read state (after a sync). */

@@ -9,6 +9,7 @@ import type {
 import type { MessageSnapshot } from '../model/message.js';
 import {
   applyOwnReadMark,
+  readStateAfterSync,
   reduceConversationEvent,
   storeMessage,
   type ConversationEffect,
@@ -381,6 +382,32 @@ describe('applyOwnReadMark', () => {
   it('does nothing for a mark that is not ahead', () => {
     expect(applyOwnReadMark(state({ lastReadSeq: 5, data: { lastSeq: 8 } }), 5)).toEqual([]);
     expect(applyOwnReadMark(state({ lastReadSeq: 5, data: { lastSeq: 8 } }), 2)).toEqual([]);
+  });
+});
+
+describe('readStateAfterSync', () => {
+  it('takes the summary when the device holds nothing past it', () => {
+    const s = state({ unreadCount: 0, data: { lastSeq: 4 } }, [message(4, BOB)]);
+    expect(readStateAfterSync(s, { lastSeq: 4, lastReadSeq: 1, unreadCount: 3 })).toEqual({
+      lastReadSeq: 1,
+      unreadCount: 3,
+    });
+  });
+
+  it('adds the messages from others that arrived live while the summary was in flight', () => {
+    const s = state({ unreadCount: 3 }, [message(4, BOB), message(5, BOB), message(6, ME)]);
+    expect(readStateAfterSync(s, { lastSeq: 4, lastReadSeq: 1, unreadCount: 2 })).toEqual({
+      lastReadSeq: 1,
+      unreadCount: 3,
+    });
+  });
+
+  it('keeps a read mark newer than the summary', () => {
+    const s = state({ lastReadSeq: 6, unreadCount: 0, data: { lastSeq: 6 } }, [message(5, BOB), message(6, BOB)]);
+    expect(readStateAfterSync(s, { lastSeq: 4, lastReadSeq: 1, unreadCount: 2 })).toEqual({
+      lastReadSeq: 6,
+      unreadCount: 0,
+    });
   });
 });
 

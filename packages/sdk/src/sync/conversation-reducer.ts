@@ -165,6 +165,31 @@ export function applyOwnReadMark(state: ConversationState, seq: number): Convers
   return [{ type: 'unreadChanged', ...read }];
 }
 
+/** The server's read state for this user as of `lastSeq` (a conversation summary from /v1/me). */
+export interface ReadSummary {
+  lastSeq: number;
+  lastReadSeq: number;
+  unreadCount: number;
+}
+
+/**
+ * The read state after a sync: the server's summary, plus what this device applied past the summary's seq
+ * while the summary was in flight (live messages from others, a newer read mark). Taking the summary as
+ * it stands would undo those events and leave the count short.
+ */
+export function readStateAfterSync(
+  state: ConversationState,
+  summary: ReadSummary,
+): { lastReadSeq: number; unreadCount: number } {
+  let read = { lastReadSeq: summary.lastReadSeq, unreadCount: summary.unreadCount };
+  if (state.data.lastSeq <= summary.lastSeq) return read;
+  for (const m of state.messages.values())
+    if (m.seq > summary.lastSeq && isUnreadFromOthers(state, m, read.lastReadSeq)) read.unreadCount += 1;
+  if (state.lastReadSeq > read.lastReadSeq)
+    read = readMarkOutcome(state, state.data.lastSeq, read, state.lastReadSeq);
+  return read;
+}
+
 /**
  * The server's answer to this device's send or edit: the stored message, which the live event may already
  * have brought (then nothing changes) or may bring later (then that event changes nothing).
