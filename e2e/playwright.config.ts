@@ -4,6 +4,7 @@ import { chromiumLaunchOptions } from './chromium.mjs';
 import { healthUrl, manifest, resolvePorts, root, serviceEnv } from '../scripts/lib/services.mjs';
 import { e2eNamespace, voiceProxyNamespace, webhookGatewayNamespace } from './namespace.js';
 import { liveKitStandIn } from './livekit-stand-in.js';
+import { e2eMachineClients, widgetPageOrigin } from './machine-clients.js';
 import { suitePorts } from './ports.js';
 
 const { schema, redisPrefix } = e2eNamespace;
@@ -97,6 +98,19 @@ const e2eEnv: Record<string, Record<string, string>> = {
   },
 };
 
+/**
+ * Added to services.json's messaging values for this run: the live-chat spec's machine clients, and the
+ * origin of its plain page with the widget, which calls messaging from the browser.
+ */
+function liveChatEnv(serviceName: string, defaults: Record<string, string>): Record<string, string> {
+  if (serviceName !== 'messaging') return {};
+  const clients: unknown[] = JSON.parse(defaults.OAUTH_CLIENTS ?? '[]');
+  return {
+    OAUTH_CLIENTS: JSON.stringify([...clients, ...Object.values(e2eMachineClients)]),
+    CORS_ORIGINS: [defaults.CORS_ORIGINS, widgetPageOrigin(e2ePorts.widgetPage)].filter(Boolean).join(','),
+  };
+}
+
 export default defineConfig({
   testDir: './tests',
   outputDir: './test-results',
@@ -128,7 +142,7 @@ export default defineConfig({
       timeout: 60_000,
       stdout: 'ignore' as const,
       stderr: 'pipe' as const,
-      env: { ...defaults, ...e2eEnv[service.name], ...portEnv },
+      env: { ...defaults, ...e2eEnv[service.name], ...liveChatEnv(service.name, defaults), ...portEnv },
     };
   }),
 });

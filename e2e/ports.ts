@@ -7,6 +7,8 @@ export interface SuitePorts {
   terminalGrpc: number;
   voiceProxy: number;
   webhookGateway: number;
+  /** The plain page the live-chat spec serves with the widget on it (an origin other than the app's). */
+  widgetPage: number;
 }
 
 async function port(variable: string): Promise<number> {
@@ -27,5 +29,6 @@ export async function suitePorts(): Promise<SuitePorts> {
     terminalGrpc: await port('E2E_TERMINAL_GRPC_PORT'),
     voiceProxy: await port('E2E_VOICE_PROXY_PORT'),
     webhookGateway: await port('E2E_WEBHOOK_GATEWAY_PORT'),
+    widgetPage: await port('E2E_WIDGET_PAGE_PORT'),
   };
 }

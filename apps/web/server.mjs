@@ -11,13 +11,17 @@
 // REST API for support calls; without it the client shows no Support entry), WEBHOOK_GATEWAY_PUBLIC_URL (the
 // webhook gateway: provider calls, video invites and push, with the providers it lists at /v1/providers;
 // without it the client shows none of them).
-import { createReadStream } from 'node:fs';
+//   GET /widget.js    -> the live-chat widget (packages/widget/dist/widget.js, read once at start; 404 when it
+//                        was not built), so pages on other sites include it from the same origin as the app.
+import { createReadStream, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), 'dist');
+const widgetFile = resolve(dirname(fileURLToPath(import.meta.url)), '../../packages/widget/dist/widget.js');
+const widget = readOptional(widgetFile);
 const port = Number(process.env.WEB_PORT ?? 3000);
 const host = process.env.WEB_HOST ?? '0.0.0.0';
 const config = JSON.stringify({
@@ -54,6 +58,14 @@ const securityHeaders = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'strict-origin-when-cross-origin',
 };
+
+function readOptional(file) {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
 
 /** Resolves a URL path inside dist/, or undefined when it would escape it. */
 function fileFor(pathname) {
@@ -124,6 +136,31 @@ const server = createServer(async (req, res) => {
       200,
       { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
       'ok\n',
+    );
+  }
+
+  if (pathname === '/widget.js') {
+    if (!widget) {
+      return send(
+        req,
+        res,
+        404,
+        { 'content-type': 'text/plain; charset=utf-8' },
+        'The widget is not built: run `npm run build -w @parley/widget`, then restart.\n',
+      );
+    }
+    // Other sites' pages load it with a plain <script> tag; it is not fingerprinted, so revalidate.
+    return send(
+      req,
+      res,
+      200,
+      {
+        'content-type': 'text/javascript; charset=utf-8',
+        'content-length': widget.length,
+        'cache-control': 'no-cache',
+        'cross-origin-resource-policy': 'cross-origin',
+      },
+      widget,
     );
   }
 

@@ -166,6 +166,11 @@ describe('messages posted as a bot of the client', () => {
     expect(sender.body).toMatchObject({ id: first.senderId, displayName: 'Acme Support', bot: true });
     const history = await svc.api.get(`/v1/conversations/${conversation.id}/messages`, bob.token);
     expect(history.body.messages.map((m: { id: string }) => m.id)).toEqual([first.id, second.id]);
+    // Clients render the sender from the conversation's participants: the bot is marked as one there.
+    const seen = await svc.api.get(`/v1/conversations/${conversation.id}`, bob.token);
+    const participants = seen.body.participants as Array<{ userId: string; bot?: true }>;
+    expect(participants.find((p) => p.userId === first.senderId)?.bot).toBe(true);
+    expect(participants.find((p) => p.userId === bob.id)?.bot).toBeUndefined();
 
     const log = await wholeLog(conversation.id);
     expect(log.map((e) => [e.type, e.actorId, e.actingClientId])).toEqual([

@@ -479,8 +479,24 @@ describe('outgoing webhooks', () => {
     await retire(endpoint.id);
   });
 
-  it('sustained failure disables the endpoint with its reason; PATCH enables it again', async () => {
-    const { endpoint } = await createEndpoint('broken', ['conversation.updated'], { answer: () => 500 });
+  it('sustained failure disables the endpoint with its reason and says so; PATCH enables it again', async () => {
+    // Told about the disabling: another endpoint of the same client. Not told: the disabled endpoint itself
+    // (though subscribed), and another client's endpoint.
+    const watcher = await createEndpoint('watcher', ['webhook.endpoint.disabled']);
+    const stranger = await api('POST', '/v1/webhooks/endpoints', otherHooksToken, {
+      url: `${receiver.url}/stranger`,
+      topics: ['webhook.endpoint.disabled'],
+    });
+    expect(stranger.status).toBe(201);
+    const strangerEndpoint = CreatedWebhookEndpoint.parse(stranger.body);
+    receiver.path('stranger', strangerEndpoint.secret);
+    const { endpoint } = await createEndpoint(
+      'broken',
+      ['conversation.updated', 'webhook.endpoint.disabled'],
+      {
+        answer: () => 500,
+      },
+    );
     await publishConversationUpdated('broken 1');
     await publishConversationUpdated('broken 2');
     const disabled = await eventually(async () => {
@@ -492,6 +508,43 @@ describe('outgoing webhooks', () => {
       new RegExp(`^${DISABLE_AFTER_FAILURES} attempts in a row failed`),
     );
     expect(disabled.disabledAt).not.toBeNull();
+    // The event, signed (the receiver verified it) and delivered once to the other endpoint.
+    const [notice] = await eventually(() => {
+      const got = receiver.at('watcher');
+      return got.length === 1 ? got : undefined;
+    }, 'the webhook.endpoint.disabled webhook');
+    expect(notice!.body).toEqual({
+      type: 'webhook.endpoint.disabled',
+      timestamp: disabled.disabledAt,
+      data: {
+        endpointId: endpoint.id,
+        url: endpoint.url,
+        reason: disabled.disabledReason,
+        disabledAt: disabled.disabledAt,
+      },
+    });
+    expect(notice!.webhookId).toMatch(/^msg_[0-9a-f-]{36}$/);
+    const watcherLog = await eventually(async () => {
+      const list = await deliveriesOf(watcher.endpoint.id);
+      return list.deliveries[0]?.status === 'succeeded' ? list : undefined;
+    }, 'the notice logged as delivered');
+    expect(watcherLog.deliveries).toHaveLength(1);
+    expect(watcherLog.deliveries[0]).toMatchObject({
+      eventType: 'webhook.endpoint.disabled',
+      webhookId: notice!.webhookId,
+      attempts: [{ attempt: 1, responseStatus: 200, error: null }],
+    });
+    expect(watcherLog.deliveries[0]!.reason).toBeUndefined();
+    // The disabled endpoint's own log has the entry, with the reason, never sent.
+    const notices = (await deliveriesOf(endpoint.id)).deliveries.filter(
+      (d) => d.eventType === 'webhook.endpoint.disabled',
+    );
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatchObject({
+      status: 'failed',
+      reason: disabled.disabledReason,
+      attempts: [],
+    });
     // Nothing more is attempted, and new events make no deliveries.
     await eventually(async () => {
       const list = await deliveriesOf(endpoint.id);
@@ -518,6 +571,16 @@ describe('outgoing webhooks', () => {
       disabledReason: null,
       disabledAt: null,
     });
+    // The entry is a record of the disabling, not something to send to the endpoint.
+    expect(
+      (
+        await api(
+          'POST',
+          `/v1/webhooks/endpoints/${endpoint.id}/deliveries/${notices[0]!.id}/redeliver`,
+          hooksToken,
+        )
+      ).status,
+    ).toBe(409);
     const after = await publishConversationUpdated('enabled again');
     await eventually(
       () => receiver.at('broken').some((r) => r.body.data.id === after),
@@ -528,7 +591,15 @@ describe('outgoing webhooks', () => {
         .at('broken')
         .some((r) => (r.body.data.payload as { title?: string }).title === 'while disabled'),
     ).toBe(false);
+    // Only the one disabling was announced, only to the other endpoint of the same client.
+    expect(receiver.at('watcher')).toHaveLength(1);
+    expect(receiver.at('stranger')).toEqual([]);
+    expect(receiver.at('broken').filter((r) => r.body.type === 'webhook.endpoint.disabled')).toEqual([]);
     await retire(endpoint.id);
+    await retire(watcher.endpoint.id);
+    expect(
+      (await api('DELETE', `/v1/webhooks/endpoints/${strangerEndpoint.endpoint.id}`, otherHooksToken)).status,
+    ).toBe(204);
   });
 
   it('after a rotation both secrets sign during the overlap, each signature verifying with its own', async () => {

@@ -27,6 +27,7 @@ import {
   type UpdateMeRequest,
   type User,
   type UserPresence,
+  type TokenResponse,
 } from '@parley/protocol';
 import type { CacheStore } from './cache/cache-store.js';
 import { TypedEmitter } from './events.js';
@@ -76,6 +77,11 @@ export interface MessengerOptions {
    * call links), `video` and `push`. Without it those reject with GatewayNotConfiguredError.
    */
   gatewayUrl?: string;
+  /**
+   * Where new tokens come from when the session has no refresh token (e.g. a guest's short-lived token):
+   * called on a 401 or before the socket reconnects with an expired token. Without it, such a session ends.
+   */
+  renewTokens?: () => Promise<TokenResponse>;
 }
 
 interface Entry {
@@ -130,6 +136,7 @@ export class Messenger extends TypedEmitter<MessengerEvents> {
       session: options.session,
       fetch: options.fetch,
       onSessionChange: options.onSessionChange,
+      renewTokens: options.renewTokens,
       onSessionExpired: (err) => {
         if (this.closed) return;
         this.connection.stop();

@@ -46,6 +46,25 @@ afterEach(async () => {
 afterAll(async () => server?.stop());
 
 describe('Messenger against the real service', () => {
+  it('asks renewTokens for a token when the session has no refresh token and its access token is refused', async () => {
+    const annS = await server.signUp('renewer');
+    let renewals = 0;
+    const ann = await Messenger.connect({
+      baseUrl: server.url,
+      session: { ...annS, tokens: { ...annS.tokens, access_token: 'expired', refresh_token: undefined } },
+      createWebSocket: nodeWebSocket,
+      renewTokens: async () => {
+        renewals++;
+        return annS.tokens;
+      },
+    });
+    open.push(ann);
+    await ann.synced();
+    const conv = await ann.createConversation({ type: 'group', title: 'Renewed', participants: [] });
+    expect(conv.title).toBe('Renewed');
+    expect(renewals).toBeGreaterThanOrEqual(1);
+  });
+
   it('creates a distinct direct chat, sends both ways, and both sides see every event in order', async () => {
     const [annS, benS] = await Promise.all([server.signUp('ann'), server.signUp('ben')]);
     const ann = await connect(annS);

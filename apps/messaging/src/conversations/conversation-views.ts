@@ -25,6 +25,8 @@ export interface ParticipantRow {
   is_owner: boolean;
   last_read_seq: number;
   joined_at: Date;
+  /** Absent where a query does not read it (then the participant is shown as a person). */
+  is_bot?: boolean;
 }
 
 /** What deciding a participant's rights needs: no user details. */
@@ -57,6 +59,7 @@ export function toParticipant(row: ParticipantRow): Participant {
     permissions: permissionsOf(row),
     lastReadSeq: row.last_read_seq,
     joinedAt: row.joined_at.toISOString(),
+    ...(row.is_bot ? { bot: true as const } : {}),
   };
 }
 

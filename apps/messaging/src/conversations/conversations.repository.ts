@@ -6,7 +6,7 @@ import type { ConversationRow, ParticipantAccessRow, ParticipantRow } from './co
 
 const CONVERSATION_COLUMNS = `id, type, title, custom_data, distinct_key, join_permissions, last_seq, created_by, created_at, updated_at`;
 const PARTICIPANT_COLUMNS = `p.conversation_id, p.user_id, u.username, u.display_name, p.can_write, p.can_edit_own, p.can_edit_all,
-  p.can_manage_participants, p.is_owner, p.last_read_seq, p.joined_at`;
+  p.can_manage_participants, p.is_owner, p.last_read_seq, p.joined_at, u.is_bot`;
 
 @Injectable()
 export class ConversationsRepository {

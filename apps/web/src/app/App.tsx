@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { IndexedDbStore, Messenger, type Session } from '@parley/sdk';
 import { AuthScreen } from '../auth/AuthScreen';
 import { CallsProvider } from '../calls/calls-context';
+import { DeskProvider } from '../desk/desk-context';
 import { ProviderCallsProvider } from '../provider-calls/provider-calls-context';
 import { SupportProvider } from '../support/support-context';
 import { ToastProvider } from '../ui/toast';
@@ -175,7 +176,9 @@ export function App() {
               gatewayUrl={config.gatewayUrl}
               terminalUrl={config.terminalUrl}
             >
-              <Shell />
+              <DeskProvider messenger={contextValue.messenger} messagingUrl={config.messagingUrl}>
+                <Shell />
+              </DeskProvider>
             </ProviderCallsProvider>
           </SupportProvider>
         </CallsProvider>

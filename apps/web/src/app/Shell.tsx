@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { CallWindow } from '../calls/CallWindow';
 import { ChatView } from '../chat/ChatView';
+import { ChatDesk } from '../desk/ChatDesk';
+import { useDesk } from '../desk/desk-context';
 import { Sidebar, type SidebarDialog } from '../conversations/Sidebar';
 import { NotificationCenter } from '../notifications/NotificationCenter';
 import { ProviderCallLayer } from '../provider-calls/ProviderCallLayer';
@@ -21,6 +23,9 @@ export function Shell() {
   const support = useSupport();
   const [consoleRequested, setConsoleRequested] = useState(false);
   const consoleOpen = consoleRequested && support?.state.role === 'operator';
+  const desk = useDesk();
+  const [deskRequested, setDeskRequested] = useState(false);
+  const deskOpen = deskRequested && !!desk && !consoleOpen;
   useMessengerRevision(messenger, ['conversationsChanged', 'synced']);
   const [synced, setSynced] = useState(false);
   const selectedRef = useRef(selectedId);
@@ -61,6 +66,7 @@ export function Shell() {
             ? Math.min(list.length - 1, index + 1)
             : Math.max(0, index < 0 ? 0 : index - 1);
         setConsoleRequested(false);
+        setDeskRequested(false);
         navigate(list[next]!.id);
       }
     };
@@ -72,12 +78,15 @@ export function Shell() {
 
   const select = (id: string | null) => {
     setConsoleRequested(false);
+    setDeskRequested(false);
     navigate(id);
   };
 
   let main;
   if (consoleOpen) {
     main = <OperatorConsole onClose={() => setConsoleRequested(false)} />;
+  } else if (deskOpen) {
+    main = <ChatDesk onOpen={(id) => select(id)} onClose={() => setDeskRequested(false)} />;
   } else if (conversation) {
     main = <ChatView key={conversation.id} conversation={conversation} onBack={() => select(null)} />;
   } else if (selectedId && !synced) {
@@ -127,12 +136,19 @@ export function Shell() {
     <div
       className="shell"
       data-testid={TestIds.appShell}
-      data-view={selectedId || consoleOpen ? 'chat' : 'list'}
+      data-view={selectedId || consoleOpen || deskOpen ? 'chat' : 'list'}
     >
       <Sidebar
-        selectedId={consoleOpen ? null : selectedId}
+        selectedId={consoleOpen || deskOpen ? null : selectedId}
         onSelect={select}
-        onOpenSupportConsole={() => setConsoleRequested(true)}
+        onOpenSupportConsole={() => {
+          setDeskRequested(false);
+          setConsoleRequested(true);
+        }}
+        onOpenDesk={() => {
+          setConsoleRequested(false);
+          setDeskRequested(true);
+        }}
         dialog={dialog}
         onDialog={setDialog}
       />

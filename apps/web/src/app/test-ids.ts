@@ -202,6 +202,7 @@ export const TestIds = {
   historyStart: 'history-start',
   message: 'message',
   messageSender: 'message-sender',
+  messageBotBadge: 'message-bot-badge',
   messageTime: 'message-time',
   messageText: 'message-text',
   messageEdited: 'message-edited',

@@ -15,6 +15,8 @@ export interface MessageItemProps {
   message: MessageSnapshot;
   senderName: string;
   senderUsername: string;
+  /** The sender is a bot a machine client posts as. */
+  senderIsBot?: boolean;
   own: boolean;
   /** Same sender as the message above, shortly before: no repeated avatar and name. */
   grouped: boolean;
@@ -148,7 +150,8 @@ function MessageEditor({
 }
 
 export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
-  const { message, senderName, senderUsername, own, grouped, dayDivider, readLabel, editing } = props;
+  const { message, senderName, senderUsername, senderIsBot, own, grouped, dayDivider, readLabel, editing } =
+    props;
   const removed = message.removedAt !== null;
   // A call card is kept current by the gateway editing it; that is not an edit anyone made.
   const isCallCard = message.parts.some((p) => p.mimeType.startsWith('application/voip-link'));
@@ -185,6 +188,11 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
             <span className="message-sender" data-testid={TestIds.messageSender}>
               {senderName}
             </span>
+            {senderIsBot && (
+              <span className="message-bot-badge" data-testid={TestIds.messageBotBadge}>
+                BOT
+              </span>
+            )}
           </div>
           {!editing && <ReplyQuote message={message} />}
           {editing ? (

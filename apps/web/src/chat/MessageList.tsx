@@ -263,6 +263,7 @@ export function MessageList(props: MessageListProps) {
                 <MessageItem
                   message={message}
                   senderName={senderName(snapshot, message.senderId)}
+                  senderIsBot={snapshot.participants.some((p) => p.userId === message.senderId && p.bot)}
                   senderUsername={byUsername.get(message.senderId) ?? message.senderId}
                   own={message.senderId === myId}
                   grouped={grouped}

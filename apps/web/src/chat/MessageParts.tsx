@@ -1,10 +1,12 @@
 import { Fragment, useState, type ReactNode } from 'react';
-import type { MessagePart } from '@parley/protocol';
+import { DESK_MESSAGE_MIME_TYPE, type MessagePart } from '@parley/protocol';
 import { isCallLogPart, voipLinkOf } from '@parley/sdk';
 import { CallCard } from '../provider-calls/CallCard';
 import { TestIds } from '../app/test-ids';
 import { MarkdownText } from './markdown/MarkdownText';
 import { CallLogEntry } from '../calls/call-log/CallLogEntry';
+import { deskEventText } from '../desk/desk-event';
+import { DeskIds } from '../desk/ids';
 import { AttachmentPart } from '../attachments/AttachmentPart';
 import { parseVoipLink } from '../conversations/conversation-info';
 import { formatBytes } from '../ui/format';
@@ -182,6 +184,12 @@ export function MessageParts({
             <div className="message-text" dir="auto" data-testid={TestIds.messageText}>
               <MarkdownText text={part.body} />
             </div>
+          );
+        } else if (type === DESK_MESSAGE_MIME_TYPE) {
+          node = (
+            <p className="muted small desk-event" data-testid={DeskIds.event}>
+              {deskEventText(part.body)}
+            </p>
           );
         } else if (isCallLogPart(part)) {
           node = <CallLogEntry part={part} senderId={senderId} />;

@@ -16,6 +16,7 @@ import { ChannelDirectory } from './ChannelDirectory';
 import { conversationTitle, lastActivity } from './conversation-info';
 import { ConversationList } from './ConversationList';
 import { NewDirectDialog, NewGroupDialog } from './NewConversationDialogs';
+import { DeskEntry } from '../desk/DeskEntry';
 
 export type SidebarDialog = 'direct' | 'group' | 'channels';
 
@@ -24,11 +25,19 @@ interface SidebarProps {
   onSelect: (id: string) => void;
   /** Operators: opens the support console in the main area. */
   onOpenSupportConsole: () => void;
+  onOpenDesk: () => void;
   dialog: SidebarDialog | null;
   onDialog: (dialog: SidebarDialog | null) => void;
 }
 
-export function Sidebar({ selectedId, onSelect, onOpenSupportConsole, dialog, onDialog }: SidebarProps) {
+export function Sidebar({
+  selectedId,
+  onSelect,
+  onOpenSupportConsole,
+  onOpenDesk,
+  dialog,
+  onDialog,
+}: SidebarProps) {
   const { messenger, logout } = useMessengerContext();
   const revision = useMessengerRevision(messenger);
   const [filter, setFilter] = useState('');
@@ -101,6 +110,12 @@ export function Sidebar({ selectedId, onSelect, onOpenSupportConsole, dialog, on
           onOpenConsole={() => {
             onDialog(null);
             onOpenSupportConsole();
+          }}
+        />
+        <DeskEntry
+          onOpen={() => {
+            onDialog(null);
+            onOpenDesk();
           }}
         />
       </div>

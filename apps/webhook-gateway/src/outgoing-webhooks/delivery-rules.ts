@@ -1,6 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Topics, type BusEvent, type Topic } from '@parley/event-bus';
-import type { OutgoingWebhookBody, OutgoingWebhookTopic } from '@parley/protocol';
+import {
+  OutgoingWebhookBody,
+  WebhookEndpointDisabledData,
+  type OutgoingWebhookTopic,
+} from '@parley/protocol';
 import { Webhook } from 'standardwebhooks';
 
 /** The bus topics the `outgoing-webhooks` group consumes, and the webhook type each becomes. */
@@ -129,4 +133,48 @@ export function disableReason(streak: FailureStreak, policy: DisablePolicy, now:
   const failingForMs = now.getTime() - streak.failingSince.getTime();
   if (failingForMs < policy.failingForMs) return null;
   return `${streak.consecutiveFailures} attempts in a row failed since ${streak.failingSince.toISOString()}`;
+}
+
+/**
+ * The `webhook.endpoint.disabled` event of an endpoint disabled at `disabledAt`: its event id (shared by the
+ * entry in the endpoint's own log and the deliveries to the client's other endpoints) and its body.
+ */
+export function endpointDisabledWebhook(
+  endpoint: { id: string; url: string },
+  reason: string,
+  disabledAt: Date,
+): { eventId: string; type: 'webhook.endpoint.disabled'; body: string } {
+  const data: WebhookEndpointDisabledData = {
+    endpointId: endpoint.id,
+    url: endpoint.url,
+    reason,
+    disabledAt: disabledAt.toISOString(),
+  };
+  return {
+    eventId: `webhook.endpoint.disabled:${endpoint.id}:${disabledAt.toISOString()}`,
+    type: 'webhook.endpoint.disabled',
+    body: JSON.stringify({
+      type: 'webhook.endpoint.disabled',
+      timestamp: disabledAt.toISOString(),
+      data,
+    } satisfies OutgoingWebhookBody),
+  };
+}
+
+/** True for the `webhook.endpoint.disabled` entry in the log of the endpoint that was disabled. */
+export function isDisabledNoticeOf(delivery: {
+  endpointId: string;
+  eventType: OutgoingWebhookTopic;
+  body: string;
+}): boolean {
+  if (delivery.eventType !== 'webhook.endpoint.disabled') return false;
+  const data = WebhookEndpointDisabledData.safeParse(
+    OutgoingWebhookBody.parse(JSON.parse(delivery.body)).data,
+  );
+  return data.success && data.data.endpointId === delivery.endpointId;
+}
+
+/** The reason in a `webhook.endpoint.disabled` body. */
+export function disabledNoticeReason(body: string): string {
+  return WebhookEndpointDisabledData.parse(OutgoingWebhookBody.parse(JSON.parse(body)).data).reason;
 }

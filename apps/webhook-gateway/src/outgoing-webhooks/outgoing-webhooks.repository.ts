@@ -6,7 +6,7 @@ import type {
   WebhookDeliveryStatus,
   WebhookEndpoint,
 } from '@parley/protocol';
-import { webhookIdOf } from './delivery-rules.js';
+import { disabledNoticeReason, isDisabledNoticeOf, webhookIdOf } from './delivery-rules.js';
 
 interface EndpointRow {
   id: string;
@@ -174,6 +174,50 @@ export class OutgoingWebhooksRepository {
       [types],
     );
     return rows.map(toEndpoint);
+  }
+
+  /** Enabled endpoints of `clientId` subscribed to `type`, except `exceptId`. */
+  async enabledEndpointsOfClientFor(
+    db: SqlExecutor,
+    clientId: string,
+    type: OutgoingWebhookTopic,
+    exceptId: string,
+  ): Promise<StoredEndpoint[]> {
+    const { rows } = await db.query<EndpointRow>(
+      `SELECT ${ENDPOINT_COLUMNS} FROM webhook_endpoints
+       WHERE client_id = $1 AND id <> $3 AND NOT disabled AND $2 = ANY(topics)
+       ORDER BY created_at, id`,
+      [clientId, type, exceptId],
+    );
+    return rows.map(toEndpoint);
+  }
+
+  /** Disables an enabled endpoint; undefined when it is gone or was already disabled. */
+  async disableEndpoint(
+    tx: SqlExecutor,
+    id: string,
+    reason: string,
+    at: Date,
+  ): Promise<StoredEndpoint | undefined> {
+    const { rows } = await tx.query<EndpointRow>(
+      `UPDATE webhook_endpoints SET disabled = true, disabled_reason = $2, disabled_at = $3
+       WHERE id = $1 AND NOT disabled RETURNING ${ENDPOINT_COLUMNS}`,
+      [id, reason, at],
+    );
+    return rows[0] ? toEndpoint(rows[0]) : undefined;
+  }
+
+  /** A delivery-log entry that is never sent (status `failed`, no attempts). */
+  async insertLogEntry(
+    tx: SqlExecutor,
+    d: Pick<StoredDelivery, 'id' | 'endpointId' | 'eventId' | 'eventType' | 'body'>,
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_type, body, status)
+       VALUES ($1, $2, $3, $4, $5, 'failed')
+       ON CONFLICT DO NOTHING`,
+      [d.id, d.endpointId, d.eventId, d.eventType, d.body],
+    );
   }
 
   async updateEndpoint(
@@ -378,6 +422,7 @@ export class OutgoingWebhooksRepository {
         status: d.status,
         createdAt: d.createdAt.toISOString(),
         attempts: attempts.get(d.id) ?? [],
+        ...(isDisabledNoticeOf(d) ? { reason: disabledNoticeReason(d.body) } : {}),
       })),
     };
   }

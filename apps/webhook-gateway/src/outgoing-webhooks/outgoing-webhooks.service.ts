@@ -19,6 +19,8 @@ import {
   afterFailedAttempt,
   deliveryIdFor,
   disableReason,
+  endpointDisabledWebhook,
+  isDisabledNoticeOf,
   newWebhookSecret,
   signedHeaders,
   webhookIdOf,
@@ -144,6 +146,8 @@ export class OutgoingWebhooksService {
     const delivery = await this.repo.deliveryById(this.db, deliveryId);
     if (!delivery || delivery.endpointId !== endpoint.id) throw new NotFoundError('no such delivery');
     if (endpoint.disabled) throw new ConflictError('the endpoint is disabled; enable it first');
+    if (isDisabledNoticeOf(delivery))
+      throw new ConflictError('this entry records the endpoint being disabled; it is not sent to it');
     const restarted = await this.repo.restartDelivery(this.db, deliveryId);
     if (!restarted) throw new ConflictError('the delivery is still pending');
     // A job id of its own: the next attempt's usual id may already be kept by the bus from an earlier run.
@@ -276,17 +280,58 @@ export class OutgoingWebhooksService {
     if (streak) await this.disableWhenFailingTooLong(endpoint, streak, log);
   }
 
+  /**
+   * Disables the endpoint when its streak is long enough, and says so: a `webhook.endpoint.disabled` entry
+   * in its own delivery log, and a delivery of that event to each other enabled endpoint of the same client
+   * subscribed to it. Only the attempt that actually disables it does this (the update is conditional).
+   */
   private async disableWhenFailingTooLong(
     endpoint: StoredEndpoint,
     streak: { consecutiveFailures: number; failingSince: Date | null },
     log: Logger,
   ): Promise<void> {
-    const reason = disableReason(streak, this.config.disableAfter, new Date());
+    const disabledAt = new Date();
+    const reason = disableReason(streak, this.config.disableAfter, disabledAt);
     if (!reason) return;
-    const updated = await this.repo.updateEndpoint(this.db, endpoint.id, {
-      disabled: { value: true, reason, at: new Date() },
+    const notified = await this.db.transaction(async (tx) => {
+      // The conditional UPDATE is the lock: no FOR UPDATE, which would conflict with the deliveries' foreign
+      // keys when two endpoints of a client are disabled at once, each notifying the other.
+      const disabled = await this.repo.disableEndpoint(tx, endpoint.id, reason, disabledAt);
+      if (!disabled) return undefined;
+      const webhook = endpointDisabledWebhook(disabled, reason, disabledAt);
+      await this.repo.insertLogEntry(tx, {
+        id: deliveryIdFor(webhook.eventId, webhook.type, disabled.id),
+        endpointId: disabled.id,
+        eventId: webhook.eventId,
+        eventType: webhook.type,
+        body: webhook.body,
+      });
+      const others = await this.repo.enabledEndpointsOfClientFor(
+        tx,
+        disabled.clientId,
+        webhook.type,
+        disabled.id,
+      );
+      const deliveryIds: string[] = [];
+      for (const other of others) {
+        const id = deliveryIdFor(webhook.eventId, webhook.type, other.id);
+        await this.repo.insertDelivery(tx, {
+          id,
+          endpointId: other.id,
+          eventId: webhook.eventId,
+          eventType: webhook.type,
+          body: webhook.body,
+        });
+        deliveryIds.push(id);
+      }
+      return deliveryIds;
     });
-    if (updated) log.warn({ reason }, 'webhook endpoint disabled after sustained failure');
+    if (!notified) return;
+    log.warn(
+      { reason, notifiedEndpoints: notified.length },
+      'webhook endpoint disabled after sustained failure',
+    );
+    for (const id of notified) await this.scheduleAttempt(id, 1, 0);
   }
 
   private async scheduleAttempt(deliveryId: string, attempt: number, delayMs: number): Promise<void> {

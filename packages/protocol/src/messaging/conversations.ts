@@ -25,6 +25,8 @@ export const Participant = z.object({
   permissions: Permissions,
   lastReadSeq: z.number().int(),
   joinedAt: z.string(),
+  /** Present (true) for a bot a machine client posts as: clients render it as a bot. */
+  bot: z.literal(true).optional(),
 });
 export type Participant = z.infer<typeof Participant>;
 

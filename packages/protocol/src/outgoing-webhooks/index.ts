@@ -19,6 +19,8 @@ export const OutgoingWebhookTopic = z.enum([
   'provider.call.updated',
   /** A `provider.call.updated` whose status is `ended` or `missed`. */
   'provider.call.ended',
+  /** Another endpoint of the same client was disabled after sustained failure (`WebhookEndpointDisabledData`). */
+  'webhook.endpoint.disabled',
 ]);
 export type OutgoingWebhookTopic = z.infer<typeof OutgoingWebhookTopic>;
 
@@ -106,6 +108,11 @@ export const WebhookDelivery = z.object({
   status: WebhookDeliveryStatus,
   createdAt: Timestamp,
   attempts: z.array(WebhookDeliveryAttempt),
+  /**
+   * Only on the `webhook.endpoint.disabled` entry in the log of the endpoint that was disabled (status
+   * `failed`, never sent to it): why it was disabled.
+   */
+  reason: z.string().optional(),
 });
 export type WebhookDelivery = z.infer<typeof WebhookDelivery>;
 
@@ -137,3 +144,12 @@ export const OutgoingWebhookBody = z.object({
   data: z.record(z.string(), z.unknown()),
 });
 export type OutgoingWebhookBody = z.infer<typeof OutgoingWebhookBody>;
+
+/** The `data` of a `webhook.endpoint.disabled` webhook. */
+export const WebhookEndpointDisabledData = z.object({
+  endpointId: z.uuid(),
+  url: z.string(),
+  reason: z.string(),
+  disabledAt: Timestamp,
+});
+export type WebhookEndpointDisabledData = z.infer<typeof WebhookEndpointDisabledData>;

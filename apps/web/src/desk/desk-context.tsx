@@ -1,0 +1,82 @@
+import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+import type { DeskQueue } from '@parley/protocol';
+import type { Messenger } from '@parley/sdk';
+import { describeError } from '../app/errors';
+import { DeskApi } from './desk-api';
+
+/** How often the open app asks for the queue (waiting conversations appear without any event to this user). */
+const QUEUE_POLL_MS = 5000;
+
+export interface DeskValue {
+  queue: DeskQueue;
+  error: string | undefined;
+  refresh: () => Promise<void>;
+  /** Accepts an assigned conversation; resolves true when it worked. */
+  accept: (conversationId: string) => Promise<boolean>;
+}
+
+const DeskContext = createContext<DeskValue | null>(null);
+
+/** The chat desk; undefined for users who are not operators (the queue answers 403) or before it is known. */
+export function useDesk(): DeskValue | undefined {
+  return useContext(DeskContext) ?? undefined;
+}
+
+/** Asks messaging whether this user is an operator and, if so, keeps their queue fresh. */
+export function DeskProvider({
+  messenger,
+  messagingUrl,
+  children,
+}: {
+  messenger: Messenger;
+  messagingUrl: string;
+  children: ReactNode;
+}) {
+  const [queue, setQueue] = useState<DeskQueue | null>(null);
+  const [error, setError] = useState<string>();
+  const apiRef = useRef<DeskApi | undefined>(undefined);
+
+  const refresh = useCallback(async () => {
+    const api = apiRef.current;
+    if (!api) return;
+    try {
+      setQueue(await api.queue());
+      setError(undefined);
+    } catch (err) {
+      setError(`Could not load the desk: ${describeError(err)}`);
+    }
+  }, []);
+
+  useEffect(() => {
+    apiRef.current = new DeskApi(messagingUrl, messenger);
+    void refresh();
+    // Being assigned adds this user to the conversation, so the list changing is a good moment to look again.
+    const off = messenger.on('conversationsChanged', () => void refresh());
+    const timer = setInterval(() => void refresh(), QUEUE_POLL_MS);
+    return () => {
+      off();
+      clearInterval(timer);
+      apiRef.current = undefined;
+    };
+  }, [messenger, messagingUrl, refresh]);
+
+  const accept = useCallback(
+    async (conversationId: string) => {
+      const api = apiRef.current;
+      if (!api) return false;
+      try {
+        await api.accept(conversationId);
+        await refresh();
+        return true;
+      } catch (err) {
+        setError(`Could not accept: ${describeError(err)}`);
+        await refresh();
+        return false;
+      }
+    },
+    [refresh],
+  );
+
+  const value = queue ? { queue, error, refresh, accept } : null;
+  return <DeskContext.Provider value={value}>{children}</DeskContext.Provider>;
+}
