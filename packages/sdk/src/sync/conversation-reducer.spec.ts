@@ -403,7 +403,10 @@ describe('readStateAfterSync', () => {
   });
 
   it('keeps a read mark newer than the summary', () => {
-    const s = state({ lastReadSeq: 6, unreadCount: 0, data: { lastSeq: 6 } }, [message(5, BOB), message(6, BOB)]);
+    const s = state({ lastReadSeq: 6, unreadCount: 0, data: { lastSeq: 6 } }, [
+      message(5, BOB),
+      message(6, BOB),
+    ]);
     expect(readStateAfterSync(s, { lastSeq: 4, lastReadSeq: 1, unreadCount: 2 })).toEqual({
       lastReadSeq: 6,
       unreadCount: 0,
