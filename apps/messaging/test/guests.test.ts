@@ -93,6 +93,45 @@ describe('sites', () => {
   });
 });
 
+describe('browser origins', () => {
+  async function preflight(origin: string, path = '/v1/guests/widget'): Promise<Headers> {
+    const res = await fetch(`${svc.url}${path}`, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+    // An allowed origin's preflight ends here (204); any other falls through to the routes.
+    expect(res.status === 204).toBe(res.headers.has('access-control-allow-origin'));
+    return res.headers;
+  }
+
+  it("lets a registered site's pages call the API from the browser, without listing them in CORS_ORIGINS", async () => {
+    expect((await preflight(ORIGIN)).get('access-control-allow-origin')).toBe(ORIGIN);
+    expect(
+      (await preflight('http://localhost:5173', '/v1/conversations')).get('access-control-allow-origin'),
+    ).toBe('http://localhost:5173');
+  });
+
+  it('gives other origins no CORS permission', async () => {
+    for (const origin of ['https://evil.example', 'https://shop.example:8443', 'http://shop.example'])
+      expect((await preflight(origin)).get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('allows a site registered on this node at once', async () => {
+    const origin = 'https://later.example';
+    expect((await preflight(origin)).get('access-control-allow-origin')).toBeNull();
+    const created = await svc.api.post('/v1/admin/sites', adminToken, {
+      name: 'Later',
+      allowedOrigins: [origin],
+    });
+    expect(created.status).toBe(201);
+    expect((await preflight(origin)).get('access-control-allow-origin')).toBe(origin);
+  });
+});
+
 describe('the widget', () => {
   it('makes a guest for a visitor on an allowed origin, with a short-lived token for messages only', async () => {
     const session = await newWidgetGuest();

@@ -54,6 +54,7 @@ export {
 export { checkRedisReachable, DependencyUnreachableError } from './lifecycle/startup-errors.js';
 
 export { createHttpApp, type HttpApp, type HttpAppOptions } from './http/create-http-app.js';
+export { CORS_ORIGIN_SOURCE, type CorsOriginSource } from './http/cors-origins.js';
 export { REQUEST_ID_HEADER } from './http/request-context.js';
 export {
   CredentialsPolicies,

@@ -52,6 +52,14 @@ export class GuestsRepository {
     return rows.map(toSite);
   }
 
+  /** Every origin any site allows (for CORS). */
+  async allSiteOrigins(): Promise<string[]> {
+    const { rows } = await this.db.query<{ origin: string }>(
+      `SELECT DISTINCT unnest(allowed_origins) AS origin FROM guest_sites`,
+    );
+    return rows.map((r) => r.origin);
+  }
+
   async findSiteByKey(siteKey: string): Promise<Site | undefined> {
     const { rows } = await this.db.query<SiteRow>(`SELECT * FROM guest_sites WHERE site_key = $1`, [siteKey]);
     return rows[0] ? toSite(rows[0]) : undefined;

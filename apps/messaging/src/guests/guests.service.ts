@@ -15,6 +15,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../errors/domain
 import { IdentityService } from '../identity/identity.service.js';
 import { MachineClientsService } from '../identity/machine-clients.service.js';
 import { TOKEN_ISSUER } from '../infrastructure/tokens.js';
+import { SiteOrigins } from './site-origins.js';
 import { guestSecretMatches, newGuestSecret, originAllowed, visitorDisplayName } from './guest-secret.js';
 import { GuestsRepository } from './guests.repository.js';
 
@@ -30,15 +31,18 @@ export class GuestsService {
     @Inject(ConversationsService) private readonly conversations: ConversationsService,
     @Inject(TOKEN_ISSUER) private readonly issuer: TokenIssuer,
     @Inject(MESSAGING_CONFIG) private readonly config: MessagingConfig,
+    @Inject(SiteOrigins) private readonly siteOrigins: SiteOrigins,
   ) {}
 
   async createSite(req: CreateSiteRequest): Promise<Site> {
-    return this.repo.insertSite({
+    const site = await this.repo.insertSite({
       id: randomUUID(),
       name: req.name,
       siteKey: `site_${randomBytes(16).toString('hex')}`,
       allowedOrigins: [...new Set(req.allowedOrigins)],
     });
+    this.siteOrigins.invalidate();
+    return site;
   }
 
   listSites(): Promise<Site[]> {

@@ -25,6 +25,7 @@ import {
   type RateLimitPolicy,
   type RateLimitSettings,
 } from './rate-limits.js';
+import { corsOrigin } from './cors-origins.js';
 import { requestContext, REQUEST_ID_HEADER } from './request-context.js';
 
 export interface HttpAppOptions {
@@ -127,7 +128,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     }),
   );
   app.enableCors({
-    origin: options.http.corsOrigins === '*' ? '*' : options.http.corsOrigins,
+    origin: corsOrigin(options.http.corsOrigins, app),
     exposedHeaders: [REQUEST_ID_HEADER, 'retry-after'],
     maxAge: 600,
   });
