@@ -4,7 +4,7 @@ import { chromiumLaunchOptions } from './chromium.mjs';
 import { healthUrl, manifest, resolvePorts, root, serviceEnv } from '../scripts/lib/services.mjs';
 import { e2eNamespace, voiceProxyNamespace, webhookGatewayNamespace } from './namespace.js';
 import { liveKitStandIn } from './livekit-stand-in.js';
-import { e2eMachineClients, widgetPageOrigin } from './machine-clients.js';
+import { e2eMachineClients } from './machine-clients.js';
 import { suitePorts } from './ports.js';
 
 const { schema, redisPrefix } = e2eNamespace;
@@ -99,15 +99,14 @@ const e2eEnv: Record<string, Record<string, string>> = {
 };
 
 /**
- * Added to services.json's messaging values for this run: the live-chat spec's machine clients, and the
- * origin of its plain page with the widget, which calls messaging from the browser.
+ * Added to services.json's messaging values for this run: the live-chat spec's machine clients. The origin
+ * of its plain page with the widget is not added to CORS_ORIGINS: registering the site allows it.
  */
 function liveChatEnv(serviceName: string, defaults: Record<string, string>): Record<string, string> {
   if (serviceName !== 'messaging') return {};
   const clients: unknown[] = JSON.parse(defaults.OAUTH_CLIENTS ?? '[]');
   return {
     OAUTH_CLIENTS: JSON.stringify([...clients, ...Object.values(e2eMachineClients)]),
-    CORS_ORIGINS: [defaults.CORS_ORIGINS, widgetPageOrigin(e2ePorts.widgetPage)].filter(Boolean).join(','),
   };
 }
 

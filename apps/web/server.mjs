@@ -11,16 +11,21 @@
 // REST API for support calls; without it the client shows no Support entry), WEBHOOK_GATEWAY_PUBLIC_URL (the
 // webhook gateway: provider calls, video invites and push, with the providers it lists at /v1/providers;
 // without it the client shows none of them).
-//   GET /widget.js    -> the live-chat widget (packages/widget/dist/widget.js, read once at start; 404 when it
+//   GET /widget.js    -> the live-chat widget (@parley/widget's dist/widget.js, read once at start; 404 when it
 //                        was not built), so pages on other sites include it from the same origin as the app.
 import { createReadStream, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), 'dist');
-const widgetFile = resolve(dirname(fileURLToPath(import.meta.url)), '../../packages/widget/dist/widget.js');
+// Found through the dependency, so the same line works in the repository and in the image.
+const widgetFile = join(
+  dirname(createRequire(import.meta.url).resolve('@parley/widget/package.json')),
+  'dist/widget.js',
+);
 const widget = readOptional(widgetFile);
 const port = Number(process.env.WEB_PORT ?? 3000);
 const host = process.env.WEB_HOST ?? '0.0.0.0';
