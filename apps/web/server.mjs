@@ -134,7 +134,8 @@ const server = createServer(async (req, res) => {
       config,
     );
   }
-  if (pathname === '/healthz') {
+  // /health/live and /health/ready: the same probe paths as the other services (Kubernetes, load balancers).
+  if (pathname === '/healthz' || pathname === '/health/live' || pathname === '/health/ready') {
     return send(
       req,
       res,
