@@ -72,6 +72,17 @@ export { CurrentUser, ZodBody, ZodParam, ZodQuery, ZodResponse } from './input/z
 export { buildOpenApiDocument, type OpenApiDocument, type OpenApiInfo } from './openapi/openapi-document.js';
 
 export {
+  HttpMetrics,
+  METRICS_PATH,
+  SERVICE_LABEL,
+  ServiceMetrics,
+  serviceKitMetricDefinitions,
+  WebSocketMetrics,
+  type GaugeReading,
+  type MetricDefinition,
+} from './metrics/index.js';
+
+export {
   ManagedSocket,
   rejectUpgrade,
   WebSocketEndpoint,

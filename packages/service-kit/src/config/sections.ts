@@ -38,12 +38,15 @@ export const httpSection = (defaults: { port: number; bodyLimitBytes?: number })
         .int()
         .min(1024)
         .default(defaults.bodyLimitBytes ?? 256 * 1024),
+      /** Bearer token Prometheus must send for GET /metrics; unset: /metrics is public like /health. */
+      METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
     },
     (e) => ({
       port: e.PORT,
       host: e.HOST,
       corsOrigins: e.CORS_ORIGINS,
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
+      metricsToken: e.METRICS_TOKEN,
     }),
   );
 

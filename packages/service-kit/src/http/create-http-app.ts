@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { isUtf8 } from 'node:buffer';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { Global, Module, type DynamicModule, type Type } from '@nestjs/common';
 import { APP_GUARD, NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { JwtAuthGuard } from '@parley/auth';
@@ -14,6 +14,9 @@ import { assertStorableInput } from '../errors/parse-input.js';
 import { HEALTH_REGISTRY, HealthController } from '../health/health.controller.js';
 import type { HealthRegistry } from '../health/health-registry.js';
 import type { Lifecycle } from '../lifecycle/lifecycle.js';
+import { mountMetrics } from '../metrics/metrics-route.js';
+import { recordHttpMetrics } from '../metrics/http-metrics.js';
+import { ServiceMetrics } from '../metrics/service-metrics.js';
 import { mountApiDocs } from '../openapi/docs-routes.js';
 import { buildOpenApiDocument, type OpenApiDocument, type OpenApiInfo } from '../openapi/openapi-document.js';
 import { DomainErrorFilter, expressErrorHandler } from './error-filter.js';
@@ -31,11 +34,23 @@ import { requestContext, REQUEST_ID_HEADER } from './request-context.js';
 export interface HttpAppOptions {
   /** The service's own Nest module (its controllers and providers). */
   module: Type | DynamicModule;
-  http: { port: number; host: string; corsOrigins: '*' | string[]; bodyLimitBytes: number };
+  http: {
+    port: number;
+    host: string;
+    corsOrigins: '*' | string[];
+    bodyLimitBytes: number;
+    /** Bearer token for GET /metrics; unset: public. */
+    metricsToken?: string;
+  };
   logger: Logger;
   lifecycle: Lifecycle;
   health: HealthRegistry;
   openapi: OpenApiInfo;
+  /**
+   * The service's Prometheus registry, served at `/metrics` and injectable as `ServiceMetrics` in every
+   * module. Created here when the service builds nothing before the HTTP app that records metrics.
+   */
+  metrics?: ServiceMetrics;
   /**
    * Every route needs a valid access token unless marked @Public() (the app module must import
    * AuthModule.forRoot). Off only for services whose HTTP side is public by nature.
@@ -56,6 +71,7 @@ export interface HttpApp {
   port: number;
   /** http://127.0.0.1:<port>, for logs and tests. */
   url: string;
+  metrics: ServiceMetrics;
   openApiDocument(): OpenApiDocument;
 }
 
@@ -84,7 +100,7 @@ function storableInput(req: Request, _res: Response, next: NextFunction): void {
  * The HTTP side of a service, the same in every app: the one error filter, body limits and UTF-8 checks,
  * security headers (helmet), a CORS allowlist, a request id per request in every log line and in
  * `x-request-id`, authentication by default, rate limits, `/health/live` and `/health/ready`, and the
- * OpenAPI document at `/openapi.json` with Swagger UI at `/docs`. The server stops accepting at the
+ * OpenAPI document at `/openapi.json` with Swagger UI at `/docs`, Prometheus metrics at `/metrics`. The server stops accepting at the
  * first close phase; the app's Nest hooks run when streams end.
  */
 export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
@@ -94,12 +110,19 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     options.rateLimits.prefix,
   );
 
+  const metrics = options.metrics ?? new ServiceMetrics(options.health.service);
+
   @Module({})
   class HttpKitModule {}
 
+  // Global, so the module where a thing happens can register and move its own metrics.
+  @Global()
+  @Module({ providers: [{ provide: ServiceMetrics, useValue: metrics }], exports: [ServiceMetrics] })
+  class MetricsModule {}
+
   const root: DynamicModule = {
     module: HttpKitModule,
-    imports: [options.module],
+    imports: [MetricsModule, options.module],
     controllers: [HealthController],
     // Order matters: the caller is authenticated before anything is counted per user.
     providers: [
@@ -121,6 +144,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   // Behind one reverse proxy (docker-compose, Kubernetes ingress): the client address is the proxy's view.
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.use(requestContext(options.logger));
+  app.use(recordHttpMetrics(metrics));
   app.use(
     helmet({
       // An API answers JSON; the only HTML is /docs, whose scripts are files of this origin.
@@ -140,6 +164,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   let document: OpenApiDocument | undefined;
   const openApiDocument = () => (document ??= buildOpenApiDocument(app, options.openapi));
   mountApiDocs(express, openApiDocument);
+  mountMetrics(express, metrics, options.http.metricsToken);
 
   await app.init();
   // Failures before Nest routes run (bad JSON, oversize or non-UTF-8 bodies) in the same ErrorBody.
@@ -160,5 +185,5 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     await serverClosed;
   });
   options.lifecycle.onClose('close-clients', 'http connections', () => server.closeAllConnections());
-  return { app, server, port, url: `http://127.0.0.1:${port}`, openApiDocument };
+  return { app, server, port, url: `http://127.0.0.1:${port}`, metrics, openApiDocument };
 }
