@@ -466,6 +466,19 @@ describe.each(services.map((s) => [s.name, s] as const))('Kubernetes manifests: 
     }
   });
 
+  it('sets every variable services.json gives the service, but for the embedded storage a cluster replaces', () => {
+    // PostgreSQL (DATABASE_URL) instead of PGlite files, the shared signing key (JWT_PRIVATE_JWK) instead of
+    // one generated into a file: both would otherwise belong to a single pod.
+    const replacedInCluster: Record<string, string> = {
+      PGLITE_DIR: 'DATABASE_URL',
+      JWT_KEY_FILE: 'JWT_PRIVATE_JWK',
+    };
+    const env = environmentOf(containerOf(service));
+    for (const variable of Object.keys(service.env ?? {})) {
+      expect(env.has(replacedInCluster[variable] ?? variable), variable).toBe(true);
+    }
+  });
+
   it('sets only variables the app reads, and every one it cannot start without', async () => {
     const { read, required } = await appVariables(service);
     const set = [...environmentOf(containerOf(service)).keys()];
