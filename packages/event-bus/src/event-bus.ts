@@ -1,6 +1,7 @@
 import { Queue, type JobState, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { assertJobId, toBusEvent, type BusEvent, type PublishInput } from './bus-event.js';
+import { BusMetrics, watchedJobStates, type BusMetricsRecorder } from './bus-metrics.js';
 import { assertGroupName } from './consumer-groups.js';
 import {
   listDeadLetters,
@@ -41,6 +42,8 @@ export interface EventBusOptions {
   prefix: string;
   /** Connection problems, worker errors and jobs that ended in the dead letters; never throws into the caller. */
   onError?: (err: unknown, context: string) => void;
+  /** The service's metrics: failed attempts, dead letters and the depth of the queues this process works on. */
+  metrics?: BusMetricsRecorder;
 }
 
 export type DelayedJobHandler<N extends DelayedJobName> = (job: DelayedJob<N>) => Promise<void>;
@@ -94,6 +97,7 @@ export class EventBus {
   /** The publisher connection is shared with BullMQ objects that re-emit its errors: report each error once. */
   private readonly reportedErrors = new WeakSet<object>();
   private closing: Promise<void> | undefined;
+  private onFailedAttempt: ((queue: string, final: boolean) => void) | undefined;
 
   constructor(private readonly opts: EventBusOptions) {
     if (!opts.redisUrl) throw new Error('event bus: redisUrl is required');
@@ -103,6 +107,29 @@ export class EventBus {
     // Shares the fail-fast connection: a publish must error out, not queue up, while Redis is away.
     this.producer = new FanoutProducer({ connection: this.redis, prefix: opts.prefix });
     this.producer.on('error', (err) => this.report(err, 'publisher'));
+    if (opts.metrics) this.recordMetrics(opts.metrics);
+  }
+
+  private recordMetrics(metrics: BusMetricsRecorder): void {
+    const failures = metrics.counter(BusMetrics.jobFailures);
+    const deadLetters = metrics.counter(BusMetrics.deadLetters);
+    this.onFailedAttempt = (queue, final) => {
+      failures.inc({ queue });
+      if (final) deadLetters.inc({ queue });
+    };
+    // Read from Redis when Prometheus scrapes, so a quiet process still reports a growing backlog.
+    metrics.sample(BusMetrics.queueJobs, async () => {
+      if (this.closing) return [];
+      const readings: Array<{ labels: Record<string, string>; value: number }> = [];
+      for (const name of [...this.workers.keys()].sort()) {
+        const queue = isDelayedJobName(name) ? await this.delayedQueueOf(name) : await this.queueOf(name);
+        const counts = await queue.getJobCounts(...watchedJobStates);
+        for (const state of watchedJobStates) {
+          readings.push({ labels: { queue: name, state }, value: counts[state] ?? 0 });
+        }
+      }
+      return readings;
+    });
   }
 
   /**
@@ -181,6 +208,7 @@ export class EventBus {
         prefix: this.opts.prefix,
         concurrency,
         report: (err, context) => this.report(err, context),
+        onFailedAttempt: this.onFailedAttempt,
       });
     } catch (err) {
       this.subscribedGroups.delete(group);
@@ -276,6 +304,7 @@ export class EventBus {
           prefix: this.opts.prefix,
           concurrency,
           report: (err, context) => this.report(err, context),
+          onFailedAttempt: this.onFailedAttempt,
         });
         started.push([name, worker]);
       }

@@ -58,6 +58,8 @@ export interface QueueWorkerOptions<D> {
   prefix: string;
   concurrency: number;
   report: ErrorReporter;
+  /** Called for every failed attempt; `final` when the job gave up (it is in the dead letters). */
+  onFailedAttempt?: (queue: string, final: boolean) => void;
 }
 
 /** One BullMQ worker, resolved once it is connected and running; errors and final failures go to `report`. */
@@ -74,6 +76,7 @@ export async function startQueueWorker<D>(options: QueueWorkerOptions<D>): Promi
   worker.on('failed', (job, err) => {
     if (!job) return;
     const final = err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+    options.onFailedAttempt?.(queue, final);
     // Retries are routine; only a job that gave up is worth someone's attention.
     if (final) report(err, `dead-letter:${queue}:${job.name}:${job.id ?? '?'}`);
   });
@@ -95,6 +98,7 @@ export interface GroupWorkerOptions {
   prefix: string;
   concurrency: number;
   report: ErrorReporter;
+  onFailedAttempt?: (queue: string, final: boolean) => void;
 }
 
 /** One BullMQ worker for the group's queue, dispatching each job to the handler of its name (the topic). */

@@ -28,6 +28,7 @@ export {
 export type { Subscription, TopicHandler, TopicHandlers } from './group-worker.js';
 export type { DeadLetter, DelayedDeadLetter } from './dead-letters.js';
 export type { RetryPolicy } from './retry-policy.js';
+export { BusMetrics, busMetricDefinitions, type BusMetricsRecorder } from './bus-metrics.js';
 export { RealtimeFanout, type RealtimeFanoutOptions } from './realtime-fanout.js';
 export { EventConsumer, OnDelayedJob, OnTopic } from './nest/decorators.js';
 export { EventBusModule, type EventBusModuleOptions } from './nest/event-bus.module.js';

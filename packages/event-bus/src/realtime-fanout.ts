@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { BusMetrics, type BusMetricsRecorder } from './bus-metrics.js';
 import { closeRedis, createFailFastRedis, createSubscriberRedis, whenReady } from './redis-connections.js';
 
 export interface RealtimeFanoutOptions {
@@ -6,6 +7,8 @@ export interface RealtimeFanoutOptions {
   /** Namespaces the channels, like the bus prefix for keys. */
   prefix: string;
   onError?: (err: unknown) => void;
+  /** The service's metrics: messages published. */
+  metrics?: BusMetricsRecorder;
 }
 
 type Listener = (message: string) => void;
@@ -30,6 +33,7 @@ export class RealtimeFanout {
   private readonly subscriber: Redis;
   private readonly channels = new Map<string, ChannelSubscription>();
   private closed = false;
+  private readonly published: { inc(labels: Record<string, string>, value?: number): void } | undefined;
 
   constructor(private readonly opts: RealtimeFanoutOptions) {
     if (!opts.redisUrl) throw new Error('realtime fan-out: redisUrl is required');
@@ -38,13 +42,16 @@ export class RealtimeFanout {
     this.publisher = createFailFastRedis(opts.redisUrl, (err) => this.report(err));
     this.subscriber = createSubscriberRedis(opts.redisUrl, (err) => this.report(err));
     this.subscriber.on('message', (channel: string, message: string) => this.dispatch(channel, message));
+    this.published = opts.metrics?.counter(BusMetrics.fanoutPublishes);
   }
 
   /** Resolves with how many nodes were subscribed to the channel (0: nobody is listening right now). */
   async publish(channel: string, message: string): Promise<number> {
     this.assertOpen();
     await whenReady(this.publisher);
-    return this.publisher.publish(this.channelKey(channel), message);
+    const receivers = await this.publisher.publish(this.channelKey(channel), message);
+    this.published?.inc({});
+    return receivers;
   }
 
   /** Several messages in one round trip (one pipeline); rejects if any of them was refused. */
@@ -57,6 +64,7 @@ export class RealtimeFanout {
     const results = await pipeline.exec();
     if (!results) throw new Error('realtime fan-out: pipeline aborted');
     for (const [err] of results) if (err) throw err;
+    this.published?.inc({}, items.length);
   }
 
   /**

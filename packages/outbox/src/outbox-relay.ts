@@ -1,4 +1,5 @@
 import { toBusEvent, type EventBus, type PublishInput, type Topic } from '@parley/event-bus';
+import { OutboxMetrics, type OutboxMetricsRecorder } from './outbox-metrics.js';
 import type { OutboxRepository, OutboxRow } from './outbox.repository.js';
 import { relayBackoffMs } from './relay-backoff.js';
 
@@ -24,6 +25,8 @@ export interface OutboxRelayOptions {
   keepPublishedHours?: number;
   /** Delay after `failures` consecutive failed publishes. Default: relayBackoffMs. */
   backoffMs?: (failures: number) => number;
+  /** The service's metrics: the outbox's depth and lag, read from the table when Prometheus scrapes. */
+  metrics?: OutboxMetricsRecorder;
 }
 
 const cleanupEveryMs = 10 * 60_000;
@@ -64,6 +67,8 @@ export class OutboxRelay {
     this.claimSeconds = positiveInteger('claimSeconds', options.claimSeconds ?? 30);
     this.keepPublishedHours = positiveInteger('keepPublishedHours', options.keepPublishedHours ?? 24);
     this.backoffMs = options.backoffMs ?? relayBackoffMs;
+    options.metrics?.sample(OutboxMetrics.pendingRows, () => this.outbox.pendingCount());
+    options.metrics?.sample(OutboxMetrics.lag, () => this.outbox.oldestPendingAgeSeconds());
   }
 
   /** Starts polling (and publishes what is pending at once). */

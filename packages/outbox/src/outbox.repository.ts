@@ -109,6 +109,18 @@ export class OutboxRepository {
     return rows[0]?.n ?? 0;
   }
 
+  /**
+   * Age in seconds of the oldest row still waiting to be published (0 when none waits). Rows set aside as
+   * unpublishable are left out: they wait for a person, not for the relay.
+   */
+  async oldestPendingAgeSeconds(): Promise<number> {
+    const { rows } = await this.db.query<{ age: number | null }>(
+      `SELECT EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS age FROM ${this.table}
+       WHERE published_at IS NULL AND (claimed_until IS NULL OR claimed_until <> '${rejectedUntil}')`,
+    );
+    return Math.max(0, rows[0]?.age ?? 0);
+  }
+
   /** Rejected rows, oldest first, with the reason the bus gave. */
   async listRejected(limit = 50): Promise<Array<OutboxRow & { last_error: string | null }>> {
     const { rows } = await this.db.query<OutboxRow & { last_error: string | null }>(

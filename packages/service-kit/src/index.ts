@@ -72,6 +72,7 @@ export { CurrentUser, ZodBody, ZodParam, ZodQuery, ZodResponse } from './input/z
 export { buildOpenApiDocument, type OpenApiDocument, type OpenApiInfo } from './openapi/openapi-document.js';
 
 export {
+  CallMetrics,
   HttpMetrics,
   METRICS_PATH,
   SERVICE_LABEL,

@@ -37,3 +37,9 @@ export {
   type StartMessagingForTestsOptions,
 } from './messaging-for-tests.js';
 export { connectMessagingDevice, type MessagingDevice } from './messaging-device.js';
+export {
+  parsePrometheusText,
+  PrometheusMetrics,
+  scrapeMetrics,
+  type PrometheusSample,
+} from './prometheus.js';

@@ -41,6 +41,7 @@ export async function startMessaging(
       version: '1',
       description: 'Identity and tokens, conversations, messages, the event log and sync.',
     },
+    metrics: infra.metrics,
     authenticate: true,
     rateLimits: { settings: config.rateLimits, redis: infra.redis, prefix: config.redis.prefix },
   });

@@ -2,7 +2,7 @@ import { describeDatabase, openDatabase, runMigrations, type Database } from '@p
 import { EventBus, RealtimeFanout } from '@parley/event-bus';
 import type { TokenIssuer } from '@parley/auth';
 import type { Logger } from '@parley/logger';
-import { checkRedisReachable, type Lifecycle } from '@parley/service-kit';
+import { checkRedisReachable, ServiceMetrics, type Lifecycle } from '@parley/service-kit';
 import { Redis } from 'ioredis';
 import type { MessagingConfig } from '../config/config.js';
 import { messagingMigrations } from './migrations/index.js';
@@ -18,6 +18,8 @@ export interface MessagingInfrastructure {
   /** A plain client for what every node shares outside pub/sub: rate-limit counters, presence. */
   redis: Redis;
   issuer: TokenIssuer;
+  /** The service's Prometheus registry, shared by the bus, the fan-out and the HTTP app. */
+  metrics: ServiceMetrics;
 }
 
 /**
@@ -41,15 +43,18 @@ export async function buildInfrastructure(
   const { applied } = await runMigrations(db, messagingMigrations);
   logger.info({ database: describeDatabase(dbOptions), applied }, 'database ready');
 
+  const metrics = new ServiceMetrics('messaging');
   const bus = new EventBus({
     redisUrl: config.redis.url,
     prefix: config.redis.prefix,
+    metrics,
     onError: (err, context) => logger.warn({ err, context }, 'event bus error'),
   });
   lifecycle.onClose('close-clients', 'event bus', () => bus.close());
   const fanout = new RealtimeFanout({
     redisUrl: config.redis.url,
     prefix: config.redis.prefix,
+    metrics,
     onError: (err) => logger.warn({ err }, 'realtime fan-out error'),
   });
   lifecycle.onClose('close-clients', 'realtime fan-out', () => fanout.close());
@@ -57,5 +62,5 @@ export async function buildInfrastructure(
   redis.on('error', (err) => logger.debug({ err }, 'rate-limit redis error'));
   lifecycle.onClose('close-clients', 'rate-limit redis', () => redis.quit().catch(() => redis.disconnect()));
   const issuer = await loadTokenIssuer(config.tokens);
-  return { config, logger, db, bus, fanout, redis, issuer };
+  return { config, logger, db, bus, fanout, redis, issuer, metrics };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { isUniqueViolation, type SqlExecutor } from '@parley/db';
+import { ServiceMetrics } from '@parley/service-kit';
 import type {
   EditMessageRequest,
   HistoryResponse,
@@ -31,9 +32,12 @@ import {
 import { findPartContentIssues } from './part-content.js';
 import { findPartSizeViolation } from './part-limits.js';
 import { checkMentions, replyExcerpt } from './replies-and-mentions.js';
+import { MessagingMetrics } from '../metrics.js';
 
 @Injectable()
 export class MessagesService {
+  private readonly persisted: ReturnType<ServiceMetrics['counter']>;
+
   constructor(
     @Inject(MessagesRepository) private readonly repo: MessagesRepository,
     @Inject(ConversationsService) private readonly conversations: ConversationsService,
@@ -43,7 +47,10 @@ export class MessagesService {
     @Inject(AttachmentsService) private readonly attachments: AttachmentsService,
     @Inject(ReactionStore) private readonly reactions: ReactionStore,
     @Inject(PreSendHooksService) private readonly preSendHooks: PreSendHooksService,
-  ) {}
+    @Inject(ServiceMetrics) metrics: ServiceMetrics,
+  ) {
+    this.persisted = metrics.counter(MessagingMetrics.messagesPersisted);
+  }
 
   /** Per conversation of the user: unread count and the last visible message. */
   async summaries(
@@ -122,6 +129,7 @@ export class MessagesService {
         );
         return message;
       });
+      this.persisted.inc();
       return { message, created: true };
     } catch (err) {
       if (isUniqueViolation(err)) {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { EventBus } from '@parley/event-bus';
 import type { Logger } from '@parley/logger';
+import { ServiceMetrics } from '@parley/service-kit';
 import { OutboxRelay as TransactionalOutboxRelay, OutboxRepository } from '@parley/outbox';
 import { MESSAGING_CONFIG, type MessagingConfig } from '../config/config.js';
 import { EVENT_BUS, LOGGER } from '../infrastructure/tokens.js';
@@ -19,8 +20,9 @@ export class OutboxRelay
     @Inject(EVENT_BUS) bus: EventBus,
     @Inject(LOGGER) logger: Logger,
     @Inject(MESSAGING_CONFIG) config: MessagingConfig,
+    @Inject(ServiceMetrics) metrics: ServiceMetrics,
   ) {
-    super({ outbox, bus, logger, pollIntervalMs: config.outbox.pollIntervalMs });
+    super({ outbox, bus, logger, pollIntervalMs: config.outbox.pollIntervalMs, metrics });
   }
 
   onApplicationBootstrap(): void {

@@ -24,7 +24,9 @@ import {
   failureToWsFrame,
   ForbiddenError,
   parseInput,
+  ServiceMetrics,
   WebSocketEndpoint,
+  WebSocketMetrics,
   type ManagedSocket,
 } from '@parley/service-kit';
 import type { RawData } from 'ws';
@@ -64,7 +66,12 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(MESSAGING_CONFIG) private readonly config: MessagingConfig,
     @Inject(PresenceService) private readonly presence: PresenceService,
-  ) {}
+    @Inject(ServiceMetrics) metrics: ServiceMetrics,
+  ) {
+    metrics.sample(WebSocketMetrics.openConnections, () => [
+      { labels: { endpoint: REALTIME_PATH }, value: this.endpoint?.connections ?? 0 },
+    ]);
+  }
 
   onApplicationBootstrap(): void {
     this.endpoint = new WebSocketEndpoint<DeviceIdentity>(

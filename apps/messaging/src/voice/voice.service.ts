@@ -9,6 +9,7 @@ import {
   type ServerFrame,
   type VoiceIdentityKind,
 } from '@parley/protocol';
+import { CallMetrics, ServiceMetrics } from '@parley/service-kit';
 import type { Redis } from 'ioredis';
 import { MESSAGING_CONFIG, type MessagingConfig } from '../config/config.js';
 import { ConversationsService } from '../conversations/conversations.service.js';
@@ -27,6 +28,7 @@ import { SentSignals } from './sent-signals.js';
 export class VoiceService {
   private readonly legs: CallLegGrants;
   private readonly sentSignals: SentSignals;
+  private readonly relayed: ReturnType<ServiceMetrics['counter']>;
 
   constructor(
     @Inject(ConversationsService) private readonly conversations: ConversationsService,
@@ -35,7 +37,9 @@ export class VoiceService {
     @Inject(EVENT_BUS) private readonly bus: EventBus,
     @Inject(REDIS) redis: Redis,
     @Inject(MESSAGING_CONFIG) config: MessagingConfig,
+    @Inject(ServiceMetrics) metrics: ServiceMetrics,
   ) {
+    this.relayed = metrics.counter(CallMetrics.signalsRelayed);
     this.legs = new CallLegGrants(redis, config.redis.prefix);
     this.sentSignals = new SentSignals(redis, config.redis.prefix);
   }
@@ -71,6 +75,7 @@ export class VoiceService {
       id: busEventIdOf(signal),
       payload: { ...signal, delivered },
     });
+    this.relayed.inc({ kind: signal.kind });
     return { signal, delivered };
   }
 

@@ -1,4 +1,5 @@
 export {
+  CallMetrics,
   HttpMetrics,
   SERVICE_LABEL,
   serviceKitMetricDefinitions,

@@ -42,8 +42,25 @@ export const WebSocketMetrics = {
   },
 } as const satisfies Record<string, MetricDefinition>;
 
-/** Every metric the service kit itself defines. */
+/** Calls and their signalling, moved by more than one service, so defined once here. */
+export const CallMetrics = {
+  activeCalls: {
+    name: 'parley_call_active_calls',
+    help: 'Calls in progress on this node (ringing or connected), read at scrape time',
+    type: 'gauge',
+    labelNames: [],
+  },
+  signalsRelayed: {
+    name: 'parley_voice_signals_relayed_total',
+    help: 'Voice signals relayed (messaging: sent to a live identity; voice-proxy: a signal to a call leg), by signal kind',
+    type: 'counter',
+    labelNames: ['kind'],
+  },
+} as const satisfies Record<string, MetricDefinition>;
+
+/** Every metric the service kit defines, those it records itself and those shared by several services. */
 export const serviceKitMetricDefinitions: readonly MetricDefinition[] = [
   ...Object.values(HttpMetrics),
   ...Object.values(WebSocketMetrics),
+  ...Object.values(CallMetrics),
 ];
