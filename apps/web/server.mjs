@@ -3,14 +3,16 @@
 //   GET /config.json  -> { "messagingUrl": MESSAGING_PUBLIC_URL ?? "http://localhost:3001",
 //                          "terminalUrl": TERMINAL_PUBLIC_URL ?? "ws://localhost:3002",
 //                          "voiceProxyUrl": VOICE_PROXY_PUBLIC_URL ?? null,
-//                          "gatewayUrl": WEBHOOK_GATEWAY_PUBLIC_URL ?? null }
+//                          "gatewayUrl": WEBHOOK_GATEWAY_PUBLIC_URL ?? null,
+//                          "demoUsers": SEED_DEMO_USERS === "true" }   (server-config.mjs)
 //   GET /<file>       -> the file from dist/ with its content type
 //   GET /<anything>   -> dist/index.html (SPA fallback) unless it looks like a missing asset
 // Env: WEB_PORT (default 3000), WEB_HOST (default 0.0.0.0), MESSAGING_PUBLIC_URL, TERMINAL_PUBLIC_URL (the
 // terminal-core WebSocket bridge browsers register with for calls), VOICE_PROXY_PUBLIC_URL (the voice proxy's
 // REST API for support calls; without it the client shows no Support entry), WEBHOOK_GATEWAY_PUBLIC_URL (the
 // webhook gateway: provider calls, video invites and push, with the providers it lists at /v1/providers;
-// without it the client shows none of them).
+// without it the client shows none of them), SEED_DEMO_USERS (true where messaging creates the demo users: the
+// log-in page offers them only then).
 //   GET /widget.js    -> the live-chat widget (@parley/widget's dist/widget.js, read once at start; 404 when it
 //                        was not built), so pages on other sites include it from the same origin as the app.
 import { createReadStream, readFileSync } from 'node:fs';
@@ -19,6 +21,7 @@ import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { listenAddressFromEnv, webConfigFromEnv } from './server-config.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), 'dist');
 // Found through the dependency, so the same line works in the repository and in the image.
@@ -27,14 +30,8 @@ const widgetFile = join(
   'dist/widget.js',
 );
 const widget = readOptional(widgetFile);
-const port = Number(process.env.WEB_PORT ?? 3000);
-const host = process.env.WEB_HOST ?? '0.0.0.0';
-const config = JSON.stringify({
-  messagingUrl: process.env.MESSAGING_PUBLIC_URL ?? 'http://localhost:3001',
-  terminalUrl: process.env.TERMINAL_PUBLIC_URL ?? 'ws://localhost:3002',
-  voiceProxyUrl: process.env.VOICE_PROXY_PUBLIC_URL || null,
-  gatewayUrl: process.env.WEBHOOK_GATEWAY_PUBLIC_URL || null,
-});
+const { port, host } = listenAddressFromEnv(process.env);
+const config = JSON.stringify(webConfigFromEnv(process.env));
 
 const types = {
   '.html': 'text/html; charset=utf-8',

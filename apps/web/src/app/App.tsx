@@ -154,6 +154,7 @@ export function App() {
     content = (
       <AuthScreen
         baseUrl={config.messagingUrl}
+        demoUsers={config.demoUsers}
         notice={phase.kind === 'signed-out' ? phase.notice : undefined}
         onAuthenticated={(session) => void start(config, session)}
       />

@@ -7,6 +7,8 @@ export interface WebConfig {
   voiceProxyUrl: string | null;
   /** The webhook gateway (provider calls, video invites, push), e.g. http://localhost:3004; null hides them. */
   gatewayUrl: string | null;
+  /** Whether the server has the demo users (messaging's SEED_DEMO_USERS); the log-in page offers them only then. */
+  demoUsers: boolean;
 }
 
 export const DEFAULT_MESSAGING_URL = 'http://localhost:3001';
@@ -29,6 +31,14 @@ function gatewayUrlOf(body: { gatewayUrl?: unknown }): string | null {
   return optionalUrl(body.gatewayUrl);
 }
 
+/**
+ * Only an explicit `false` hides the demo users: a config from before the field existed, or none at all
+ * (`vite dev` against `npm start`, which seeds them), keeps offering them.
+ */
+function demoUsersOf(body: { demoUsers?: unknown }): boolean {
+  return body.demoUsers !== false;
+}
+
 function optionalUrl(value: unknown): string | null {
   return typeof value === 'string' && value ? value.replace(/\/+$/, '') : null;
 }
@@ -48,6 +58,7 @@ export async function loadConfig(): Promise<WebConfig> {
           terminalUrl: terminalUrlOf(body),
           voiceProxyUrl: voiceProxyUrlOf(body),
           gatewayUrl: gatewayUrlOf(body),
+          demoUsers: demoUsersOf(body),
         };
         try {
           localStorage.setItem(CACHE_KEY, JSON.stringify(config));
@@ -68,6 +79,7 @@ export async function loadConfig(): Promise<WebConfig> {
         terminalUrl: terminalUrlOf(cached),
         voiceProxyUrl: voiceProxyUrlOf(cached),
         gatewayUrl: gatewayUrlOf(cached),
+        demoUsers: demoUsersOf(cached),
       };
   } catch {
     // Unreadable cache: ignore it.
@@ -77,5 +89,6 @@ export async function loadConfig(): Promise<WebConfig> {
     terminalUrl: DEFAULT_TERMINAL_URL,
     voiceProxyUrl: null,
     gatewayUrl: null,
+    demoUsers: true,
   };
 }

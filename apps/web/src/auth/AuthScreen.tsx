@@ -9,6 +9,8 @@ type Mode = 'login' | 'signup';
 
 interface AuthScreenProps {
   baseUrl: string;
+  /** The server has the demo users (/config.json's demoUsers): offer them one click away. */
+  demoUsers: boolean;
   /** Shown above the form, e.g. "Your session has expired". */
   notice?: string | undefined;
   onAuthenticated: (session: Session) => void;
@@ -32,7 +34,7 @@ function authErrorMessage(err: unknown, mode: Mode): string {
   );
 }
 
-export function AuthScreen({ baseUrl, notice, onAuthenticated }: AuthScreenProps) {
+export function AuthScreen({ baseUrl, demoUsers, notice, onAuthenticated }: AuthScreenProps) {
   const [mode, setMode] = useState<Mode>('login');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
@@ -251,16 +253,18 @@ export function AuthScreen({ baseUrl, notice, onAuthenticated }: AuthScreenProps
           </button>
         </form>
 
-        <DemoBanner
-          busyUsername={busy && busy !== 'form' ? busy : undefined}
-          disabled={busy !== undefined}
-          onLogin={(name) => {
-            setMode('login');
-            setUsername(name);
-            setPassword(DEMO_PASSWORD);
-            void run(name, () => Messenger.login(baseUrl, name, DEMO_PASSWORD), 'login');
-          }}
-        />
+        {demoUsers && (
+          <DemoBanner
+            busyUsername={busy && busy !== 'form' ? busy : undefined}
+            disabled={busy !== undefined}
+            onLogin={(name) => {
+              setMode('login');
+              setUsername(name);
+              setPassword(DEMO_PASSWORD);
+              void run(name, () => Messenger.login(baseUrl, name, DEMO_PASSWORD), 'login');
+            }}
+          />
+        )}
         <p className="auth-server">
           Server: <code>{baseUrl}</code>
         </p>
