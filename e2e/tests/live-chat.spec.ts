@@ -248,6 +248,21 @@ test('a visitor chats through the widget with an operator who accepts in the des
       expect(verified.type).toBe('message.sent');
       expect(received.body).not.toContain(CARD);
     }
+
+    // Bob closes the chat: the visitor reads it, and writing again brings it back to the desk.
+    const desk = bob.page.getByTestId('chat-desk');
+    const ours = desk.locator(`[data-testid="desk-item"][data-conversation-id="${conversationId}"]`);
+    await bob.page.getByTestId('desk-button').click();
+    await ours.getByTestId('desk-close').click();
+    await expect(ours).toHaveCount(0);
+    await expect(chat.log.getByText('Bob Example closed this chat. Write again any time.')).toBeVisible();
+    await chat.send('One more thing: can I change the address?');
+    await expect(ours).toHaveAttribute('data-state', 'assigned', { timeout: 30_000 });
+    await ours.getByTestId('desk-accept').click();
+    await expect(bob.page.getByText('One more thing: can I change the address?')).toBeVisible();
+    await bob.page.getByTestId('desk-button').click();
+    await ours.getByTestId('desk-close').click();
+    await expect(ours).toHaveCount(0);
   } finally {
     if (hookScope)
       await call(backendToken, 'DELETE', `${messagingUrl}/v1/server/pre-send-hooks/${hookScope}`).catch(

@@ -1,5 +1,5 @@
 // The support desk: visitors' conversations queued on their first message and passed between operators.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OperatorRoster } from '@parley/desk';
 import {
   DESK_MESSAGE_MIME_TYPE,
@@ -133,6 +133,16 @@ afterAll(async () => {
   await svc?.stop();
 });
 beforeEach(async () => onDuty());
+// Each test's chats are closed, so no accept timeout of one reassigns into the next.
+afterEach(async () => {
+  for (const op of [bob, carol]) {
+    const res = await svc.api.get('/v1/desk/queue', op.token);
+    for (const c of DeskQueue.parse(res.body).mine)
+      expect((await svc.api.post(`/v1/desk/conversations/${c.conversationId}/close`, op.token)).status).toBe(
+        200,
+      );
+  }
+});
 
 describe("a visitor's desk conversation", () => {
   it('is made once: a group with only the guest, titled Support, naming the site', async () => {
@@ -268,6 +278,40 @@ describe('assignment', () => {
     await onDuty(carol);
     await eventually(() => assignedTo(conversationId, carol), 'assigned once carol is available');
     await deskMessagesSoon(conversationId, session.tokens.access_token, [
+      { event: 'assigned', operatorName: 'Carol' },
+    ]);
+  });
+});
+
+describe('closing', () => {
+  it("lets the operator close the chat: the visitor reads it, the operator leaves and is free; the visitor's next message queues it again", async () => {
+    await onDuty(bob);
+    const { session, conversationId } = await newVisitor();
+    const visitor = session.tokens.access_token;
+    await say(visitor, conversationId, 'hello');
+    await eventually(() => assignedTo(conversationId, bob), 'assigned to bob');
+    const path = `/v1/desk/conversations/${conversationId}/close`;
+    expect((await svc.api.post(path, carol.token)).status).toBe(409);
+    expect((await svc.api.post(path, dan.token)).status).toBe(403);
+    expect((await svc.api.post('/v1/desk/conversations/not-a-uuid/close', bob.token)).status).toBe(400);
+    const closed = await svc.api.post(path, bob.token);
+    expect(closed.status).toBe(200);
+    expect(DeskConversation.parse(closed.body)).toMatchObject({ state: 'closed', operatorId: null });
+    expect((await svc.api.post(path, bob.token)).status).toBe(409);
+    await deskMessagesSoon(conversationId, visitor, [
+      { event: 'assigned', operatorName: 'Bob' },
+      { event: 'closed', operatorName: 'Bob' },
+    ]);
+    await participantsSoon(conversationId, visitor, [session.guest.id]);
+    expect(DeskQueue.parse((await svc.api.get('/v1/desk/queue', bob.token)).body).mine).toEqual([]);
+    expect(await roster.openChats(bob.id)).toBe(0);
+
+    await onDuty(carol);
+    await say(visitor, conversationId, 'one more question');
+    await eventually(() => assignedTo(conversationId, carol), 'queued again and assigned to carol');
+    await deskMessagesSoon(conversationId, visitor, [
+      { event: 'assigned', operatorName: 'Bob' },
+      { event: 'closed', operatorName: 'Bob' },
       { event: 'assigned', operatorName: 'Carol' },
     ]);
   });

@@ -9,6 +9,9 @@ describe('deskLine', () => {
     expect(deskLine(desk('{"event":"assigned","operatorName":"Bob"}'))).toBe('Bob joined');
     expect(deskLine(desk('{"event":"transferred","operatorName":"Carol"}'))).toBe('Transferred to Carol');
     expect(deskLine(desk('{"event":"unassigned","operatorName":null}'))).toBe('Waiting for an operator');
+    expect(deskLine(desk('{"event":"closed","operatorName":"Bob"}'))).toBe(
+      'Bob closed this chat. Write again any time.',
+    );
     expect(deskLine(desk('{"event":"assigned","operatorName":null}'))).toBe('An operator joined');
   });
 

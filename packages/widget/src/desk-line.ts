@@ -21,5 +21,7 @@ export function deskLine(message: Pick<MessageSnapshot, 'parts'>): string | unde
       return body.operatorName ? `Transferred to ${body.operatorName}` : 'Transferred to another operator';
     case 'unassigned':
       return 'Waiting for an operator';
+    case 'closed':
+      return `${name} closed this chat. Write again any time.`;
   }
 }

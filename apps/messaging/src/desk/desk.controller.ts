@@ -41,6 +41,17 @@ export class DeskController {
     return this.desk.accept(operatorId, params.id);
   }
 
+  @Post('conversations/:id/close')
+  @HttpCode(200)
+  @RequireScopes(Scopes.messagesWrite)
+  @ZodResponse(200, DeskConversation)
+  async close(
+    @CurrentUser() operatorId: string,
+    @ZodParam(DeskConversationParams) params: DeskConversationParams,
+  ) {
+    return this.desk.close(operatorId, params.id);
+  }
+
   @Post('conversations/:id/transfer')
   @HttpCode(200)
   @RequireScopes(Scopes.messagesWrite)

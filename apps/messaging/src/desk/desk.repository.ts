@@ -89,6 +89,26 @@ export class DeskRepository {
     return rows[0];
   }
 
+  /** The operator finished: nobody has it until the visitor writes again (compare-and-set on `assignment`). */
+  async close(conversationId: string, assignment: number): Promise<DeskRow | undefined> {
+    const { rows } = await this.db.query<DeskRow>(
+      `UPDATE desk_conversations
+         SET state = 'closed', operator_id = NULL, assignment = assignment + 1, tried = '{}', queued_at = NULL
+       WHERE conversation_id = $1 AND assignment = $2 AND state IN ('assigned', 'accepted') RETURNING *`,
+      [conversationId, assignment],
+    );
+    return rows[0];
+  }
+
+  /** A closed conversation's visitor wrote again: it waits in the queue; false when it was not closed. */
+  async reopen(conversationId: string): Promise<boolean> {
+    const { rows } = await this.db.query(
+      `UPDATE desk_conversations SET state = 'waiting', queued_at = now() WHERE conversation_id = $1 AND state = 'closed' RETURNING 1`,
+      [conversationId],
+    );
+    return rows.length === 1;
+  }
+
   async waiting(limit: number): Promise<DeskRow[]> {
     const { rows } = await this.db.query<DeskRow>(
       `SELECT * FROM desk_conversations WHERE state = 'waiting' ORDER BY queued_at, conversation_id LIMIT $1`,

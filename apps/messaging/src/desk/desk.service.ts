@@ -73,11 +73,13 @@ export class DeskService implements OnModuleInit, OnModuleDestroy {
     return this.conversations.getForClient(row.conversation_id);
   }
 
-  /** A message was sent: the visitor's first one puts their conversation in the queue. */
+  /** A message was sent: the visitor's first one, or their first after a close, puts the conversation in the queue. */
   async noticeMessage(conversationId: string, senderId: string): Promise<void> {
     const row = await this.repo.find(conversationId);
-    if (!row || row.state !== 'new' || row.guest_id !== senderId) return;
-    if (!(await this.repo.enqueue(conversationId))) return;
+    if (!row || row.guest_id !== senderId) return;
+    if (row.state === 'new' && !(await this.repo.enqueue(conversationId))) return;
+    if (row.state === 'closed' && !(await this.repo.reopen(conversationId))) return;
+    if (row.state !== 'new' && row.state !== 'closed') return;
     await this.offer(conversationId);
   }
 
@@ -127,6 +129,23 @@ export class DeskService implements OnModuleInit, OnModuleDestroy {
     const done = await this.offer(conversationId, { leaving: operatorId, only: toOperatorId });
     if (!done) throw new ConflictError('the operator is not available');
     return toDeskConversation((await this.repo.find(conversationId))!);
+  }
+
+  /**
+   * The operator finished with the visitor: the visitor reads who closed it, the operator leaves the
+   * conversation and stops counting it, and the visitor's next message queues it again.
+   */
+  async close(operatorId: string, conversationId: string) {
+    await this.requireOperator(operatorId);
+    const row = await this.requireDesk(conversationId);
+    if (row.operator_id !== operatorId) throw new ConflictError('this conversation is not assigned to you');
+    const name = (await this.operators()).find((o) => o.id === operatorId)?.displayName ?? null;
+    const closed = await this.repo.close(conversationId, row.assignment);
+    if (!closed) throw new ConflictError('this conversation is not assigned to you');
+    // Before letting go: the operator must still be a participant to send it.
+    await this.post(operatorId, conversationId, closed.assignment, { event: 'closed', operatorName: name });
+    await this.letGo(row, operatorId);
+    return toDeskConversation(closed);
   }
 
   /** Offers every waiting conversation again, oldest first; one sweep at a time per process. */

@@ -35,6 +35,12 @@ export function ChatDesk({
     if (accepted) onOpen(id);
   };
 
+  const close = async (id: string) => {
+    setAccepting(id);
+    await desk.close(id);
+    setAccepting(undefined);
+  };
+
   const since = (item: DeskConversation) =>
     item.queuedAt ? (
       <time dateTime={item.queuedAt} title={formatFull(item.queuedAt)} className="muted small">
@@ -100,14 +106,26 @@ export function ChatDesk({
                     Accept
                   </button>
                 ) : (
-                  <button
-                    type="button"
-                    className="button button-sm"
-                    onClick={() => onOpen(item.conversationId)}
-                    data-testid={DeskIds.open}
-                  >
-                    Open
-                  </button>
+                  <span className="button-row">
+                    <button
+                      type="button"
+                      className="button button-sm"
+                      onClick={() => onOpen(item.conversationId)}
+                      data-testid={DeskIds.open}
+                    >
+                      Open
+                    </button>
+                    <button
+                      type="button"
+                      className="button button-sm"
+                      disabled={accepting === item.conversationId}
+                      onClick={() => void close(item.conversationId)}
+                      data-testid={DeskIds.close}
+                      title="End this chat; the visitor's next message comes back to the desk"
+                    >
+                      Close
+                    </button>
+                  </span>
                 )}
               </li>
             ))}

@@ -45,6 +45,11 @@ export class DeskApi {
     return this.request('POST', `/v1/desk/conversations/${conversationId}/accept`, DeskConversation);
   }
 
+  /** Ends this operator's chat with the visitor (they leave it; the visitor's next message queues it again). */
+  close(conversationId: string): Promise<DeskItem> {
+    return this.request('POST', `/v1/desk/conversations/${conversationId}/close`, DeskConversation);
+  }
+
   private async request<T>(method: string, path: string, schema: Schema<T>): Promise<T> {
     let res = await this.send(method, path);
     if (res.status === 401) {

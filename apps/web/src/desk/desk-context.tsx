@@ -13,6 +13,8 @@ export interface DeskValue {
   refresh: () => Promise<void>;
   /** Accepts an assigned conversation; resolves true when it worked. */
   accept: (conversationId: string) => Promise<boolean>;
+  /** Closes an accepted conversation; resolves true when it worked. */
+  close: (conversationId: string) => Promise<boolean>;
 }
 
 const DeskContext = createContext<DeskValue | null>(null);
@@ -60,23 +62,26 @@ export function DeskProvider({
     };
   }, [messenger, messagingUrl, refresh]);
 
-  const accept = useCallback(
-    async (conversationId: string) => {
+  /** Runs one desk action, then reloads the queue whether it worked or not. */
+  const act = useCallback(
+    async (what: string, action: (api: DeskApi) => Promise<unknown>) => {
       const api = apiRef.current;
       if (!api) return false;
       try {
-        await api.accept(conversationId);
+        await action(api);
         await refresh();
         return true;
       } catch (err) {
-        setError(`Could not accept: ${describeError(err)}`);
+        setError(`Could not ${what}: ${describeError(err)}`);
         await refresh();
         return false;
       }
     },
     [refresh],
   );
+  const accept = useCallback((id: string) => act('accept', (api) => api.accept(id)), [act]);
+  const close = useCallback((id: string) => act('close the chat', (api) => api.close(id)), [act]);
 
-  const value = queue ? { queue, error, refresh, accept } : null;
+  const value = queue ? { queue, error, refresh, accept, close } : null;
   return <DeskContext.Provider value={value}>{children}</DeskContext.Provider>;
 }

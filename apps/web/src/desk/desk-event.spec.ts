@@ -10,6 +10,10 @@ describe('deskEventText', () => {
     expect(deskEventText('{"event":"assigned","operatorName":null}')).toBe('Assigned to an operator');
   });
 
+  it('says who closed the chat', () => {
+    expect(deskEventText('{"event":"closed","operatorName":"Bob"}')).toBe('Closed by Bob');
+  });
+
   it('says the visitor waits again when nobody has the chat', () => {
     expect(deskEventText('{"event":"unassigned","operatorName":null}')).toBe('Waiting for an operator');
   });
@@ -19,5 +23,6 @@ describe('deskEventText', () => {
     expect(deskEventText('not json')).toBe('Support desk update');
     expect(deskEventText('"assigned"')).toBe('Support desk update');
     expect(deskEventText('{"event":"closed"}')).toBe('Support desk update');
+    expect(deskEventText('{"event":"reopened","operatorName":null}')).toBe('Support desk update');
   });
 });

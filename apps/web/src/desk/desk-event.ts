@@ -1,22 +1,24 @@
+import { DeskMessageBody } from '@parley/protocol';
+
 /** The line an operator reads for a support desk message (`application/vnd.parley.desk+json`) in a chat. */
 export function deskEventText(body: string | undefined): string {
-  let parsed: unknown;
+  let json: unknown;
   try {
-    parsed = JSON.parse(body ?? '');
+    json = JSON.parse(body ?? '');
   } catch {
     return 'Support desk update';
   }
-  if (typeof parsed !== 'object' || parsed === null) return 'Support desk update';
-  const { event, operatorName } = parsed as { event?: unknown; operatorName?: unknown };
-  const name = typeof operatorName === 'string' && operatorName ? operatorName : null;
-  switch (event) {
+  const parsed = DeskMessageBody.safeParse(json);
+  if (!parsed.success) return 'Support desk update';
+  const name = parsed.data.operatorName || null;
+  switch (parsed.data.event) {
     case 'assigned':
       return `Assigned to ${name ?? 'an operator'}`;
     case 'transferred':
       return `Transferred to ${name ?? 'another operator'}`;
     case 'unassigned':
       return 'Waiting for an operator';
-    default:
-      return 'Support desk update';
+    case 'closed':
+      return `Closed by ${name ?? 'the operator'}`;
   }
 }

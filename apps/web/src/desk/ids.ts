@@ -10,6 +10,7 @@
  *   desk-item               one desk conversation: data-conversation-id, data-state
  *   desk-accept             accepts an assigned conversation (and opens it)
  *   desk-open               opens an accepted conversation
+ *   desk-close              closes an accepted conversation (the operator leaves it)
  *   desk-error              the last failure (role="alert")
  *   desk-event              in a chat: a desk message ("Assigned to Bob Example")
  */
@@ -23,6 +24,7 @@ export const DeskIds = {
   item: 'desk-item',
   accept: 'desk-accept',
   open: 'desk-open',
+  close: 'desk-close',
   error: 'desk-error',
   event: 'desk-event',
 } as const;

@@ -7,14 +7,15 @@ export const DESK_MESSAGE_MIME_TYPE = 'application/vnd.parley.desk+json';
 /** The key of a desk conversation's customData naming its site (null for guests made by a backend). */
 export const DESK_CUSTOM_DATA_KEY = 'parley.desk';
 
-/** The body of a desk message: who the conversation went to, or that nobody has it now. */
+/** The body of a desk message: who the conversation went to, that nobody has it now, or that it was closed. */
 export const DeskMessageBody = z.object({
-  event: z.enum(['assigned', 'transferred', 'unassigned']),
+  event: z.enum(['assigned', 'transferred', 'unassigned', 'closed']),
   operatorName: z.string().nullable(),
 });
 export type DeskMessageBody = z.infer<typeof DeskMessageBody>;
 
-export const DeskState = z.enum(['new', 'waiting', 'assigned', 'accepted']);
+/** `closed`: the operator finished; the visitor's next message puts the conversation in the queue again. */
+export const DeskState = z.enum(['new', 'waiting', 'assigned', 'accepted', 'closed']);
 export type DeskState = z.infer<typeof DeskState>;
 
 /** A visitor's conversation as the desk sees it. */
