@@ -237,14 +237,14 @@ async function configDefinition(service: ServiceEntry): Promise<ServiceConfigDef
 
 /** Variables an app reads and those it cannot start without (the ones its empty-environment error names). */
 async function appVariables(service: ServiceEntry): Promise<{ read: string[]; required: string[] }> {
-  const server = join(root, service.dir, 'server.mjs');
   if (service.entry === 'server.mjs') {
-    // The web server is plain JavaScript without a schema: what it reads is what it names.
-    const source = readFileSync(server, 'utf8');
-    return {
-      read: [...new Set([...source.matchAll(/process\.env\.([A-Z][A-Z0-9_]*)/g)].map((m) => m[1] ?? ''))],
-      required: [],
+    // The web server is plain JavaScript without a schema; server-config.mjs lists what it reads.
+    const module = (await import(join(root, service.dir, 'server-config.mjs'))) as {
+      webEnvVariables?: unknown;
     };
+    if (!Array.isArray(module.webEnvVariables))
+      throw new Error(`${service.dir}/server-config.mjs: no webEnvVariables`);
+    return { read: module.webEnvVariables.map(String), required: [] };
   }
   const definition = await configDefinition(service);
   let required: string[] = [];
@@ -599,9 +599,17 @@ describe('Kubernetes manifests: the Ingress', () => {
     expect(configMaps.get('webhook-gateway')?.data.GATEWAY_PUBLIC_URL).toBe(origin);
   });
 
-  it('messaging and voice-proxy are given the same support operators', () => {
-    expect(configMaps.get('messaging')?.data.SUPPORT_OPERATORS).toBe(
-      configMaps.get('voice-proxy')?.data.SUPPORT_OPERATORS,
+  it('a variable that several services read has one value everywhere (operators, demo users, URLs)', () => {
+    const portVariables = new Set(services.flatMap((s) => s.ports.map((p) => p.env)));
+    const values = new Map<string, Map<string, string>>();
+    for (const service of services)
+      for (const [name, variable] of environmentOf(containerOf(service)))
+        if (variable.value !== undefined && !portVariables.has(name))
+          values.set(name, (values.get(name) ?? new Map<string, string>()).set(service.name, variable.value));
+    const shared = [...values].filter(([, byService]) => byService.size > 1);
+    expect(shared.map(([name]) => name)).toEqual(
+      expect.arrayContaining(['SUPPORT_OPERATORS', 'SEED_DEMO_USERS']),
     );
+    for (const [name, byService] of shared) expect(new Set(byService.values()).size, name).toBe(1);
   });
 });
