@@ -3,7 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { TokenVerifier } from '@parley/auth';
 import { EventBus, RealtimeFanout } from '@parley/event-bus';
 import { createLogger, type Logger } from '@parley/logger';
-import { checkRedisReachable, createHttpApp, HealthRegistry, Lifecycle } from '@parley/service-kit';
+import {
+  CallMetrics,
+  checkRedisReachable,
+  createHttpApp,
+  HealthRegistry,
+  Lifecycle,
+  ServiceMetrics,
+} from '@parley/service-kit';
 import { Redis } from 'ioredis';
 import { AppModule } from '../app.module.js';
 import { BusCallHistory } from '../call-history/call-history.js';
@@ -16,6 +23,7 @@ import { WebTerminalGrpcServer } from '../grpc/web-terminal-grpc-server.js';
 import type { PhoneNetwork } from '../phone/phone-network.js';
 import { SimulatedPhoneNetwork } from '../phone/simulated-phone-network.js';
 import { TerminalRegistry } from '../terminals/terminal-registry.js';
+import { TerminalCoreMetrics } from '../metrics.js';
 
 export interface RunningTerminalCore {
   httpUrl: string;
@@ -42,15 +50,18 @@ export async function startTerminalCore(
   const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 3 });
   redis.on('error', (err) => logger.warn({ err }, 'redis error'));
   lifecycle.onClose('close-clients', 'redis', () => redis.quit().catch(() => redis.disconnect()));
+  const metrics = new ServiceMetrics('terminal-core');
   const fanout = new RealtimeFanout({
     redisUrl: config.redis.url,
     prefix: config.redis.prefix,
+    metrics,
     onError: (err) => logger.warn({ err }, 'fan-out error'),
   });
   // Finished calls go to the bus as call.ended.v1 (messaging logs them in the users' conversation).
   const bus = new EventBus({
     redisUrl: config.redis.url,
     prefix: config.redis.prefix,
+    metrics,
     onError: (err, context) => logger.warn({ err, context }, 'event bus error'),
   });
   lifecycle.onClose('close-clients', 'event bus', () => bus.close());
@@ -81,6 +92,8 @@ export async function startTerminalCore(
     .detail('node', () => nodeId)
     .detail('terminals', () => coordinator.terminalCount)
     .detail('ownedCalls', () => coordinator.ownedCallCount);
+  metrics.sample(TerminalCoreMetrics.registeredTerminals, () => coordinator.terminalCount);
+  metrics.sample(CallMetrics.activeCalls, () => coordinator.ownedCallCount);
   const http = await createHttpApp({
     module: AppModule.forRoot(verifier, config.ice),
     http: config.http,
@@ -92,12 +105,13 @@ export async function startTerminalCore(
       version: '1',
       description: 'Health of a core node and the ICE servers (STUN/TURN) for calls.',
     },
+    metrics,
     authenticate: true,
     rateLimits: { settings: config.rateLimits, redis, prefix: config.redis.prefix },
   });
-  const bridge = new TerminalWsBridge(http.server, coordinator, verifier, logger);
+  const bridge = new TerminalWsBridge(http.server, coordinator, verifier, logger, metrics);
   lifecycle.onClose('end-streams', 'terminal bridge', () => bridge.close());
-  const grpc = new WebTerminalGrpcServer(coordinator, verifier, logger);
+  const grpc = new WebTerminalGrpcServer(coordinator, verifier, logger, metrics);
   const grpcPort = await grpc.listen(config.grpc.host, config.grpc.port);
   lifecycle.onClose('end-streams', 'grpc', () => grpc.close());
   logger.info({ node: nodeId, httpPort: http.port, grpcPort }, 'terminal-core listening');

@@ -2,7 +2,13 @@ import type { IncomingMessage, Server } from 'node:http';
 import { extractBearerToken, type TokenVerifier } from '@parley/auth';
 import type { Logger } from '@parley/logger';
 import { TerminalErrorCode, TerminalMessages as M, WebTerminalMessage } from '@parley/protocol';
-import { ValidationError, WebSocketEndpoint, type ManagedSocket } from '@parley/service-kit';
+import {
+  ValidationError,
+  WebSocketEndpoint,
+  WebSocketMetrics,
+  type ManagedSocket,
+  type ServiceMetrics,
+} from '@parley/service-kit';
 import type { RawData } from 'ws';
 import type { CallCoordinator } from '../calls/call-coordinator.js';
 import type { TerminalSession } from '../terminals/terminal-session.js';
@@ -28,6 +34,7 @@ export class TerminalWsBridge {
     private readonly coordinator: CallCoordinator,
     private readonly verifier: TokenVerifier,
     private readonly logger: Logger,
+    metrics?: ServiceMetrics,
   ) {
     this.endpoint = new WebSocketEndpoint<TerminalIdentity>(server, {
       path: TERMINAL_WS_PATH,
@@ -37,6 +44,9 @@ export class TerminalWsBridge {
       authenticate: (req, url) => this.authenticate(req, url),
       onOpen: (socket, identity) => this.open(socket, identity),
     });
+    metrics?.sample(WebSocketMetrics.openConnections, () => [
+      { labels: { endpoint: TERMINAL_WS_PATH }, value: this.endpoint.connections },
+    ]);
   }
 
   /** Closes every terminal socket with 1001; their calls end as the sockets go. */

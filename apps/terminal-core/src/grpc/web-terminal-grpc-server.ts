@@ -1,11 +1,12 @@
 import { Server, ServerCredentials, status, type Metadata, type ServerDuplexStream } from '@grpc/grpc-js';
 import type { TokenVerifier } from '@parley/auth';
-import { describeFailure, failureToGrpc } from '@parley/service-kit';
+import { describeFailure, failureToGrpc, type ServiceMetrics } from '@parley/service-kit';
 import type { Logger } from '@parley/logger';
 import { WebTerminalServiceNames, type WebTerminalMessage } from '@parley/protocol';
 import { WebTerminalServiceService, webTerminalServiceNamed } from '@parley/protocol/grpc';
 import type { CallCoordinator } from '../calls/call-coordinator.js';
 import { authenticateTerminal } from '../terminals/terminal-auth.js';
+import { TerminalCoreMetrics } from '../metrics.js';
 
 type Stream = ServerDuplexStream<WebTerminalMessage, WebTerminalMessage>;
 
@@ -35,7 +36,9 @@ export class WebTerminalGrpcServer {
     private readonly coordinator: CallCoordinator,
     private readonly verifier: TokenVerifier,
     private readonly logger: Logger,
+    metrics?: ServiceMetrics,
   ) {
+    metrics?.sample(TerminalCoreMetrics.openStreams, () => this.streams.size);
     const implementation = {
       pipe: (stream: Stream) => void this.open(stream, 'pipe'),
       multiPipe: (stream: Stream) => void this.open(stream, 'multi'),
