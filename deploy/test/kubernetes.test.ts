@@ -252,6 +252,8 @@ async function appVariables(service: ServiceEntry): Promise<{ read: string[]; re
     definition.load({});
   } catch (err) {
     required = [...(err as Error).message.matchAll(/^ {2}([A-Z][A-Z0-9_]*):/gm)].map((m) => m[1] ?? '');
+    if (required.length === 0)
+      throw new Error(`${service.name} refuses an empty environment: ${String(err)}`);
   }
   return { read: definition.variables(), required };
 }
