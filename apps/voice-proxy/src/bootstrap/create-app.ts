@@ -4,7 +4,13 @@ import { describeDatabase, openDatabase, runMigrations } from '@parley/db';
 import { EventBus } from '@parley/event-bus';
 import { createLogger, type Logger } from '@parley/logger';
 import { ClientCredentialsTokens, MessagingServerClient } from '@parley/server-sdk';
-import { checkRedisReachable, createHttpApp, HealthRegistry, Lifecycle } from '@parley/service-kit';
+import {
+  checkRedisReachable,
+  createHttpApp,
+  HealthRegistry,
+  Lifecycle,
+  ServiceMetrics,
+} from '@parley/service-kit';
 import { Redis } from 'ioredis';
 import { AppModule } from '../app.module.js';
 import { CallCoordinator } from '../calls/call-coordinator.js';
@@ -47,9 +53,11 @@ export async function startVoiceProxy(
   const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 3 });
   redis.on('error', (err) => logger.warn({ err }, 'redis error'));
   lifecycle.onClose('close-clients', 'redis', () => redis.quit().catch(() => redis.disconnect()));
+  const metrics = new ServiceMetrics('voice-proxy');
   const bus = new EventBus({
     redisUrl: config.redis.url,
     prefix: config.redis.prefix,
+    metrics,
     onError: (err, context) => logger.warn({ err, context }, 'event bus error'),
   });
   lifecycle.onClose('close-clients', 'event bus', () => bus.close());
@@ -65,6 +73,7 @@ export async function startVoiceProxy(
   const coordinator = new CallCoordinator(db, calls, operators, messaging, bus, logger, {
     lineId: config.messaging.clientId,
     ringTimeoutMs: config.calls.ringTimeoutMs,
+    metrics,
   });
   const support = new SupportService(
     { lineId: config.messaging.clientId, operatorUsernames: config.calls.operatorUsernames },
@@ -93,6 +102,7 @@ export async function startVoiceProxy(
       version: '1',
       description: 'The support line: operators’ availability and call detail records of proxied calls.',
     },
+    metrics,
     authenticate: true,
     rateLimits: { settings: config.rateLimits, redis, prefix: config.redis.prefix },
   });

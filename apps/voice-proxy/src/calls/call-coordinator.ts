@@ -1,6 +1,7 @@
 import { isUniqueViolation, type Database, type SqlExecutor } from '@parley/db';
 import { DelayedJobs, Topics, type EventBus } from '@parley/event-bus';
 import type { Logger } from '@parley/logger';
+import { CallMetrics, type ServiceMetrics } from '@parley/service-kit';
 import type { SendVoiceSignalRequest, VoiceSignalEvent } from '@parley/protocol';
 import { MessagingUnavailableError, SignalRefusedError, type SignalSender } from '@parley/server-sdk';
 import { randomUUID } from 'node:crypto';
@@ -18,6 +19,8 @@ export interface CallCoordinatorOptions {
   ringTimeoutMs: number;
   now?: () => number;
   newId?: () => string;
+  /** The service's metrics: calls not ended, signals sent to call legs. */
+  metrics?: ServiceMetrics;
 }
 
 /**
@@ -30,6 +33,7 @@ export interface CallCoordinatorOptions {
 export class CallCoordinator {
   private readonly now: () => number;
   private readonly newId: () => string;
+  private readonly relayed: { inc(labels: { kind: string }): void } | undefined;
 
   constructor(
     private readonly db: Database,
@@ -42,6 +46,8 @@ export class CallCoordinator {
   ) {
     this.now = options.now ?? Date.now;
     this.newId = options.newId ?? randomUUID;
+    this.relayed = options.metrics?.counter(CallMetrics.signalsRelayed);
+    options.metrics?.sample(CallMetrics.activeCalls, () => this.calls.countOpen(this.db));
   }
 
   /** One `voice.signal.v1` event: signals to the line, and direct calls that reached nobody. */
@@ -179,6 +185,7 @@ export class CallCoordinator {
         call_id: signal.call_id,
         id: derivedUuid('voice-proxy-answer', signal.id, kind),
       });
+      this.relayed?.inc({ kind });
     } catch (err) {
       if (!(err instanceof SignalRefusedError)) throw err;
       this.logger.warn({ err, cid: signal.cid }, 'messaging refused the answer to a signal');
@@ -300,6 +307,7 @@ export class CallCoordinator {
         let delivered: boolean;
         try {
           delivered = (await this.messaging.sendSignal(request)).delivered;
+          this.relayed?.inc({ kind: effect.kind });
         } catch (err) {
           if (!(err instanceof SignalRefusedError)) throw err;
           this.logger.warn({ err, call: call.id, kind: effect.kind }, 'messaging refused a signal; dropped');

@@ -86,6 +86,14 @@ export class CallsRepository {
     return rowCount > 0;
   }
 
+  /** Calls of the line not ended yet, on every replica. */
+  async countOpen(db: SqlExecutor): Promise<number> {
+    const { rows } = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM calls WHERE state <> 'ended'`,
+    );
+    return rows[0]?.n ?? 0;
+  }
+
   async insert(tx: SqlExecutor, call: ProxiedCall): Promise<void> {
     await tx.query(
       `INSERT INTO calls (id, cid, call_id, customer_id, customer_peer_info, state, attempts, started_at)
