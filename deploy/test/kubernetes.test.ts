@@ -1,6 +1,7 @@
 // The Kubernetes manifests (deploy/kubernetes) against what they deploy: every object valid for the
 // Kubernetes API, and images, ports, probes, environment variables and Ingress routes in agreement with
 // services.json, the apps' config schemas and the routes their controllers declare.
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Deployment } from 'kubernetes-models/apps/v1';
@@ -352,6 +353,44 @@ describe('Kubernetes manifests: the files', () => {
     ];
     expect(() => new Deployment(broken as never).validate()).toThrow(/containerPort/);
   });
+
+  // kubectl ships kustomize; where it is installed, the real build is checked too.
+  const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
+  it.runIf(kubectl)(
+    'kubectl kustomize builds it into valid objects, with tags, hashed ConfigMaps and the namespace',
+    () => {
+      const build = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8', timeout: 60_000 });
+      expect(build.status, build.stderr).toBe(0);
+      const built = parseAllDocuments(build.stdout).map((doc) => doc.toJS() as K8sObject);
+      const ids = (list: K8sObject[]) =>
+        list
+          .filter((o) => o.kind !== 'ConfigMap')
+          .map((o) => `${o.kind}/${o.metadata.name}`)
+          .sort();
+      expect(ids(built)).toEqual(ids(objects));
+      // Generated ConfigMaps get a hash of their contents appended to the name.
+      const builtMaps = built.filter((o) => o.kind === 'ConfigMap').map((o) => o.metadata.name);
+      expect(builtMaps.map((name) => name.replace(/-[a-z0-9]{10}$/, '')).sort()).toEqual(
+        [...configMaps.keys()].sort(),
+      );
+      const configMapNames = new Set(built.filter((o) => o.kind === 'ConfigMap').map((o) => o.metadata.name));
+      for (const object of built) {
+        const model = models[`${object.apiVersion}/${object.kind}`];
+        expect(
+          () => model && new model(object as never).validate(),
+          `${object.kind} ${object.metadata.name}`,
+        ).not.toThrow();
+        if (object.kind !== 'Namespace')
+          expect((object.metadata as { namespace?: string }).namespace).toBe('parley');
+        if (object.kind !== 'Deployment') continue;
+        for (const container of (object.spec as unknown as DeploymentSpec).template.spec.containers) {
+          expect(container.image).toMatch(/^parley\/[a-z-]+:\d+\.\d+\.\d+/);
+          for (const source of container.envFrom ?? [])
+            expect(configMapNames).toContain(source.configMapRef?.name);
+        }
+      }
+    },
+  );
 
   it('everything goes into one namespace, and every image is pinned to a tag', () => {
     expect(kustomization.namespace).toBe('parley');
