@@ -43,3 +43,9 @@ export {
   scrapeMetrics,
   type PrometheusSample,
 } from './prometheus.js';
+export { startPrivateRedis, type PrivateRedis, type PrivateRedisOptions } from './private-redis.js';
+export {
+  startPrivatePostgres,
+  type PrivatePostgres,
+  type PrivatePostgresOptions,
+} from './private-postgres.js';
