@@ -11,6 +11,7 @@ import {
   createHttpApp,
   HealthRegistry,
   Lifecycle,
+  ServiceMetrics,
 } from '@parley/service-kit';
 import { Redis } from 'ioredis';
 import { AppModule } from '../app.module.js';
@@ -58,15 +59,17 @@ export async function startWebhookGateway(
   const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 3 });
   redis.on('error', (err) => logger.warn({ err }, 'redis error'));
   lifecycle.onClose('close-clients', 'redis', () => redis.quit().catch(() => redis.disconnect()));
+  const metrics = new ServiceMetrics('webhook-gateway');
   const bus = new EventBus({
     redisUrl: config.redis.url,
     prefix: config.redis.prefix,
+    metrics,
     onError: (err, context) => logger.warn({ err, context }, 'event bus error'),
   });
   lifecycle.onClose('close-clients', 'event bus', () => bus.close());
 
   const outbox = new OutboxRepository(db);
-  const relay = new OutboxRelay({ outbox, bus, logger, pollIntervalMs: 1_000 });
+  const relay = new OutboxRelay({ outbox, bus, logger, pollIntervalMs: 1_000, metrics });
   lifecycle.onClose('finish-jobs', 'outbox relay', () => relay.stop());
 
   const registry = createProviderRegistry(config);
@@ -94,7 +97,7 @@ export async function startWebhookGateway(
     logger,
     config.providers.defaultProvider,
   );
-  const webhooks = new WebhooksService(registry, inbox, config.webhooks.publicUrl, logger);
+  const webhooks = new WebhooksService(registry, inbox, config.webhooks.publicUrl, logger, metrics);
   const verifier = TokenVerifier.fromJwksUrl(config.tokens.jwksUrl, {
     issuer: config.tokens.issuer,
     audience: config.tokens.audience,
@@ -122,6 +125,7 @@ export async function startWebhookGateway(
     logger,
     lifecycle,
     health,
+    metrics,
     openapi: {
       title: 'Parley webhook gateway',
       version: '1',

@@ -2,6 +2,7 @@ import { Inject, Injectable, Module, type OnApplicationShutdown, type OnModuleIn
 import { runMigrations, type Database } from '@parley/db';
 import { ConsumerGroups, DelayedJobs, EventBus, type ConsumerGroupDeclaration } from '@parley/event-bus';
 import { createLogger, type Logger } from '@parley/logger';
+import { ServiceMetrics } from '@parley/service-kit';
 import { Redis } from 'ioredis';
 import type { WebhookGatewayConfig } from '../config/config.js';
 import { GATEWAY_CONFIG, GATEWAY_DATABASE } from '../core/gateway-core.module.js';
@@ -82,13 +83,21 @@ class ConcurrencyRedis implements OnApplicationShutdown {
     ConcurrencyRedis,
     {
       provide: OutgoingWebhooksService,
-      inject: [GATEWAY_DATABASE, EventBus, ConcurrencyRedis, GATEWAY_CONFIG, OUTGOING_WEBHOOKS_LOGGER],
+      inject: [
+        GATEWAY_DATABASE,
+        EventBus,
+        ConcurrencyRedis,
+        GATEWAY_CONFIG,
+        OUTGOING_WEBHOOKS_LOGGER,
+        ServiceMetrics,
+      ],
       useFactory: (
         db: Database,
         bus: EventBus,
         redis: ConcurrencyRedis,
         config: WebhookGatewayConfig,
         logger: Logger,
+        metrics: ServiceMetrics,
       ) => {
         if (!config.outgoingWebhooks.secretsKey)
           logger.warn(
@@ -108,6 +117,7 @@ class ConcurrencyRedis implements OnApplicationShutdown {
           new SecretBox(config.outgoingWebhooks.secretsKey),
           config.outgoingWebhooks,
           logger,
+          metrics,
         );
       },
     },

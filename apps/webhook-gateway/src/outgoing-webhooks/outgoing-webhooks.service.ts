@@ -11,7 +11,8 @@ import type {
   WebhookDeliveryListQuery,
   WebhookEndpoint,
 } from '@parley/protocol';
-import { ConflictError, NotFoundError, ValidationError } from '@parley/service-kit';
+import { ConflictError, NotFoundError, ValidationError, type ServiceMetrics } from '@parley/service-kit';
+import { WebhookGatewayMetrics } from '../metrics.js';
 import { z } from 'zod';
 import type { OutgoingWebhooksConfig } from '../config/config.js';
 import {
@@ -52,6 +53,8 @@ const attemptJobId = (deliveryId: string, attempt: number): string => `whd-${del
  * of any replica loses nothing: the job runs in whichever replica is up.
  */
 export class OutgoingWebhooksService {
+  private readonly attempts: { inc(labels: { status: string }): void } | undefined;
+
   constructor(
     private readonly db: Database,
     private readonly repo: OutgoingWebhooksRepository,
@@ -61,7 +64,10 @@ export class OutgoingWebhooksService {
     private readonly secrets: SecretBox,
     private readonly config: OutgoingWebhooksConfig,
     private readonly logger: Logger,
-  ) {}
+    metrics?: ServiceMetrics,
+  ) {
+    this.attempts = metrics?.counter(WebhookGatewayMetrics.deliveryAttempts);
+  }
 
   // ---- endpoints (REST) ----
 
@@ -267,6 +273,7 @@ export class OutgoingWebhooksService {
       return { recorded, streak };
     });
     if (!recorded) return;
+    this.attempts?.inc({ status: status === 'pending' ? 'retrying' : status });
     log.info(
       {
         status,

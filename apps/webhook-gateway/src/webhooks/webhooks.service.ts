@@ -1,5 +1,7 @@
 import type { Logger } from '@parley/logger';
 import { ProviderEvent, type ProviderWebhookReceipt } from '@parley/protocol';
+import type { ServiceMetrics } from '@parley/service-kit';
+import { WebhookGatewayMetrics } from '../metrics.js';
 import { MalformedWebhookError } from '../providers/webhook-errors.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { ProviderEventInbox } from './provider-event-inbox.js';
@@ -17,15 +19,34 @@ export interface ReceivedWebhook {
  * nothing), then the inbox stores each event once and queues it. A 2xx therefore means "stored".
  */
 export class WebhooksService {
+  private readonly received: { inc(labels: { provider: string; outcome: string }): void } | undefined;
+
   constructor(
     private readonly registry: ProviderRegistry,
     private readonly inbox: ProviderEventInbox,
     private readonly publicUrl: string,
     private readonly logger: Logger,
+    metrics?: ServiceMetrics,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.received = metrics?.counter(WebhookGatewayMetrics.providerWebhooks);
+  }
 
   async receive(provider: string, webhook: ReceivedWebhook): Promise<ProviderWebhookReceipt> {
+    // A name that is no configured provider is counted under one label value: callers choose the path.
+    const label = this.registry.has(provider) ? provider : 'unknown';
+    try {
+      const receipt = await this.store(provider, webhook);
+      this.received?.inc({ provider: label, outcome: 'stored' });
+      return receipt;
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      this.received?.inc({ provider: label, outcome: typeof code === 'string' ? code : 'error' });
+      throw err;
+    }
+  }
+
+  private async store(provider: string, webhook: ReceivedWebhook): Promise<ProviderWebhookReceipt> {
     const adapter = this.registry.get(provider);
     const events = await adapter.verifyWebhook(
       {
