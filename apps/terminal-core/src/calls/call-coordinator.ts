@@ -6,7 +6,7 @@ import type { PhoneNetwork } from '../phone/phone-network.js';
 import type { TerminalRegistry } from '../terminals/terminal-registry.js';
 import { TerminalSession } from '../terminals/terminal-session.js';
 import { CallEngine, type Decision, type Effect } from './call-engine.js';
-import type { CallRecord, TerminalRef } from './call-record.js';
+import { legTerminal, type CallRecord, type TerminalRef } from './call-record.js';
 import type { CallStore } from './call-store.js';
 import type { CallHistorySink } from '../call-history/call-history.js';
 import { checkInbound, isUuid, sdpTooLarge } from './inbound-check.js';
@@ -61,6 +61,44 @@ export class CallCoordinator {
 
   async heartbeat(): Promise<void> {
     await this.registry.heartbeat(this.nodeId);
+    await this.endCallsOfDeadNodes();
+  }
+
+  /**
+   * A node that died without closing (killed, its machine lost) never said its terminals were gone, so
+   * nothing else would end their calls: the other party would stay in a call nobody decides for, and the
+   * call would never be reported ended. Once the dead node's liveness key has expired, the calls this node
+   * owns hang up for their parties there, and the calls of this node's terminals that the dead node owned
+   * are adopted here and hung up the same way: the live party gets Bye{connection_lost} (a ringing callee
+   * Bye{cancelled}) and call.ended is published.
+   */
+  private async endCallsOfDeadNodes(): Promise<void> {
+    const seen = new Set<string>();
+    for (const session of [...this.sessions.values()]) {
+      for (const callId of [...session.calls]) {
+        if (this.calls.has(callId) || seen.has(callId)) continue;
+        seen.add(callId);
+        const record = await this.store.load(callId);
+        if (!record?.caller || record.state === 'ended' || record.owner === this.nodeId) continue;
+        if (await this.registry.isNodeAlive(record.owner)) continue;
+        const call = await this.store.adopt(callId, record.owner, this.nodeId);
+        if (!call) continue;
+        this.calls.set(callId, call);
+        this.logger.warn({ callId, deadNode: record.owner }, 'adopted a call of a node that is gone');
+      }
+    }
+    for (const call of [...this.calls.values()]) {
+      const parties = new Set(
+        [legTerminal(call.caller.leg), legTerminal(call.callee.leg), ...call.forks].filter(
+          (id): id is string => id !== undefined && !this.sessions.has(id),
+        ),
+      );
+      for (const terminalId of parties) {
+        const node = await this.registry.nodeOfTerminal(terminalId);
+        if (!node || node === this.nodeId || (await this.registry.isNodeAlive(node))) continue;
+        await this.decide(call.id, (c) => CallEngine.hangUp(c, terminalId, 'connection_lost', Date.now()));
+      }
+    }
   }
 
   /** Registers a terminal whose stream just opened; Pipe terminals learn at once whether their msisdn is in a call. */

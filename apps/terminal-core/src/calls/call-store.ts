@@ -31,6 +31,20 @@ export class CallStore {
     return raw ? (JSON.parse(raw) as CallRecord) : undefined;
   }
 
+  /**
+   * Moves a call whose owner node died to `owner`. Only one surviving node wins a call (the first to set
+   * the adoption key); false for the others, and for a call that is gone or no longer owned by `deadOwner`.
+   */
+  async adopt(callId: string, deadOwner: string, owner: string): Promise<CallRecord | undefined> {
+    const won = await this.redis.set(`${this.key(callId)}:adopted`, owner, 'EX', 60, 'NX');
+    if (won !== 'OK') return undefined;
+    const call = await this.load(callId);
+    if (!call || call.owner !== deadOwner || call.state === 'ended') return undefined;
+    const adopted = { ...call, owner };
+    await this.save(adopted);
+    return adopted;
+  }
+
   async release(callId: string): Promise<void> {
     await this.redis.del(this.key(callId));
   }

@@ -32,6 +32,12 @@ export class TerminalFixture {
       );
   }
 
+  /** Where the fixture's token issuer publishes its keys, for core nodes started as child processes. */
+  get jwksUrl(): string {
+    if (!this.tokens) throw new Error('start() the fixture first');
+    return this.tokens.jwksUrl;
+  }
+
   /** An access token for a terminal of `msisdn` (none: a token without an msisdn). */
   tokenFor(msisdn: string | undefined, scopes: string[] = [Scopes.callControl]): Promise<string> {
     if (!this.tokens) throw new Error('start() the fixture first');
