@@ -2,5 +2,5 @@ export type { Database, Migration, OpenDatabaseOptions, QueryResult, SqlExecutor
 export { openDatabase } from './open-database.js';
 export { runMigrations } from './migrations.js';
 export { dropSchema } from './schema.js';
-export { isUniqueViolation } from './errors.js';
+export { isConnectionFailure, isUniqueViolation } from './errors.js';
 export { describeDatabase } from './describe.js';

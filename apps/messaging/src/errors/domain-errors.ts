@@ -1,4 +1,4 @@
-import { DomainError } from '@parley/service-kit';
+import { DomainError, UnavailableError } from '@parley/service-kit';
 
 export {
   ConflictError,
@@ -24,4 +24,13 @@ export class InvalidClientError extends DomainError {
 export class InvalidScopeError extends DomainError {
   readonly code = 'invalid_scope';
   readonly kind = 'invalid';
+}
+
+/** PostgreSQL is down or restarting: nothing was stored, and the same request may be sent again. */
+export class DatabaseUnavailableError extends UnavailableError {
+  override readonly code = 'database_unavailable';
+  override readonly retryAfterSeconds = 2;
+  constructor(options?: ErrorOptions) {
+    super('the database is unavailable; try again shortly', options);
+  }
 }

@@ -1,5 +1,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { MESSAGING_CONFIG } from '../config/config.js';
+import { DatabaseUnavailableInterceptor } from './database-unavailable.interceptor.js';
 import type { MessagingInfrastructure } from './infrastructure.js';
 import { DATABASE, EVENT_BUS, LOGGER, REALTIME_FANOUT, REDIS, TOKEN_ISSUER } from './tokens.js';
 
@@ -17,6 +19,11 @@ export class InfrastructureModule {
       { provide: TOKEN_ISSUER, useValue: infra.issuer },
       { provide: REDIS, useValue: infra.redis },
     ];
-    return { module: InfrastructureModule, providers, exports: providers.map((p) => p.provide) };
+    return {
+      module: InfrastructureModule,
+      // Every request's storage failures, whichever module served it.
+      providers: [...providers, { provide: APP_INTERCEPTOR, useClass: DatabaseUnavailableInterceptor }],
+      exports: providers.map((p) => p.provide),
+    };
   }
 }

@@ -78,4 +78,6 @@ export class RateLimitedError extends DomainError {
 export class UnavailableError extends DomainError {
   readonly code: string = 'unavailable';
   readonly kind = 'unavailable';
+  /** When a retry is worth it, if known: sent as Retry-After. */
+  readonly retryAfterSeconds: number | undefined;
 }

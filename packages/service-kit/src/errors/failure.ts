@@ -3,6 +3,7 @@ import type { ErrorBody } from '@parley/protocol';
 import {
   DomainError,
   RateLimitedError,
+  UnavailableError,
   ValidationError,
   type FailureKind,
   type FieldIssue,
@@ -28,7 +29,10 @@ const internal: Failure = { kind: 'internal', code: 'internal', message: 'intern
 export function describeFailure(err: unknown): Failure {
   if (err instanceof ValidationError)
     return { kind: 'invalid', code: err.code, message: err.message, issues: err.issues };
-  if (err instanceof RateLimitedError)
+  if (
+    err instanceof RateLimitedError ||
+    (err instanceof UnavailableError && err.retryAfterSeconds !== undefined)
+  )
     return { kind: err.kind, code: err.code, message: err.message, retryAfterSeconds: err.retryAfterSeconds };
   if (err instanceof DomainError) return { kind: err.kind, code: err.code, message: err.message };
   if (err instanceof AuthenticationError)
