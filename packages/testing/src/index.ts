@@ -49,3 +49,4 @@ export {
   type PrivatePostgres,
   type PrivatePostgresOptions,
 } from './private-postgres.js';
+export { GrpcTerminal, type TerminalKind } from './grpc-terminal.js';
