@@ -157,6 +157,9 @@ describe('the published packages', () => {
       expect(manifest.repository?.directory, name).toBe(relative(root, workspaces.get(name)!.dir));
       expect(manifest.homepage, name).toBeTruthy();
       expect(manifest.sideEffects, name).toBeDefined();
+      // `npm publish` drops a bin whose path it has to correct (e.g. a leading './').
+      for (const bin of Object.values(manifest.bin ?? {}))
+        expect(bin, `${name} bin`).toMatch(/^(?!\.\/)[\w/.-]+$/);
     }
   });
 
