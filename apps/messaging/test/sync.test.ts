@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MessagingLimits } from '@parley/protocol';
+import { ConversationEvent, EVENT_STREAM_LAST_SEQ_HEADER, MessagingLimits } from '@parley/protocol';
 import { startMessagingUnderTest, type MessagingUnderTest } from './support/messaging-under-test.js';
 import type { TestUser } from './support/api-client.js';
 
@@ -127,6 +127,96 @@ describe('retransmitEvents', () => {
     const id = await conversationWithMessages(1);
     const res = await svc.api.get(`/v1/conversations/${id}/events?fromSeq=1`, eve.token);
     expect(res.status).toBe(404);
+  });
+});
+
+describe('streaming retransmit (events/stream)', () => {
+  async function stream(
+    conversationId: string,
+    query: string,
+    token: string | null = ben.token,
+  ): Promise<{ status: number; lastSeq: string | null; type: string | null; text: string }> {
+    const res = await fetch(`${svc.url}/v1/conversations/${conversationId}/events/stream?${query}`, {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
+    return {
+      status: res.status,
+      lastSeq: res.headers.get(EVENT_STREAM_LAST_SEQ_HEADER),
+      type: res.headers.get('content-type'),
+      text: await res.text(),
+    };
+  }
+
+  const linesOf = (text: string) => text.split('\n').filter((l) => l.length > 0);
+
+  it('streams exactly the events the paged route returns, each a protocol event', async () => {
+    const id = await conversationWithMessages(3);
+    const msg = (await svc.api.get(`/v1/conversations/${id}/messages`, ann.token)).body.messages[0];
+    await svc.api.patch(`/v1/conversations/${id}/messages/${msg.id}`, ann.token, {
+      parts: [{ mimeType: 'text/plain', body: 'edited' }],
+    });
+    await svc.api.delete(`/v1/conversations/${id}/messages/${msg.id}`, ann.token);
+    await svc.api.post(`/v1/conversations/${id}/read`, ben.token, { seq: 3 });
+    await svc.api.post(`/v1/conversations/${id}/participants`, ann.token, {
+      participants: [{ userId: eve.id }],
+    });
+    // An event a machine client acted, as the server API records it.
+    const db = svc.running.infra.db;
+    await db.query(
+      `INSERT INTO events (conversation_id, seq, id, type, actor_id, acting_client_id, payload, created_at)
+       SELECT id, last_seq + 1, gen_random_uuid(), 'conversation.updated', $2::uuid, 'crm', '{"title":"by a bot"}'::jsonb, now()
+       FROM conversations WHERE id = $1`,
+      [id, ann.id],
+    );
+    await db.query(`UPDATE conversations SET last_seq = last_seq + 1 WHERE id = $1`, [id]);
+
+    const paged = await svc.api.get(`/v1/conversations/${id}/events?fromSeq=1`, ben.token);
+    const streamed = await stream(id, 'fromSeq=1');
+    expect(streamed.status).toBe(200);
+    expect(streamed.type).toMatch(/^application\/x-ndjson/);
+    expect(streamed.lastSeq).toBe(String(paged.body.lastSeq));
+    const events = linesOf(streamed.text).map((line) => ConversationEvent.parse(JSON.parse(line)));
+    expect(events).toEqual(paged.body.events);
+    expect(events.at(-1)).toMatchObject({ actingClientId: 'crm', payload: { title: 'by a bot' } });
+    expect(events[0]).not.toHaveProperty('actingClientId');
+  });
+
+  it('streams a log longer than a page and a read batch, complete and in order; toSeq bounds it', async () => {
+    const id = await conversationWithMessages(0);
+    const last = await appendManyEvents(id, 12_000);
+    const all = await stream(id, 'fromSeq=1');
+    expect(all.lastSeq).toBe(String(last));
+    const seqs = linesOf(all.text).map((line) => (JSON.parse(line) as { seq: number }).seq);
+    expect(seqs).toEqual(Array.from({ length: last }, (_, i) => i + 1));
+    const part = linesOf((await stream(id, 'fromSeq=4990&toSeq=5010')).text);
+    expect(part.map((line) => (JSON.parse(line) as { seq: number }).seq)).toEqual(
+      Array.from({ length: 21 }, (_, i) => 4990 + i),
+    );
+    expect(linesOf((await stream(id, `fromSeq=${last + 1}`)).text)).toEqual([]);
+  });
+
+  it('refuses strangers, missing tokens and bad ranges like the paged route', async () => {
+    const id = await conversationWithMessages(1);
+    expect((await stream(id, 'fromSeq=1', eve.token)).status).toBe(404);
+    expect((await stream(id, 'fromSeq=1', null)).status).toBe(401);
+    for (const query of ['fromSeq=0', 'fromSeq=5&toSeq=2', 'fromSeq=x', 'fromSeq=1&extra=1'])
+      expect((await stream(id, query)).status).toBe(400);
+  });
+
+  it('keeps serving after a client hangs up mid-stream', async () => {
+    const id = await conversationWithMessages(0);
+    await appendManyEvents(id, 20_000);
+    const abort = new AbortController();
+    const res = await fetch(`${svc.url}/v1/conversations/${id}/events/stream?fromSeq=1`, {
+      headers: { authorization: `Bearer ${ben.token}` },
+      signal: abort.signal,
+    });
+    const reader = res.body!.getReader();
+    expect((await reader.read()).done).toBe(false);
+    abort.abort();
+    await reader.read().catch(() => undefined);
+    const again = await stream(id, 'fromSeq=19990&toSeq=20000');
+    expect(linesOf(again.text)).toHaveLength(11);
   });
 });
 

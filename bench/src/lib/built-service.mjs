@@ -80,6 +80,8 @@ export async function startBuiltService({ name, mainJs, label = `bench_${name}`,
   return {
     url,
     port,
+    /** The service's process id, to sample its memory (/proc/<pid>/status). */
+    pid: service.child.pid,
     schema: ns.schema,
     redisPrefix: fullEnv.REDIS_PREFIX,
     exited: service.exited,

@@ -11,9 +11,14 @@ import { fullSettings, quickSettings } from './settings.mjs';
 
 /** Waits until the outbox relay has published everything, so one scenario's backlog does not tax the next. */
 async function waitForQuietOutbox(api) {
-  await eventually(async () => (await api.health()).body?.details?.pendingOutbox === 0, 'outbox drain', 30_000, {
-    intervalMs: 200,
-  });
+  await eventually(
+    async () => (await api.health()).body?.details?.pendingOutbox === 0,
+    'outbox drain',
+    30_000,
+    {
+      intervalMs: 200,
+    },
+  );
 }
 
 async function runScenarios(api, service, settings) {
@@ -61,6 +66,16 @@ function print(results, quick) {
         `${r.pages} pages of <= ${r.pageSize}, ${r.megabytes} MB`,
       ],
       ['   events/s', r.eventsPerSecond, `received ${r.eventsReceived}, in seq order: ${r.inOrder}`],
+      [
+        `3b. Same log streamed (events/stream)`,
+        `${r.stream.seconds} s`,
+        `${r.stream.eventsPerSecond} events/s, ${r.stream.megabytes} MB in one response`,
+      ],
+      [
+        '   server memory before / peak',
+        `${r.stream.serverBaselineMb} / ${r.stream.serverPeakMb} MB`,
+        `received ${r.stream.eventsReceived}, in seq order: ${r.stream.inOrder}`,
+      ],
     ],
   );
 }
@@ -80,6 +95,10 @@ function problems({ sends, delivery, retransmit }) {
   if (!retransmit.complete)
     out.push(
       `retransmit: ${retransmit.eventsReceived}/${retransmit.eventsExpected} events, in order: ${retransmit.inOrder}`,
+    );
+  if (!retransmit.stream.complete)
+    out.push(
+      `retransmit stream: ${retransmit.stream.eventsReceived}/${retransmit.stream.eventsExpected} events, in order: ${retransmit.stream.inOrder}`,
     );
   if (!retransmit.schemaValid)
     out.push('retransmit: a page of seeded events does not match the protocol schema');

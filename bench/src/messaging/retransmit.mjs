@@ -1,12 +1,14 @@
 import { MessagingLimits, RetransmitResponse } from '@parley/protocol';
 import { round } from '../lib/stats.mjs';
 import { progress } from '../lib/report.mjs';
+import { measureRetransmitStream } from './retransmit-stream.mjs';
 import { seedMessageEvents } from './seed-events.mjs';
 
 /**
  * Figure 3: a device re-reading a whole conversation log. One conversation gets `seedCount` message
  * events on top of its `conversation.created` (seq 1); one client pages through GET /events from seq 1,
- * following nextFromSeq, parsing every page and checking that seqs arrive complete and in order.
+ * following nextFromSeq, parsing every page and checking that seqs arrive complete and in order. Then the
+ * same log in one streamed response (figure 3b), for the comparison in one run.
  */
 export async function measureRetransmit(api, service, { seedCount, databaseUrl }) {
   const [owner, other] = await api.signUpMany('rtx', 2);
@@ -52,6 +54,14 @@ export async function measureRetransmit(api, service, { seedCount, databaseUrl }
   // Outside the timing: the seeded rows must read back as valid protocol events, or the figure is moot.
   const sample = await api.eventsPage(other, conversation.id, 1);
   const schemaValid = RetransmitResponse.safeParse(sample.body).success;
+  progress(`retransmit: paged read took ${seconds.toFixed(1)} s; now the same log streamed`);
+  const stream = await measureRetransmitStream({
+    baseUrl: service.url,
+    pid: service.pid,
+    token: other.token,
+    conversationId: conversation.id,
+    lastSeq,
+  });
 
   return {
     eventsExpected: lastSeq,
@@ -65,5 +75,6 @@ export async function measureRetransmit(api, service, { seedCount, databaseUrl }
     eventsPerSecond: Math.round(received / seconds),
     megabytes: round(bytes / 1e6, 1),
     seedSeconds: round(seedSeconds, 1),
+    stream,
   };
 }

@@ -8,6 +8,9 @@ import { EventAppender } from './event-appender.js';
 import { EventLogRepository } from './event-log.repository.js';
 import { planRetransmitPage } from './retransmit-page.js';
 
+/** Events per database read of a streamed replay: large enough to amortise the round trip, small in memory. */
+const STREAM_BATCH = 5000;
+
 @Injectable()
 export class EventLogService {
   constructor(
@@ -33,6 +36,22 @@ export class EventLogService {
       this.outbox.nudge();
     }
     return result;
+  }
+
+  /**
+   * The events `fromSeq..toSeq` as NDJSON chunks, read in batches so a replay of millions of events holds one
+   * batch in memory at a time; the consumer pulls the next batch only when it has written this one.
+   */
+  async *streamLines(conversationId: string, fromSeq: number, toSeq: number): AsyncGenerator<string> {
+    for (let from = fromSeq; from <= toSeq; from += STREAM_BATCH) {
+      const lines = await this.events.readJsonLines(
+        conversationId,
+        from,
+        Math.min(toSeq, from + STREAM_BATCH - 1),
+      );
+      if (lines.length === 0) continue;
+      yield lines.join('\n') + '\n';
+    }
   }
 
   /** retransmitEvents: the caller has already been authorised for the conversation. */

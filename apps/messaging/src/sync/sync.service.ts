@@ -56,6 +56,22 @@ export class SyncService {
     return this.eventLog.retransmit(conversationId, conversation.lastSeq, fromSeq, toSeq);
   }
 
+  /**
+   * The whole range `fromSeq..toSeq` (default: the last seq now) as NDJSON, for a device replaying a long
+   * log in one request. `lastSeq` is the conversation's when the stream began.
+   */
+  async streamEvents(
+    userId: string,
+    conversationId: string,
+    fromSeq: number,
+    toSeq?: number,
+  ): Promise<{ lastSeq: number; toSeq: number; chunks: AsyncIterable<string> }> {
+    const { conversation } = await this.conversations.getForReader(userId, conversationId);
+    const lastSeq = conversation.lastSeq;
+    const end = Math.min(toSeq ?? lastSeq, lastSeq);
+    return { lastSeq, toSeq: end, chunks: this.eventLog.streamLines(conversationId, fromSeq, end) };
+  }
+
   async catchUp(userId: string, conversationId: string, sinceSeq: number): Promise<CatchUpResponse> {
     const { conversation } = await this.conversations.getForReader(userId, conversationId);
     const decision = chooseCatchUpMode(

@@ -62,6 +62,15 @@ export const RetransmitQuery = z
   });
 export type RetransmitQuery = z.infer<typeof RetransmitQuery>;
 
+/**
+ * `GET /v1/conversations/:id/events/stream?fromSeq&toSeq` (same query as retransmitEvents): the whole range in
+ * one response, one `ConversationEvent` JSON per line, for a device replaying a long log. It ends at `toSeq`,
+ * or at the conversation's last seq when the stream began (sent in this header); a cut stream is resumed from
+ * the last seq received plus one.
+ */
+export const EVENT_STREAM_CONTENT_TYPE = 'application/x-ndjson';
+export const EVENT_STREAM_LAST_SEQ_HEADER = 'x-parley-last-seq';
+
 export const HistoryQuery = z.strictObject({
   before: SeqParam.optional(),
   limit: z.coerce.number().int().min(1).max(MessagingLimits.historyPageSize).default(50),
