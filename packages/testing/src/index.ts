@@ -50,3 +50,4 @@ export {
   type PrivatePostgresOptions,
 } from './private-postgres.js';
 export { GrpcTerminal, type TerminalKind } from './grpc-terminal.js';
+export { RepairingDevice, type RepairingDeviceOptions } from './repairing-device.js';
