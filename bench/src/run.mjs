@@ -5,6 +5,7 @@ const scenarios = {
   voice: async (opts) => (await import('./voice/index.mjs')).runVoiceBench(opts),
   webhooks: async (opts) => (await import('./webhooks/index.mjs')).runWebhooksBench(opts),
   hooks: async (opts) => (await import('./hooks/index.mjs')).runHooksBench(opts),
+  'several-nodes': async (opts) => (await import('./several-nodes/index.mjs')).runSeveralNodesBench(opts),
 };
 
 function usage() {
@@ -18,6 +19,9 @@ scenarios:
               server doing the same HMAC check and one Redis write
   hooks       what a pre-send hook adds to a send (p50/p99, with and without, interleaved); outgoing
               webhook deliveries/s when bench/src/hooks/deliveries.mjs is there
+  several-nodes  two messaging and two terminal-core processes, a voice proxy and a webhook gateway under a
+              steady load, one messaging and one core process killed: messages/s accepted and delivered,
+              send->deliver across nodes, losses after the kill (0), reconnect and repair time
 
 options:
   --quick     smaller numbers for a smoke run`);
