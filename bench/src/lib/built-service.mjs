@@ -68,6 +68,11 @@ export async function startBuiltService({ name, mainJs, label = `bench_${name}`,
       name,
       main: mainJs,
       env: fullEnv,
+      // BENCH_CPU_PROF=<dir>: each service writes a V8 CPU profile there when it stops (open it in Chrome
+      // DevTools or speedscope) — the way to find what limits a figure.
+      nodeArgs: process.env.BENCH_CPU_PROF
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+        : [],
       healthUrl: `${url}/health`,
       onOutputLine: echoWarnings(name),
       onSpawn: (spawned) => (service = spawned),
