@@ -32,6 +32,11 @@ describe('GET /metrics', () => {
         1,
       );
       expect(page.matching('parley_call_active_calls')[0]?.labels.service).toBe('voice-proxy');
+      // Messaging relayed both starts: the customer's to the line, the proxy's to Bob.
+      const relayedByMessaging = await scrapeMetrics(world.messagingUrl);
+      expect(
+        relayedByMessaging.value('parley_voice_signals_relayed_total', { kind: 'start' }),
+      ).toBeGreaterThanOrEqual(2);
       return true;
     }, 'the ringing call in the metrics');
 
