@@ -34,3 +34,12 @@ export class DatabaseUnavailableError extends UnavailableError {
     super('the database is unavailable; try again shortly', options);
   }
 }
+
+/** Redis is down or restarting: live delivery and voice signals cannot go out now; the same request may be sent again. */
+export class RealtimeUnavailableError extends UnavailableError {
+  override readonly code = 'realtime_unavailable';
+  override readonly retryAfterSeconds = 2;
+  constructor(options?: ErrorOptions) {
+    super('live delivery is unavailable; try again shortly', options);
+  }
+}

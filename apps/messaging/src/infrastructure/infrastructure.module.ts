@@ -1,7 +1,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { MESSAGING_CONFIG } from '../config/config.js';
-import { DatabaseUnavailableInterceptor } from './database-unavailable.interceptor.js';
+import { DependencyUnavailableInterceptor } from './dependency-unavailable.interceptor.js';
 import type { MessagingInfrastructure } from './infrastructure.js';
 import { DATABASE, EVENT_BUS, LOGGER, REALTIME_FANOUT, REDIS, TOKEN_ISSUER } from './tokens.js';
 
@@ -21,8 +21,8 @@ export class InfrastructureModule {
     ];
     return {
       module: InfrastructureModule,
-      // Every request's storage failures, whichever module served it.
-      providers: [...providers, { provide: APP_INTERCEPTOR, useClass: DatabaseUnavailableInterceptor }],
+      // Every request's PostgreSQL and Redis outages, whichever module served it.
+      providers: [...providers, { provide: APP_INTERCEPTOR, useClass: DependencyUnavailableInterceptor }],
       exports: providers.map((p) => p.provide),
     };
   }
