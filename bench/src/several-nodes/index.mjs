@@ -379,6 +379,7 @@ export async function runSeveralNodesBench({ quick }) {
           repairedEvents: devices.reduce((sum, d) => sum + d.repairedEvents, 0),
           crossNodeMs: summarize(cross),
           sameNodeMs: summarize(same),
+          acceptMs: summarize([...sent.values()].map((m) => m.acceptedAt - m.sentAt)),
           lossesAfterKill: { devices: deviceLosses, webhooks: webhookLosses },
           webhooks: { distinct: receiver.distinct, requests: receiver.requests },
           reconnects: devices.reduce((sum, d) => sum + d.reconnects, 0),
@@ -412,6 +413,11 @@ export async function runSeveralNodesBench({ quick }) {
           'send -> deliver across nodes p50 / p99',
           `${r.crossNodeMs.p50} / ${r.crossNodeMs.p99} ms`,
           `sent on one node, device on the other (${r.crossNodeMs.count}); same node p50 ${r.sameNodeMs.p50}, p99 ${r.sameNodeMs.p99} ms`,
+        ],
+        [
+          'send -> 2xx p50 / p99',
+          `${r.acceptMs.p50} / ${r.acceptMs.p99} ms`,
+          'committed and published by the node that took it (a retry on the other node included)',
         ],
         [
           'Losses after the kill (must be 0)',
