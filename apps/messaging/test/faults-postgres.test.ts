@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '@parley/db';
 import type { AuthSession } from '@parley/protocol';
-import { Messenger, type Conversation, type SendPolicy } from '@parley/sdk';
+import { Messenger, type SendPolicy } from '@parley/sdk';
 import { nodeWebSocket } from '@parley/sdk/node';
 import {
   allocateTestNamespace,

@@ -71,7 +71,8 @@ export class SupportWorld {
     );
   }
 
-  async startMessaging(): Promise<void> {
+  /** `env` adds to messaging's test environment, e.g. another REDIS_URL. */
+  async startMessaging(env: Record<string, string> = {}): Promise<void> {
     this.messaging = await startMessagingForTests({
       label: `vp_${this.label}`,
       ns: this.ns,
@@ -79,6 +80,7 @@ export class SupportWorld {
         { ...PROXY_CLIENT, scopes: ['voice.proxy'] },
         { ...ADMIN_CLIENT, scopes: ['admin'] },
       ],
+      env,
     });
     this.messagingUrl = this.messaging.url;
   }
