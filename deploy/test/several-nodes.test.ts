@@ -10,9 +10,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import {
+  CallLogBody,
+  CallLogMimeType,
   Conversation,
   CreatedWebhookEndpoint,
   Message,
+  MessageSentEvent,
+  OutgoingWebhookBody,
   type AuthSession,
   type SendVoiceSignalRequest,
 } from '@parley/protocol';
@@ -64,7 +68,7 @@ const closables: Array<{ close(): void }> = [];
 /** The outgoing webhook endpoint: a local server that verifies each delivery, keyed by webhook-id. */
 let receiver: Server;
 let endpointSecret = '';
-const webhooks = new Map<string, { messageId: string; type: string }>();
+const webhooks = new Map<string, { messageId: string; type: string; loggedCallId?: string }>();
 let webhookRequests = 0;
 let unverifiedWebhooks = 0;
 
@@ -164,13 +168,16 @@ async function startReceiver(): Promise<string> {
         'webhook-signature': String(req.headers['webhook-signature']),
       };
       try {
-        const body = new Webhook(endpointSecret).verify(Buffer.concat(chunks).toString('utf8'), headers) as {
-          type: string;
-          data: { payload?: { message?: { id?: string } } };
-        };
+        const body = OutgoingWebhookBody.parse(
+          new Webhook(endpointSecret).verify(Buffer.concat(chunks).toString('utf8'), headers),
+        );
+        const event = MessageSentEvent.safeParse(body.data);
+        const message = event.success ? event.data.payload.message : undefined;
+        const callLog = message?.parts.find((p) => p.mimeType === CallLogMimeType && p.body);
         webhooks.set(headers['webhook-id'], {
           type: body.type,
-          messageId: body.data.payload?.message?.id ?? '',
+          messageId: message?.id ?? '',
+          loggedCallId: callLog ? CallLogBody.parse(JSON.parse(callLog.body!)).callId : undefined,
         });
         res.writeHead(200).end();
       } catch {
@@ -472,6 +479,18 @@ describe('several nodes of every service, one messaging and one core node killed
     );
     again.caller.bye(again.id);
     await again.callee.next('bye', again.id);
+
+    // Each of those calls was reported ended (call.ended on the bus, a call-log entry, its webhook).
+    await eventually(
+      () => {
+        const logged = new Set([...webhooks.values()].map((w) => w.loggedCallId));
+        const calls = [ownedByDead, calleeOnDead, wholeOnSurvivor, again].map((c) => c.id);
+        expect(calls.filter((id) => !logged.has(id))).toEqual([]);
+        return true;
+      },
+      'a call-log entry for every ended call',
+      HANDOVER_MS,
+    );
 
     // The support call ends normally after the kill, through the survivor.
     expect((await toLine(nodeB.url, customer, 'stop')).status).toBe(201);
