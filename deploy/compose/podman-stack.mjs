@@ -18,7 +18,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadCompose } from './compose-file.mjs';
+import { loadCompose, readComposeDocument } from './compose-file.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const podman = ['podman', '--runtime', process.env.PODMAN_RUNTIME ?? 'runc'];
@@ -306,7 +306,11 @@ const env = {
   ...readEnvFile(opts.envFile ?? (existsSync(join(root, '.env')) ? join(root, '.env') : undefined)),
   ...process.env,
 };
-const compose = loadCompose(env, { profiles: opts.profiles });
+// Removing needs only the names, so `down` works without the secrets `up` requires.
+const compose =
+  opts.command === 'down' || opts.command === 'logs'
+    ? readComposeDocument()
+    : loadCompose(env, { profiles: opts.profiles });
 try {
   if (opts.command === 'build') build(compose, opts.names);
   else if (opts.command === 'up') await up(compose, opts);

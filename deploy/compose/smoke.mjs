@@ -356,11 +356,13 @@ function assertKeysWritable() {
 
 const stack = (...args) => ['node', join(repoRoot, 'deploy/compose/podman-stack.mjs'), ...args];
 let envFile;
+let origin;
 let failed = false;
 try {
   await phase('stand-in base images', () => sh([join(repoRoot, 'deploy/compose/standins/build.sh')]));
   const env = await writeEnv();
   envFile = env.file;
+  origin = env.origin;
   if (!skipBuild) await phase('app images', () => sh(stack('build', '--env-file', envFile)));
   await phase('stack up (until every health check passes)', () =>
     sh(stack('up', '--env-file', envFile, '--project', project)),
@@ -376,6 +378,12 @@ try {
   if (!keep && envFile) {
     await phase('tear down', () =>
       sh(stack('down', '--env-file', envFile, '--project', project, '--volumes')),
+    );
+  }
+  if (keep && envFile) {
+    process.stdout.write(
+      `\nthe stack is still running at ${origin}; remove it with\n` +
+        `  node deploy/compose/podman-stack.mjs down --project ${project} --volumes\n`,
     );
   }
   process.stdout.write('\nphase durations:\n');
