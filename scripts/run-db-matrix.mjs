@@ -9,7 +9,18 @@ const runner = fileURLToPath(new URL('./vitest-run.mjs', import.meta.url));
 const name = basename(process.cwd());
 const runs = [
   { db: 'postgres', args: [] },
-  { db: 'pglite', args: ['--exclude', 'test/two-processes*.test.ts'] },
+  {
+    db: 'pglite',
+    // faults-postgres and faults-pglite choose their storage themselves: once is enough.
+    args: [
+      '--exclude',
+      'test/two-processes*.test.ts',
+      '--exclude',
+      'test/faults-postgres.test.ts',
+      '--exclude',
+      'test/faults-pglite.test.ts',
+    ],
+  },
 ];
 let failed = false;
 for (const run of runs) {
