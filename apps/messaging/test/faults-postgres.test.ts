@@ -139,6 +139,12 @@ describe('PostgreSQL goes away under messaging', () => {
     });
     expect(read.status).toBe(503);
     expect(((await read.json()) as { code: string }).code).toBe('database_unavailable');
+    // Readiness says which dependency is missing, so a load balancer takes the node out meanwhile.
+    const ready = await fetch(`${messaging.url}/health/ready`, { signal: AbortSignal.timeout(20_000) });
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({
+      checks: { postgres: { status: 'down' }, redis: { status: 'up' } },
+    });
 
     await postgres.start();
     const retried = await eventually(async () => {
