@@ -11,7 +11,7 @@
 // registry. Prints the time each phase took.
 import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -379,6 +379,7 @@ try {
     await phase('tear down', () =>
       sh(stack('down', '--env-file', envFile, '--project', project, '--volumes')),
     );
+    rmSync(envFile, { force: true });
   }
   if (keep && envFile) {
     process.stdout.write(
