@@ -14,6 +14,17 @@ interface EventRow {
   created_at: Date;
 }
 
+/** An event row as text, for splicing into JSON: `created_at` as `Date.prototype.toISOString` writes it. */
+interface EventTextRow {
+  id: string;
+  seq: number;
+  type: string;
+  actor_id: string;
+  acting_client_id: string | null;
+  payload: string;
+  created_at: string;
+}
+
 function toEvent(row: EventRow): ConversationEvent {
   return {
     id: row.id,
@@ -27,30 +38,31 @@ function toEvent(row: EventRow): ConversationEvent {
   } as ConversationEvent;
 }
 
-/** `created_at` as `Date.prototype.toISOString` writes it (UTC, milliseconds). */
-const ISO_UTC = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
 @Injectable()
 export class EventLogRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
   /**
-   * The events `fromSeq..toSeq` as protocol JSON, one string per event, written by PostgreSQL: a long replay
-   * neither parses the stored payloads nor serialises them again. Same fields and values as `readRange`.
+   * The events `fromSeq..toSeq` as protocol JSON, one string per event: the stored payload comes back as
+   * PostgreSQL's text of it and is spliced in, so a long replay never parses payloads nor serialises them
+   * again (building the whole object in SQL costs the database about three times as much). Same fields and
+   * values as `readRange`.
    */
   async readJsonLines(conversationId: string, fromSeq: number, toSeq: number): Promise<string[]> {
-    const { rows } = await this.db.query<{ line: string }>(
-      `SELECT CASE WHEN acting_client_id IS NULL
-                THEN json_build_object('id', id, 'conversationId', conversation_id, 'seq', seq, 'type', type,
-                       'actorId', actor_id, 'createdAt', ${ISO_UTC}, 'payload', payload)
-                ELSE json_build_object('id', id, 'conversationId', conversation_id, 'seq', seq, 'type', type,
-                       'actorId', actor_id, 'actingClientId', acting_client_id, 'createdAt', ${ISO_UTC},
-                       'payload', payload)
-              END::text AS line
+    const { rows } = await this.db.query<EventTextRow>(
+      `SELECT id, seq, type, actor_id, acting_client_id, payload::text AS payload,
+              to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at
          FROM events WHERE conversation_id = $1 AND seq BETWEEN $2 AND $3 ORDER BY seq`,
       [conversationId, fromSeq, toSeq],
     );
-    return rows.map((r) => r.line);
+    // Ids are UUIDs and the timestamp is digits: only the free-form strings go through JSON.stringify.
+    const conversation = `","conversationId":"${conversationId}","seq":`;
+    return rows.map(
+      (r) =>
+        `{"id":"${r.id}${conversation}${r.seq},"type":${JSON.stringify(r.type)},"actorId":"${r.actor_id}"` +
+        (r.acting_client_id !== null ? `,"actingClientId":${JSON.stringify(r.acting_client_id)}` : '') +
+        `,"createdAt":"${r.created_at}","payload":${r.payload}}`,
+    );
   }
 
   async readRange(conversationId: string, fromSeq: number, toSeq: number): Promise<ConversationEvent[]> {

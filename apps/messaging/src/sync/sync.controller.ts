@@ -60,7 +60,8 @@ export class SyncController {
       [EVENT_STREAM_LAST_SEQ_HEADER]: String(stream.lastSeq),
     });
     try {
-      await pipeline(Readable.from(stream.chunks), res);
+      // One batch read ahead at most: the next is fetched only when the socket has taken this one.
+      await pipeline(Readable.from(stream.chunks, { highWaterMark: 1 }), res);
     } catch (err) {
       // The client went away, or a read failed after the status was sent: either way the client sees a cut
       // stream and resumes from the last seq it got.
