@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Messenger } from '@parley/sdk';
-import { DeskApi, DeskApiError } from './desk-api';
+import { ServiceApiError } from '../app/service-api';
+import { DeskApi } from './desk-api';
 
 const messenger = {
   session: { tokens: { access_token: 'operator-token' } },
@@ -44,7 +45,7 @@ describe('DeskApi', () => {
   it('reports why an accept was refused', async () => {
     answer(409, { message: 'assigned to another operator' });
     await expect(new DeskApi('http://m', messenger).accept(item.conversationId)).rejects.toEqual(
-      new DeskApiError(409, 'assigned to another operator'),
+      new ServiceApiError(409, 'assigned to another operator'),
     );
   });
 
