@@ -34,7 +34,8 @@ function mountedRoutes(): string[] {
           )
         : [],
     )
-    .filter((r) => !/ \/(openapi\.json|docs)/.test(r))
+    // The document itself, its viewer and the Prometheus scrape are served but not part of the API.
+    .filter((r) => !/ \/(openapi\.json|docs|metrics$)/.test(r))
     .sort();
 }
 
