@@ -10,6 +10,8 @@ import { planRetransmitPage } from './retransmit-page.js';
 
 /** Events per database read of a streamed replay: large enough to amortise the round trip, small in memory. */
 const STREAM_BATCH = 5000;
+/** Events per written chunk: about 60 KB, under V8's large-object size. */
+const CHUNK_LINES = 100;
 
 @Injectable()
 export class EventLogService {
@@ -49,8 +51,10 @@ export class EventLogService {
         from,
         Math.min(toSeq, from + STREAM_BATCH - 1),
       );
-      if (lines.length === 0) continue;
-      yield lines.join('\n') + '\n';
+      // Written in chunks of CHUNK_LINES: each stays a small heap object that dies young, where one string
+      // per batch (megabytes) would pile up until a full collection.
+      for (let i = 0; i < lines.length; i += CHUNK_LINES)
+        yield lines.slice(i, i + CHUNK_LINES).join('\n') + '\n';
     }
   }
 
