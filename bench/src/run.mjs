@@ -6,6 +6,7 @@ const scenarios = {
   webhooks: async (opts) => (await import('./webhooks/index.mjs')).runWebhooksBench(opts),
   hooks: async (opts) => (await import('./hooks/index.mjs')).runHooksBench(opts),
   'several-nodes': async (opts) => (await import('./several-nodes/index.mjs')).runSeveralNodesBench(opts),
+  fanout: async (opts) => (await import('./fanout/index.mjs')).runFanoutBench(opts),
 };
 
 function usage() {
@@ -22,6 +23,8 @@ scenarios:
   several-nodes  two messaging and two terminal-core processes, a voice proxy and a webhook gateway under a
               steady load, one messaging and one core process killed: messages/s accepted and delivered,
               send->deliver across nodes, losses after the kill (0), reconnect and repair time
+  fanout      live deliveries/s to 1,000 and 10,000 sockets of one group, send->delivered p50/p99 and server
+              memory per socket, against a bare ws server (the ceiling) and Socket.IO with its Redis adapter
 
 options:
   --quick     smaller numbers for a smoke run`);

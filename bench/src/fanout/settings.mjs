@@ -1,0 +1,42 @@
+/**
+ * Sizes of the `fanout` scenario. Every variant gets the same offered load at a size: messages/s =
+ * offeredDeliveriesPerSecond / sockets, so 1,000 sockets get 10 times the messages of 10,000.
+ * BENCH_FANOUT_SIZES=100,200 (comma-separated socket counts) replaces the sizes, e.g. for a check on a busy
+ * machine.
+ */
+export const fullSettings = {
+  sizes: [1000, 10_000],
+  offeredDeliveriesPerSecond: 100_000,
+  rounds: 3,
+  warmupMs: 1000,
+  durationMs: 8000,
+  /** After the last send, how long stragglers may take before they count as lost. */
+  settleMs: 10_000,
+  devicesPerUser: 10,
+  loadWorkers: 4,
+  /** The whole run is aborted (and cleaned up) past this. */
+  budgetMs: 1_200_000,
+};
+
+export const quickSettings = {
+  sizes: [100, 1000],
+  offeredDeliveriesPerSecond: 20_000,
+  rounds: 3,
+  warmupMs: 500,
+  durationMs: 3000,
+  settleMs: 5000,
+  devicesPerUser: 10,
+  loadWorkers: 4,
+  budgetMs: 300_000,
+};
+
+export function settingsFor(quick) {
+  const settings = { ...(quick ? quickSettings : fullSettings) };
+  const sizes = process.env.BENCH_FANOUT_SIZES;
+  if (sizes) {
+    settings.sizes = sizes.split(',').map((s) => Number(s.trim()));
+    if (settings.sizes.some((n) => !Number.isInteger(n) || n < 1))
+      throw new Error(`BENCH_FANOUT_SIZES must be positive integers, comma-separated: ${sizes}`);
+  }
+  return settings;
+}
