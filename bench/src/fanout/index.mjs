@@ -208,16 +208,22 @@ async function runAll(settings, onStop) {
   );
   let phase = 0;
   const results = [];
+  let error;
   try {
     const measure = async () => {
       for (const sockets of sizes)
         results.push(await runSize(variants, workers, sockets, settings, () => ++phase));
     };
     await Promise.race([measure(), crashed]);
+  } catch (err) {
+    // The sizes measured so far are still printed; the failure is reported with them.
+    if (results.length === 0) throw err;
+    error = err.message;
+    progress(`FAILED after ${results.length} size(s): ${err.stack ?? err}`);
   } finally {
     for (const v of variants) await v.close();
   }
-  return { openFilesLimit: limit === Infinity ? 'unlimited' : limit, skipped, sizes: results };
+  return { openFilesLimit: limit === Infinity ? 'unlimited' : limit, skipped, error, sizes: results };
 }
 
 function print(results, settings, quick) {
@@ -240,6 +246,7 @@ function print(results, settings, quick) {
     rows.push(['  Parley / ws', size.parleyToCeiling, '']);
   }
   for (const s of results.skipped) rows.push([`${s.sockets} sockets`, 'skipped', s.reason]);
+  if (results.error) rows.push(['run ended early', '-', results.error]);
   printTable(
     `Parley fan-out benchmark${quick ? ' (--quick)' : ''}: ${cpus().length} CPUs, Node ${process.version}, ` +
       `${settings.offeredDeliveriesPerSecond} deliveries/s offered, median of ${settings.rounds} rounds, ` +
@@ -259,6 +266,7 @@ function problems(results) {
         if (r.lost > 0) out.push(`${where}: ${r.lost}/${r.deliveriesExpected} deliveries missing`);
         if (r.extra > 0) out.push(`${where}: ${r.extra} deliveries more than sent`);
       });
+  if (results.error) out.push(`run ended early: ${results.error}`);
   if (results.sizes.length === 0) out.push('no size fits the open-files limit');
   return out;
 }
