@@ -53,6 +53,9 @@ export function useMessengerRevision(
   const key = events.join(',');
   useEffect(() => {
     const offs = names.current.map((name) => messenger.on(name, () => bump()));
+    // An event between the render and this subscription went unheard (the first sync can finish right
+    // then, and nothing else may follow for a long time): render once more from the current state.
+    bump();
     return () => offs.forEach((off) => off());
   }, [messenger, key]);
   return revision;
