@@ -15,6 +15,8 @@ import { startParley, startSocketIoPeer, startWsCeiling } from './variants.mjs';
 const RESULTS_DIR = fileURLToPath(new URL('../../results/', import.meta.url));
 /** Descriptors a process needs besides its sockets: Redis, PostgreSQL, stdio, the IPC channel, libuv. */
 const SPARE_DESCRIPTORS = 200;
+/** The longest a turn waits for its backlog to drain before the next turn starts. */
+const MAX_DRAIN_MS = 120_000;
 
 /** The soft limit on open files of this process (inherited by every child it starts), from /proc. */
 function openFilesLimit() {
@@ -46,7 +48,7 @@ const median = (values) => {
 /**
  * One measurement: `rate` messages/s sent open-loop (each on schedule, whether or not the one before was
  * answered) for warm-up + duration. Deliveries received in the window are the throughput; latency counts
- * the probes sent in the window. Waits until every delivery arrived (or settleMs passed) so no backlog
+ * the probes sent in the window. Waits until every delivery arrived (or none came for settleMs) so no backlog
  * runs into the next phase.
  */
 async function runPhase(variant, workers, { phase, sockets, rate, settings }) {
@@ -71,15 +73,21 @@ async function runPhase(variant, workers, { phase, sockets, rate, settings }) {
   const workersCpuPercent = workerCpu.reduce((sum, stop) => sum + (stop().serverCpuPercent ?? 0), 0);
   const benchEventLoopDelayMs = stopLoop();
 
-  const expected = messages * sockets;
-  const settleUntil = epochMs() + settings.settleMs;
+  // A failed send was never committed, so only accepted ones are owed to every socket.
+  const failedSends = statuses.filter((s) => s !== 201);
+  const expected = (messages - failedSends.length) * sockets;
+  // A backlog still draining is not a loss: wait while deliveries keep arriving, and stop once none has
+  // arrived for settleMs (or after the longest wait).
+  const waitUntil = epochMs() + MAX_DRAIN_MS;
   let received = await workers.totalReceived(phase);
-  while (received < expected && epochMs() < settleUntil) {
+  let lastProgress = epochMs();
+  while (received < expected && epochMs() < waitUntil && epochMs() - lastProgress < settings.settleMs) {
     await sleep(250);
-    received = await workers.totalReceived(phase);
+    const now = await workers.totalReceived(phase);
+    if (now > received) lastProgress = epochMs();
+    received = now;
   }
   const report = await workers.report(phase);
-  const failedSends = statuses.filter((s) => s !== 201);
   return {
     messages,
     /** Sends answered per second, from the first send to the last answer (below the rate: sends queued). */

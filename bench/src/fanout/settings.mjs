@@ -10,8 +10,8 @@ export const fullSettings = {
   rounds: 3,
   warmupMs: 1000,
   durationMs: 8000,
-  /** After the last send, how long stragglers may take before they count as lost. */
-  settleMs: 10_000,
+  /** After the last send, deliveries missing once none has arrived for this long count as lost. */
+  settleMs: 5000,
   devicesPerUser: 10,
   loadWorkers: 4,
   /** The whole run is aborted (and cleaned up) past this. */
@@ -24,7 +24,7 @@ export const quickSettings = {
   rounds: 3,
   warmupMs: 500,
   durationMs: 3000,
-  settleMs: 5000,
+  settleMs: 3000,
   devicesPerUser: 10,
   loadWorkers: 4,
   budgetMs: 300_000,
