@@ -1,32 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { dropSchema, openDatabase, runMigrations, type Database } from '@parley/db';
-import { Topics } from '@parley/event-bus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testTargets, uniqueName } from '../test/environment.js';
-import {
-  OutboxMetrics,
-  OutboxRelay,
-  OutboxRepository,
-  outboxTableMigration,
-  type OutboxEntry,
-} from './index.js';
-
-function readEvent(): OutboxEntry {
-  const eventId = randomUUID();
-  return {
-    topic: Topics.conversationRead,
-    eventId,
-    payload: {
-      id: eventId,
-      conversationId: randomUUID(),
-      seq: 3,
-      type: 'conversation.read',
-      actorId: randomUUID(),
-      createdAt: new Date().toISOString(),
-      payload: { userId: randomUUID(), seq: 2 },
-    },
-  };
-}
+import { testTargets, readEvent, uniqueName } from '../test/environment.js';
+import { OutboxMetrics, OutboxRelay, OutboxRepository, outboxTableMigration } from './index.js';
 
 describe.each(testTargets)('outbox metrics on $kind', (target) => {
   const schema = uniqueName('outbox_metrics');

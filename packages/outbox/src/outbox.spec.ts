@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { dropSchema, openDatabase, runMigrations, type Database } from '@parley/db';
 import { EventBus, InvalidPayloadError, Topics, type BusEvent, type PublishInput } from '@parley/event-bus';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { deleteRedisKeys, testRedisUrl, testTargets, uniqueName } from '../test/environment.js';
+import { deleteRedisKeys, testRedisUrl, testTargets, readEvent, uniqueName } from '../test/environment.js';
 import {
   OutboxRelay,
   OutboxRepository,
@@ -10,24 +10,6 @@ import {
   type OutboxEntry,
   type OutboxLogger,
 } from './index.js';
-
-/** A `conversation.read` event that fits its protocol schema. */
-function readEvent(): OutboxEntry {
-  const eventId = randomUUID();
-  return {
-    topic: Topics.conversationRead,
-    eventId,
-    payload: {
-      id: eventId,
-      conversationId: randomUUID(),
-      seq: 3,
-      type: 'conversation.read',
-      actorId: randomUUID(),
-      createdAt: new Date().toISOString(),
-      payload: { userId: randomUUID(), seq: 2 },
-    },
-  };
-}
 
 function recordingLogger(): OutboxLogger & { lines: Array<{ level: string; message: string }> } {
   const lines: Array<{ level: string; message: string }> = [];

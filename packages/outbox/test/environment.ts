@@ -1,6 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { OpenDatabaseOptions } from '@parley/db';
+import { Topics } from '@parley/event-bus';
 import { Redis } from 'ioredis';
+import type { OutboxEntry } from '../src/index.js';
 
 /** The machine's PostgreSQL and Redis; CI can point elsewhere. */
 export const testDatabaseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -32,4 +34,22 @@ export async function deleteRedisKeys(prefix: string): Promise<void> {
   } finally {
     redis.disconnect();
   }
+}
+
+/** A `conversation.read` event that fits its protocol schema. */
+export function readEvent(): OutboxEntry {
+  const eventId = randomUUID();
+  return {
+    topic: Topics.conversationRead,
+    eventId,
+    payload: {
+      id: eventId,
+      conversationId: randomUUID(),
+      seq: 3,
+      type: 'conversation.read',
+      actorId: randomUUID(),
+      createdAt: new Date().toISOString(),
+      payload: { userId: randomUUID(), seq: 2 },
+    },
+  };
 }
