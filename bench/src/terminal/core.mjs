@@ -8,6 +8,12 @@ const PINO_WARN = 40;
 
 export const redisUrl = 'redis://127.0.0.1:6379';
 
+/** BENCH_CPU_PROF=<dir>: the child writes a V8 CPU profile there when it stops (what limits a figure). */
+export function cpuProfileArgs() {
+  const dir = process.env.BENCH_CPU_PROF;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
 function parseJson(line) {
   try {
     return JSON.parse(line);
@@ -66,6 +72,7 @@ export async function startTerminalCore(tokens, onSpawn) {
       name: 'terminal-core',
       main: MAIN_JS,
       env,
+      nodeArgs: cpuProfileArgs(),
       healthUrl: `http://127.0.0.1:${port}/health`,
       onOutputLine: (line) => {
         // The core logs one info line per ended call; count those without parsing them.

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { freePort, startService } from '@parley/testing';
 import { progress } from '../lib/report.mjs';
+import { cpuProfileArgs } from './core.mjs';
 
 const RELAY_JS = fileURLToPath(new URL('./relay-server.mjs', import.meta.url));
 const PAIR_HEADER = 'x-bench-pair';
@@ -36,6 +37,7 @@ export async function startRelay(onSpawn) {
       name: 'relay',
       main: RELAY_JS,
       env: { RELAY_PORT: String(port) },
+      nodeArgs: cpuProfileArgs(),
       // A bare gRPC server has no health URL: it says when it is listening.
       readyLine: (line) => parseJson(line)?.msg === 'relay listening',
       startTimeoutMs: 10_000,
