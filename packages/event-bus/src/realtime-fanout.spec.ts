@@ -105,6 +105,18 @@ describe('RealtimeFanout', () => {
     });
   });
 
+  it('hands raw listeners the bytes as published, next to text listeners of the same channel', async () => {
+    const text = collector();
+    const raw: Buffer[] = [];
+    await nodeB.subscribe('room:6', text.listener);
+    await nodeB.subscribeBuffer('room:6', (message) => void raw.push(message));
+    await nodeA.publish('room:6', 'héllo');
+    await vi.waitFor(() => expect(raw).toHaveLength(1));
+    expect(raw[0]).toBeInstanceOf(Buffer);
+    expect(raw[0]!.equals(Buffer.from('héllo'))).toBe(true);
+    expect(text.messages).toEqual(['héllo']);
+  });
+
   it('keeps delivering to other listeners when one throws, and reports the error', async () => {
     const errors: unknown[] = [];
     const node = new RealtimeFanout({ redisUrl: testRedisUrl, prefix, onError: (err) => errors.push(err) });

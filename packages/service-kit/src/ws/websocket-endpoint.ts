@@ -21,14 +21,17 @@ export class ManagedSocket {
   /**
    * Sends a text frame. A peer that stopped reading (its unsent data passed the limit) is disconnected
    * rather than buffered without end; clients repair what they missed by seq when they reconnect.
+   *
+   * `data` may be UTF-8 bytes already: a frame fanned out to many sockets is then encoded once and the same
+   * Buffer is written to each of them (ws does not copy an unmasked payload), instead of once per socket.
    */
-  send(data: string): boolean {
+  send(data: string | Buffer): boolean {
     if (!this.isOpen) return false;
     if (this.ws.bufferedAmount > this.maxBufferedBytes) {
       this.close(WsCloseCodes.slowConsumer, 'send buffer full: reconnect and catch up');
       return false;
     }
-    this.ws.send(data);
+    this.ws.send(data, { binary: false });
     return true;
   }
 
