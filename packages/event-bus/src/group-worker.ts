@@ -62,6 +62,26 @@ export interface QueueWorkerOptions<D> {
   onFailedAttempt?: (queue: string, final: boolean) => void;
 }
 
+/**
+ * How soon a job whose worker lost it is run again. A job stays `active` while its lock lives; when a worker
+ * takes a job and never runs it (Redis died before the reply reached the worker, or the process died), only
+ * the stalled-job check puts it back: it marks active jobs on one pass and moves those still without a lock
+ * on a later one. BullMQ's defaults (30 s lock, checked every 30 s) make that up to a minute after Redis comes
+ * back; these make it the lock's remaining life plus at most two checks, under ten seconds.
+ *
+ * The worker renews the lock of every job it runs every `lockRenewTimeMs` (one script call for all of them),
+ * so a handler may run for as long as it needs; only an event loop blocked for about
+ * `lockDurationMs - lockRenewTimeMs` (4 s) or Redis unreachable that long lets another worker take the job,
+ * which at-least-once delivery already allows. A job taken back more than `maxStalledCount` times (it keeps
+ * killing its worker) fails into the dead letters.
+ */
+export const workerLockSettings = {
+  lockDurationMs: 5_000,
+  lockRenewTimeMs: 1_000,
+  stalledIntervalMs: 2_000,
+  maxStalledCount: 2,
+} as const;
+
 /** One BullMQ worker, resolved once it is connected and running; errors and final failures go to `report`. */
 export async function startQueueWorker<D>(options: QueueWorkerOptions<D>): Promise<Worker<D, void, string>> {
   const { queue, report } = options;
@@ -69,6 +89,10 @@ export async function startQueueWorker<D>(options: QueueWorkerOptions<D>): Promi
     connection: workerConnectionOptions(options.redisUrl),
     prefix: options.prefix,
     concurrency: options.concurrency,
+    lockDuration: workerLockSettings.lockDurationMs,
+    lockRenewTime: workerLockSettings.lockRenewTimeMs,
+    stalledInterval: workerLockSettings.stalledIntervalMs,
+    maxStalledCount: workerLockSettings.maxStalledCount,
     // Started below, once connected, so that the caller gets a worker that is really running.
     autorun: false,
   });

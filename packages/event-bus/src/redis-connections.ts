@@ -42,10 +42,16 @@ export function createSubscriberRedis(url: string, onError: (err: unknown) => vo
 /**
  * Options (not an instance) for BullMQ workers: each worker then owns its connections, including the
  * blocking one, and both must retry forever (`maxRetriesPerRequest: null`) so that a Redis restart pauses
- * consumption instead of crashing the worker loop.
+ * consumption instead of crashing the worker loop. Reconnect attempts stay at most 2 s apart, like the
+ * other connections: BullMQ's own back-off grows to 20 s, so a worker would idle that long after Redis
+ * is back.
  */
 export function workerConnectionOptions(url: string): BullRedisOptions {
-  return { url, maxRetriesPerRequest: null };
+  return {
+    url,
+    maxRetriesPerRequest: null,
+    retryStrategy: (times: number) => Math.min(times * 200, 2_000),
+  };
 }
 
 /** Latest connection error per client, so a refusal can say why Redis is unreachable. */
