@@ -20,10 +20,11 @@ export class DeviceSession {
   }
 
   /**
-   * Frames from Redis are already serialised; forwarding them as-is avoids a parse per device. A device
-   * that stopped reading is disconnected by the socket's bound and repairs by seq when it reconnects.
+   * Frames from Redis are already serialised; forwarding them as-is avoids a parse per device, and a frame
+   * fanned out to many devices arrives as one Buffer written to each. A device that stopped reading is
+   * disconnected by the socket's bound and repairs by seq when it reconnects.
    */
-  sendRaw(data: string): void {
+  sendRaw(data: string | Buffer): void {
     this.socket.send(data);
   }
 }

@@ -4,11 +4,14 @@ import type { Logger } from '@parley/logger';
 import type { ServerFrame, TypingSignal } from '@parley/protocol';
 import type { CommittedEvent } from '../event-log/event-appender.js';
 import { LOGGER, REALTIME_FANOUT } from '../infrastructure/tokens.js';
-import { userChannel } from './channels.js';
+import { encodeFrameToUsers, FRAMES_TO_USERS_CHANNEL } from './frames-to-users.js';
 
 /**
  * Live delivery is at-most-once: if Redis is down the events are still committed, and devices repair the
  * gap from their seq with retransmitEvents. So a failed publish is logged, never thrown to the sender.
+ *
+ * Each frame is serialised once and published once, with its recipients, to every messaging node; each
+ * node writes it to the devices of those recipients that it holds (see frames-to-users.ts).
  */
 @Injectable()
 export class EventDeliveryService {
@@ -18,13 +21,13 @@ export class EventDeliveryService {
   ) {}
 
   async deliver(committed: CommittedEvent[]): Promise<void> {
-    const items = committed.flatMap(({ event, recipients }) => {
-      const frame: ServerFrame = { type: 'event', event };
-      const message = JSON.stringify(frame);
-      return recipients.map((userId) => ({ channel: userChannel(userId), message }));
-    });
-    if (items.length === 0) return;
     try {
+      const items = committed.flatMap(({ event, recipients }) => {
+        if (recipients.length === 0) return [];
+        const frame: ServerFrame = { type: 'event', event };
+        const message = encodeFrameToUsers(recipients, JSON.stringify(frame));
+        return [{ channel: FRAMES_TO_USERS_CHANNEL, message }];
+      });
       await this.fanout.publishMany(items);
     } catch (err) {
       this.logger.warn(
@@ -35,10 +38,11 @@ export class EventDeliveryService {
   }
 
   async deliverTyping(signal: TypingSignal, recipients: string[]): Promise<void> {
+    if (recipients.length === 0) return;
     const frame: ServerFrame = { type: 'typing', ...signal };
-    const message = JSON.stringify(frame);
     try {
-      await this.fanout.publishMany(recipients.map((userId) => ({ channel: userChannel(userId), message })));
+      const message = encodeFrameToUsers(recipients, JSON.stringify(frame));
+      await this.fanout.publish(FRAMES_TO_USERS_CHANNEL, message);
     } catch (err) {
       this.logger.debug({ err }, 'typing signal dropped');
     }

@@ -15,6 +15,7 @@ import {
   TOKEN_VERIFIER,
   type TokenVerifier,
 } from '@parley/auth';
+import { isConnectionFailure } from '@parley/db';
 import type { RealtimeFanout } from '@parley/event-bus';
 import type { Logger } from '@parley/logger';
 import { runWithLogContext } from '@parley/logger';
@@ -31,11 +32,15 @@ import {
 } from '@parley/service-kit';
 import type { RawData } from 'ws';
 import { MESSAGING_CONFIG, type MessagingConfig } from '../config/config.js';
+import { DatabaseUnavailableError, RealtimeUnavailableError } from '../errors/domain-errors.js';
+import { isRedisUnavailable } from '../infrastructure/redis-failures.js';
 import { LOGGER, REALTIME_FANOUT } from '../infrastructure/tokens.js';
 import { MessagesService } from '../messages/messages.service.js';
 import { PresenceService } from '../presence/presence.service.js';
 import { identityChannel } from './channels.js';
 import { DeviceSession } from './device-session.js';
+import { decodeFrameToUsers, FRAMES_TO_USERS_CHANNEL } from './frames-to-users.js';
+import { LocalDevices } from './local-devices.js';
 
 export const REALTIME_PATH = '/v1/realtime';
 const MAX_FRAME_BYTES = 64 * 1024;
@@ -48,15 +53,21 @@ interface DeviceIdentity {
 }
 
 /**
- * The device WebSocket. Authenticated at the upgrade (a bad token never gets a socket), subscribed to the
- * user's Redis channel before `ready` is sent, so a device that starts catching up on `ready` cannot miss
- * an event committed in between. Closed with 4001 when its token expires unless it sent a fresh one, and
- * with 1001 when the service stops.
+ * The device WebSocket. Authenticated at the upgrade (a bad token never gets a socket). Before `ready` is
+ * sent, the node's subscription to the frames published for lists of users (conversation events, typing)
+ * is confirmed and the device is listed among this node's devices, and the identity's own Redis channel
+ * (voice signals, presence, settings) is subscribed; so a device that starts catching up on `ready` cannot
+ * miss an event committed in between. Closed with 4001 when its token expires unless it sent a fresh one,
+ * and with 1001 when the service stops.
  */
 @Injectable()
 export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private endpoint: WebSocketEndpoint<DeviceIdentity> | undefined;
   private readonly sessions = new Set<DeviceSession>();
+  /** This node's user devices (not machine clients): where frames for lists of users are written. */
+  private readonly localDevices = new LocalDevices();
+  /** Settles once Redis confirmed the node's subscription to frames for lists of users; reset on failure. */
+  private framesToUsers: Promise<() => Promise<void>> | undefined;
 
   constructor(
     @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
@@ -85,6 +96,10 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
         onOpen: (socket, identity) => this.open(socket, identity),
       },
     );
+    // Subscribed ahead of the first device, which otherwise waits for it; a failure is retried by that device.
+    this.listenToFramesToUsers().catch((err: unknown) =>
+      this.logger.warn({ err }, 'cannot subscribe to live frames yet; devices will retry'),
+    );
   }
 
   /**
@@ -94,6 +109,8 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
   async beforeApplicationShutdown(): Promise<void> {
     await this.endpoint?.close();
     await Promise.allSettled([...this.sessions].map((s) => this.endSession(s)));
+    const unsubscribe = await this.framesToUsers?.catch(() => undefined);
+    await unsubscribe?.().catch(() => undefined);
   }
 
   get connectedDevices(): number {
@@ -125,6 +142,7 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
     if (session.kind === 'user')
       ws.on('pong', () => void this.presence.deviceAlive(session.userId, session.id));
     try {
+      if (session.kind === 'user') await this.listenToFramesToUsers();
       const unsubscribe = await this.fanout.subscribe(
         identityChannel(session.kind, session.userId),
         (message) => session.sendRaw(message),
@@ -140,6 +158,8 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
       return;
     }
     this.armExpiry(session);
+    // Listed and told `ready` in one synchronous step: every frame fanned out after `ready` reaches it.
+    if (session.kind === 'user') this.localDevices.add(session);
     session.send({
       type: 'ready',
       sessionId: session.id,
@@ -151,6 +171,27 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
     await this.presence.deviceConnected(session.userId, session.id);
     // Closed while being recorded: the disconnect may have run first, so record it again.
     if (session.closed) await this.presence.deviceDisconnected(session.userId, session.id);
+  }
+
+  /** The node's one subscription to frames for lists of users, shared by all its devices. */
+  private listenToFramesToUsers(): Promise<() => Promise<void>> {
+    this.framesToUsers ??= this.fanout
+      .subscribeBuffer(FRAMES_TO_USERS_CHANNEL, (message) => this.writeToLocalDevices(message))
+      .catch((err: unknown) => {
+        this.framesToUsers = undefined;
+        throw err;
+      });
+    return this.framesToUsers;
+  }
+
+  /** One frame for a list of users: written, as the bytes received, to those of their devices held here. */
+  private writeToLocalDevices(message: Buffer): void {
+    const envelope = decodeFrameToUsers(message);
+    if (!envelope) {
+      this.logger.warn({ bytes: message.length }, 'ignored a live frame that is not addressed to users');
+      return;
+    }
+    this.localDevices.sendToUsers(envelope.recipients, envelope.frame);
   }
 
   private async receive(session: DeviceSession, data: RawData, isBinary: boolean): Promise<void> {
@@ -186,9 +227,11 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
             return;
         }
       } catch (err) {
-        const failure = describeFailure(err);
+        const failure = describeFailure(asDependencyOutage(err));
         if (failure.kind === 'internal')
           this.logger.error({ err, session: session.id }, 'device frame failed');
+        else if (failure.kind === 'unavailable')
+          this.logger.warn({ err, session: session.id }, 'device frame failed: a dependency is down');
         session.send(failureToWsFrame(failure));
       }
     });
@@ -219,6 +262,7 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
     if (session.closed) return;
     session.closed = true;
     this.sessions.delete(session);
+    this.localDevices.remove(session);
     if (session.expiryTimer) clearTimeout(session.expiryTimer);
     try {
       await session.unsubscribe?.();
@@ -228,4 +272,14 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
     if (session.kind === 'client') return;
     await this.presence.deviceDisconnected(session.userId, session.id);
   }
+}
+
+/**
+ * A frame that failed because PostgreSQL or Redis is down answers the codes a request gets over HTTP
+ * (`database_unavailable`, `realtime_unavailable`: try again shortly), not `internal`.
+ */
+function asDependencyOutage(err: unknown): unknown {
+  if (isConnectionFailure(err)) return new DatabaseUnavailableError({ cause: err });
+  if (isRedisUnavailable(err)) return new RealtimeUnavailableError({ cause: err });
+  return err;
 }

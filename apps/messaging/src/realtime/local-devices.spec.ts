@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import type { ManagedSocket } from '@parley/service-kit';
+import { DeviceSession } from './device-session.js';
+import { LocalDevices } from './local-devices.js';
+
+function device(id: string, userId: string): { session: DeviceSession; received: Array<string | Buffer> } {
+  const received: Array<string | Buffer> = [];
+  const socket = { send: (data: string | Buffer) => (received.push(data), true) } as unknown as ManagedSocket;
+  return { session: new DeviceSession(id, userId, socket, 0), received };
+}
+
+describe('LocalDevices', () => {
+  it("writes the same bytes to every device of each recipient, and to nobody else's", () => {
+    const local = new LocalDevices();
+    const annPhone = device('p', 'ann');
+    const annLaptop = device('l', 'ann');
+    const ben = device('b', 'ben');
+    const cat = device('c', 'cat');
+    for (const d of [annPhone, annLaptop, ben, cat]) local.add(d.session);
+
+    const frame = Buffer.from('{"type":"event"}');
+    expect(local.sendToUsers(['ann', 'ben', 'dan'], frame)).toBe(3);
+    for (const d of [annPhone, annLaptop, ben]) expect(d.received).toEqual([frame]);
+    expect(cat.received).toEqual([]);
+  });
+
+  it('forgets a removed device, and a user once their last device is gone', () => {
+    const local = new LocalDevices();
+    const phone = device('p', 'ann');
+    const laptop = device('l', 'ann');
+    local.add(phone.session);
+    local.add(laptop.session);
+    local.remove(phone.session);
+    local.remove(phone.session); // twice: no effect
+
+    expect(local.sendToUsers(['ann'], Buffer.from('1'))).toBe(1);
+    local.remove(laptop.session);
+    expect(local.sendToUsers(['ann'], Buffer.from('2'))).toBe(0);
+    expect(phone.received).toEqual([]);
+    expect(laptop.received).toEqual([Buffer.from('1')]);
+  });
+});
