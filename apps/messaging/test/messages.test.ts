@@ -99,6 +99,33 @@ describe('sending', () => {
     );
   });
 
+  it('a refused send among concurrent ones fails alone, and the others keep a gap-free log', async () => {
+    const id = await group(ben);
+    const good = Array.from({ length: 20 }, (_, i) =>
+      svc.api.post(`/v1/conversations/${id}/messages`, i % 2 ? ben.token : ann.token, text(`ok ${i}`)),
+    );
+    const bad = [
+      // not a participant
+      svc.api.post(`/v1/conversations/${id}/messages`, cat.token, text('intruder')),
+      // mentions someone outside the conversation
+      svc.api.post(`/v1/conversations/${id}/messages`, ann.token, { ...text('hi @cat'), mentions: [cat.id] }),
+      // replies to a message that does not exist
+      svc.api.post(`/v1/conversations/${id}/messages`, ben.token, {
+        ...text('re: nothing'),
+        replyTo: '00000000-0000-4000-8000-000000000000',
+      }),
+    ];
+    const [goodResults, badResults] = await Promise.all([Promise.all(good), Promise.all(bad)]);
+    expect(goodResults.map((r) => r.status)).toEqual(goodResults.map(() => 201));
+    expect(badResults.map((r) => r.status)).toEqual([404, 400, 404]);
+    const seqs = goodResults.map((r) => r.body.seq as number).sort((a, b) => a - b);
+    expect(seqs).toEqual(Array.from({ length: 20 }, (_, i) => i + 2));
+    const log = await svc.api.get(`/v1/conversations/${id}/events?fromSeq=1`, ann.token);
+    expect(log.body.events.map((e: { seq: number }) => e.seq)).toEqual(
+      Array.from({ length: 21 }, (_, i) => i + 1),
+    );
+  });
+
   it('answers an oversize part with 413 and stores nothing', async () => {
     const id = await group(ben);
     const big = 'x'.repeat(MessagingLimits.maxPartBodyBytes + 1);

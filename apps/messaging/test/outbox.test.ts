@@ -90,6 +90,37 @@ describe('transactional outbox', () => {
     const event = received.find((e) => sentMessageOf(e)?.id === stored.id)!;
     expect(event.metadata).toEqual({ requestId: 'trace-from-the-client-1' });
   });
+
+  it('gives each of many concurrent sends to one conversation its own request id', async () => {
+    const conv = await svc.api.post('/v1/conversations', ann.token, {
+      type: 'group',
+      participants: [ben.id],
+    });
+    // Sent at once, they share commits: each event must still name the request that sent it.
+    const sent = await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => {
+        const res = await fetch(`${svc.url}/v1/conversations/${conv.body.id}/messages`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${i % 2 === 0 ? ann.token : ben.token}`,
+            'content-type': 'application/json',
+            'x-request-id': `trace-concurrent-${i}`,
+          },
+          body: JSON.stringify(text(`traced ${i}`)),
+        });
+        expect(res.status).toBe(201);
+        return { requestId: `trace-concurrent-${i}`, id: ((await res.json()) as { id: string }).id };
+      }),
+    );
+    await eventually(
+      () => sent.every((s) => received.some((e) => sentMessageOf(e)?.id === s.id)),
+      'every traced event',
+    );
+    for (const s of sent) {
+      const event = received.find((e) => sentMessageOf(e)?.id === s.id)!;
+      expect(event.metadata).toEqual({ requestId: s.requestId });
+    }
+  });
 });
 
 describe('a Redis outage delays side effects and loses none', () => {

@@ -64,25 +64,34 @@ export class ConversationsRepository {
     return rows[0];
   }
 
+  /**
+   * Locks the conversation's row and reads every participant's rights in one round trip: the writers of a
+   * conversation queue on this lock, so each statement held under it is paid by everyone behind.
+   */
+  async lockWithAccess(
+    tx: SqlExecutor,
+    id: string,
+  ): Promise<{ conversation: ConversationRow; access: ParticipantAccessRow[] } | undefined> {
+    const { rows } = await tx.query<ConversationRow & { access: ParticipantAccessRow[] }>(
+      `SELECT ${CONVERSATION_COLUMNS},
+         COALESCE((SELECT json_agg(a) FROM (
+           SELECT user_id, can_write, can_edit_own, can_edit_all, can_manage_participants, is_owner, last_read_seq
+           FROM participants WHERE conversation_id = c.id) a), '[]') AS access
+       FROM conversations c WHERE id = $1 FOR UPDATE OF c`,
+      [id],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    const { access, ...conversation } = row;
+    return { conversation, access };
+  }
+
   async listParticipants(conversationIds: string[], exec: SqlExecutor = this.db): Promise<ParticipantRow[]> {
     if (conversationIds.length === 0) return [];
     const { rows } = await exec.query<ParticipantRow>(
       `SELECT ${PARTICIPANT_COLUMNS} FROM participants p JOIN users u ON u.id = p.user_id
        WHERE p.conversation_id = ANY($1::uuid[]) ORDER BY p.joined_at, u.username`,
       [conversationIds],
-    );
-    return rows;
-  }
-
-  /** Every participant's rights in one query: who may act, and who must hear about it. */
-  async participantAccess(
-    conversationId: string,
-    exec: SqlExecutor = this.db,
-  ): Promise<ParticipantAccessRow[]> {
-    const { rows } = await exec.query<ParticipantAccessRow>(
-      `SELECT user_id, can_write, can_edit_own, can_edit_all, can_manage_participants, is_owner, last_read_seq
-       FROM participants WHERE conversation_id = $1`,
-      [conversationId],
     );
     return rows;
   }

@@ -40,6 +40,36 @@ export interface ParticipantContext {
   participantIds: string[];
 }
 
+/** A conversation's row, locked in the current transaction, and the rights of everyone in it. */
+export interface LockedConversation {
+  conversation: ConversationRow;
+  access: ParticipantAccessRow[];
+}
+
+/** What `userId` may do in a locked conversation; throws the error a request of theirs should get. */
+export function participantContextOf(
+  locked: LockedConversation | undefined,
+  userId: string,
+  action?: ConversationAction,
+): ParticipantContext {
+  if (!locked) throw new NotFoundError('conversation not found');
+  const { conversation, access } = locked;
+  const participant = access.find((p) => p.user_id === userId);
+  if (!participant) {
+    if (conversation.type === 'channel') throw new ForbiddenError('join the channel first');
+    throw new NotFoundError('conversation not found');
+  }
+  const permissions = permissionsOf(participant);
+  if (action && !isAllowed(permissions, action, conversation.type)) {
+    throw new ForbiddenError(
+      action === 'manageParticipants' && conversation.type === 'direct'
+        ? 'a direct conversation has fixed participants'
+        : `missing permission: ${action}`,
+    );
+  }
+  return { conversation, participant, permissions, participantIds: access.map((p) => p.user_id) };
+}
+
 @Injectable()
 export class ConversationsService {
   constructor(
@@ -386,23 +416,12 @@ export class ConversationsService {
     userId: string,
     action?: ConversationAction,
   ): Promise<ParticipantContext> {
-    const conversation = await this.repo.lockById(tx, conversationId);
-    if (!conversation) throw new NotFoundError('conversation not found');
-    const everyone = await this.repo.participantAccess(conversationId, tx);
-    const participant = everyone.find((p) => p.user_id === userId);
-    if (!participant) {
-      if (conversation.type === 'channel') throw new ForbiddenError('join the channel first');
-      throw new NotFoundError('conversation not found');
-    }
-    const permissions = permissionsOf(participant);
-    if (action && !isAllowed(permissions, action, conversation.type)) {
-      throw new ForbiddenError(
-        action === 'manageParticipants' && conversation.type === 'direct'
-          ? 'a direct conversation has fixed participants'
-          : `missing permission: ${action}`,
-      );
-    }
-    return { conversation, participant, permissions, participantIds: everyone.map((p) => p.user_id) };
+    return participantContextOf(await this.lockWithAccess(tx, conversationId), userId, action);
+  }
+
+  /** The conversation's row, locked, with everyone's rights: what several writers in a row decide on. */
+  lockWithAccess(tx: SqlExecutor, conversationId: string): Promise<LockedConversation | undefined> {
+    return this.repo.lockWithAccess(tx, conversationId);
   }
 
   participantIds(conversationId: string, exec?: SqlExecutor): Promise<string[]> {

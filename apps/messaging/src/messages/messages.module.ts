@@ -8,6 +8,7 @@ import { DeliveryModule } from '../realtime/delivery.module.js';
 import { MessagesController } from './messages.controller.js';
 import { MessageStatsRepository, MessagesRepository } from './messages.repository.js';
 import { MessagesService } from './messages.service.js';
+import { SendBatchWriter } from './send-batch-writer.js';
 
 @Module({
   imports: [
@@ -19,7 +20,7 @@ import { MessagesService } from './messages.service.js';
     PreSendHooksModule,
   ],
   controllers: [MessagesController],
-  providers: [MessagesRepository, MessageStatsRepository, MessagesService],
+  providers: [MessagesRepository, MessageStatsRepository, SendBatchWriter, MessagesService],
   exports: [MessagesService],
 })
 export class MessagesModule {}

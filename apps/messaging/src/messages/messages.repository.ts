@@ -65,39 +65,31 @@ export class MessagesRepository {
     return rows[0];
   }
 
-  async insert(
-    tx: SqlExecutor,
-    m: {
-      id: string;
-      conversationId: string;
-      seq: number;
-      senderId: string;
-      clientMessageId: string;
-      parts: MessagePart[];
-      createdAt: string;
-      replyTo?: string | null;
-      replyPreview?: ReplyPreview | null;
-      mentions?: string[];
-    },
-  ): Promise<MessageRow> {
-    const { rows } = await tx.query<MessageRow>(
+  /** Several new messages of one conversation in one statement (the rows a batch of sends commits). */
+  async insertMany(tx: SqlExecutor, messages: Message[]): Promise<void> {
+    if (messages.length === 0) return;
+    const rows = messages.map((m) => ({
+      id: m.id,
+      conversation_id: m.conversationId,
+      seq: m.seq,
+      sender_id: m.senderId,
+      client_message_id: m.clientMessageId,
+      parts: m.parts,
+      created_at: m.createdAt,
+      reply_to: m.replyTo,
+      reply_preview: m.replyPreview,
+      mentions: m.mentions,
+    }));
+    await tx.query(
       `INSERT INTO messages (id, conversation_id, seq, sender_id, client_message_id, parts, created_at,
          reply_to, reply_preview, mentions)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${COLUMNS}`,
-      [
-        m.id,
-        m.conversationId,
-        m.seq,
-        m.senderId,
-        m.clientMessageId,
-        JSON.stringify(m.parts),
-        m.createdAt,
-        m.replyTo ?? null,
-        m.replyPreview ? JSON.stringify(m.replyPreview) : null,
-        JSON.stringify(m.mentions ?? []),
-      ],
+       SELECT id, conversation_id, seq, sender_id, client_message_id, parts, created_at, reply_to,
+         reply_preview, mentions
+       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, conversation_id uuid, seq bigint, sender_id uuid,
+         client_message_id text, parts jsonb, created_at timestamptz, reply_to uuid, reply_preview jsonb,
+         mentions jsonb)`,
+      [JSON.stringify(rows)],
     );
-    return rows[0]!;
   }
 
   async updateParts(tx: SqlExecutor, id: string, parts: MessagePart[], editedAt: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Inject, Injectable } from '@nestjs/common';
 import { isUniqueViolation, type SqlExecutor } from '@parley/db';
 import { ServiceMetrics } from '@parley/service-kit';
@@ -31,12 +31,22 @@ import {
 } from './messages.repository.js';
 import { findPartContentIssues } from './part-content.js';
 import { findPartSizeViolation } from './part-limits.js';
-import { checkMentions, replyExcerpt } from './replies-and-mentions.js';
+import { replyExcerpt } from './replies-and-mentions.js';
+import { SendBatchWriter, type PendingSend, type SendOutcome } from './send-batch-writer.js';
+import { GroupCommit } from '../event-log/group-commit.js';
 import { MessagingMetrics } from '../metrics.js';
+
+/**
+ * Most sends a transaction commits together: enough to absorb a burst to one conversation, few enough that
+ * the batch's statements stay small.
+ */
+const SENDS_PER_COMMIT = 100;
 
 @Injectable()
 export class MessagesService {
   private readonly persisted: ReturnType<ServiceMetrics['counter']>;
+  /** Concurrent sends to one conversation share a transaction. */
+  private readonly sends: GroupCommit<PendingSend, SendOutcome>;
 
   constructor(
     @Inject(MessagesRepository) private readonly repo: MessagesRepository,
@@ -47,9 +57,14 @@ export class MessagesService {
     @Inject(AttachmentsService) private readonly attachments: AttachmentsService,
     @Inject(ReactionStore) private readonly reactions: ReactionStore,
     @Inject(PreSendHooksService) private readonly preSendHooks: PreSendHooksService,
+    @Inject(SendBatchWriter) batchWriter: SendBatchWriter,
     @Inject(ServiceMetrics) metrics: ServiceMetrics,
   ) {
     this.persisted = metrics.counter(MessagingMetrics.messagesPersisted);
+    this.sends = new GroupCommit(
+      (conversationId, sends) => batchWriter.write(conversationId, sends),
+      SENDS_PER_COMMIT,
+    );
   }
 
   /** Per conversation of the user: unread count and the last visible message. */
@@ -89,48 +104,14 @@ export class MessagesService {
     // returned above, so the hook decides each message once.
     const decidedParts = await this.preSendHooks.decideParts(senderId, conversationId, req);
     try {
-      const message = await this.eventLog.commit(async (tx, log) => {
-        const ctx = await this.conversations.requireParticipant(tx, conversationId, senderId, 'write');
-        const { mentions, issues } = checkMentions(req.mentions, ctx.participantIds);
-        if (issues.length > 0) throw new ValidationError('mentions must be participants', issues);
-        const quoted = req.replyTo ? await this.requireQuotable(tx, conversationId, req.replyTo) : null;
-        const id = randomUUID();
-        const parts = await this.attachments.bindToMessage(
-          tx,
-          { conversationId, senderId, messageId: id },
-          decidedParts,
-        );
-        const seq = await log.assignNextSeq(conversationId);
-        const createdAt = new Date().toISOString();
-        const row = await this.repo.insert(tx, {
-          id,
-          conversationId,
-          seq,
-          senderId,
-          clientMessageId: req.clientMessageId,
-          parts,
-          createdAt,
-          replyTo: quoted?.id ?? null,
-          replyPreview: quoted
-            ? { senderId: quoted.sender_id, excerpt: replyExcerpt(quoted.parts), removed: false }
-            : null,
-          mentions,
-        });
-        const message = { ...toMessage(row), reactions: [] };
-        await log.append(
-          {
-            conversationId,
-            type: 'message.sent',
-            actorId: senderId,
-            payload: () => ({ message }),
-            recipients: ctx.participantIds,
-          },
-          seq,
-        );
-        return message;
+      const outcome = await this.sends.submit(conversationId, {
+        senderId,
+        req,
+        parts: decidedParts,
+        inContext: AsyncLocalStorage.snapshot(),
       });
-      this.persisted.inc();
-      return { message, created: true };
+      if (outcome.created) this.persisted.inc();
+      return outcome;
     } catch (err) {
       if (isUniqueViolation(err)) {
         const first = await this.repo.findByClientId(conversationId, senderId, req.clientMessageId);
@@ -291,17 +272,6 @@ export class MessagesService {
     if (!row) throw new NotFoundError('message not found');
     if (row.removed_at) throw new ConflictError('the message was removed');
     return toMessage(row);
-  }
-
-  /** The message a reply quotes: of this conversation (else 404, as for any message one cannot see), not removed. */
-  private async requireQuotable(tx: SqlExecutor, conversationId: string, messageId: string) {
-    const row = await this.repo.findById(conversationId, messageId, tx);
-    if (!row) throw new NotFoundError('the message replied to is not in this conversation');
-    if (row.removed_at)
-      throw new ValidationError('the message replied to was removed', [
-        { path: 'body.replyTo', message: 'the message was removed' },
-      ]);
-    return row;
   }
 
   /** Messages with their reactions; a removed message shows none. */

@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { SqlExecutor } from '@parley/db';
+import type { Message, MessagePartInput, SendMessageRequest } from '@parley/protocol';
+import { AttachmentsService } from '../attachments/attachments.service.js';
+import {
+  ConversationsService,
+  participantContextOf,
+  type LockedConversation,
+} from '../conversations/conversations.service.js';
+import { DomainError, NotFoundError, ValidationError } from '../errors/domain-errors.js';
+import type { PreparedEvent } from '../event-log/event-appender.js';
+import { EventLogService } from '../event-log/event-log.service.js';
+import type { ItemOutcome } from '../event-log/group-commit.js';
+import { MessagesRepository } from './messages.repository.js';
+import { checkMentions, replyExcerpt } from './replies-and-mentions.js';
+
+/** A send accepted at the edge and waiting for its conversation's next commit. */
+export interface PendingSend {
+  senderId: string;
+  req: SendMessageRequest;
+  /** The parts as the pre-send hook decided them. */
+  parts: MessagePartInput[];
+  /** Runs `fn` in the sending request's context, where its request id and acting client are read. */
+  inContext: <R>(fn: () => R) => R;
+}
+
+export interface SendOutcome {
+  message: Message;
+  created: boolean;
+}
+
+/**
+ * Commits a batch of sends to one conversation in one transaction: one lock of the conversation's row with
+ * everyone's rights, then one statement for the messages and one for their events and outbox rows. A send
+ * that breaks a rule (not a participant, a bad mention, a reply to nothing) fails alone; whatever fails the
+ * transaction itself is retried send by send, so no send fails for another's sake.
+ */
+@Injectable()
+export class SendBatchWriter {
+  constructor(
+    @Inject(MessagesRepository) private readonly repo: MessagesRepository,
+    @Inject(ConversationsService) private readonly conversations: ConversationsService,
+    @Inject(EventLogService) private readonly eventLog: EventLogService,
+    @Inject(AttachmentsService) private readonly attachments: AttachmentsService,
+  ) {}
+
+  async write(conversationId: string, sends: PendingSend[]): Promise<ItemOutcome<SendOutcome>[]> {
+    try {
+      return await this.commitTogether(conversationId, sends);
+    } catch (error) {
+      if (sends.length === 1) return [{ ok: false, error }];
+      const outcomes: ItemOutcome<SendOutcome>[] = [];
+      for (const send of sends) {
+        const [alone] = await this.commitTogether(conversationId, [send]).catch(
+          (err: unknown): ItemOutcome<SendOutcome>[] => [{ ok: false, error: err }],
+        );
+        outcomes.push(alone!);
+      }
+      return outcomes;
+    }
+  }
+
+  private async commitTogether(
+    conversationId: string,
+    sends: PendingSend[],
+  ): Promise<ItemOutcome<SendOutcome>[]> {
+    const outcomes: ItemOutcome<SendOutcome>[] = [];
+    await this.eventLog.commit(async (tx, log) => {
+      const locked = await this.conversations.lockWithAccess(tx, conversationId);
+      const messages: Message[] = [];
+      const events: PreparedEvent[] = [];
+      // A retry that arrives while its first attempt waits in the same batch gets that attempt's message.
+      const bySendKey = new Map<string, Message>();
+      let seq = locked?.conversation.last_seq ?? 0;
+      for (const send of sends) {
+        const key = `${send.senderId}\n${send.req.clientMessageId}`;
+        const earlier = bySendKey.get(key);
+        if (earlier) {
+          outcomes.push({ ok: true, value: { message: earlier, created: false } });
+          continue;
+        }
+        try {
+          const { message, recipients } = await this.buildMessage(tx, locked, conversationId, send, seq + 1);
+          seq = message.seq;
+          messages.push(message);
+          bySendKey.set(key, message);
+          events.push(
+            send.inContext(() =>
+              log.prepare(
+                {
+                  conversationId,
+                  type: 'message.sent',
+                  actorId: send.senderId,
+                  payload: () => ({ message }),
+                  recipients,
+                },
+                message.seq,
+              ),
+            ),
+          );
+          outcomes.push({ ok: true, value: { message, created: true } });
+        } catch (error) {
+          if (!(error instanceof DomainError)) throw error;
+          outcomes.push({ ok: false, error });
+        }
+      }
+      await this.repo.insertMany(tx, messages);
+      await log.appendPrepared(conversationId, events);
+    });
+    return outcomes;
+  }
+
+  /** The message a send stores at `seq`, or the domain error its sender should get. */
+  private async buildMessage(
+    tx: SqlExecutor,
+    locked: LockedConversation | undefined,
+    conversationId: string,
+    send: PendingSend,
+    seq: number,
+  ): Promise<{ message: Message; recipients: string[] }> {
+    const { senderId, req } = send;
+    const ctx = participantContextOf(locked, senderId, 'write');
+    const { mentions, issues } = checkMentions(req.mentions, ctx.participantIds);
+    if (issues.length > 0) throw new ValidationError('mentions must be participants', issues);
+    const quoted = req.replyTo ? await this.requireQuotable(tx, conversationId, req.replyTo) : null;
+    const id = randomUUID();
+    // Last, as it is the one step that writes: a send refused before it leaves nothing behind.
+    const parts = await this.attachments.bindToMessage(
+      tx,
+      { conversationId, senderId, messageId: id },
+      send.parts,
+    );
+    const message: Message = {
+      id,
+      conversationId,
+      seq,
+      senderId,
+      clientMessageId: req.clientMessageId,
+      parts,
+      createdAt: new Date().toISOString(),
+      editedAt: null,
+      removedAt: null,
+      replyTo: quoted?.id ?? null,
+      replyPreview: quoted
+        ? { senderId: quoted.sender_id, excerpt: replyExcerpt(quoted.parts), removed: false }
+        : null,
+      mentions,
+      reactions: [],
+    };
+    return { message, recipients: ctx.participantIds };
+  }
+
+  /** The message a reply quotes: of this conversation (else 404, as for any message one cannot see), not removed. */
+  private async requireQuotable(tx: SqlExecutor, conversationId: string, messageId: string) {
+    const row = await this.repo.findById(conversationId, messageId, tx);
+    if (!row) throw new NotFoundError('the message replied to is not in this conversation');
+    if (row.removed_at)
+      throw new ValidationError('the message replied to was removed', [
+        { path: 'body.replyTo', message: 'the message was removed' },
+      ]);
+    return row;
+  }
+}
