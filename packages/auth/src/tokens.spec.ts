@@ -115,6 +115,20 @@ describe('TokenIssuer / TokenVerifier', () => {
     await expectAuthenticationFailure(verifier.verify(issued.accessToken), 'expired_token');
   });
 
+  it('refuses a token it verified before once that token has expired', async () => {
+    vi.useFakeTimers({ now: Date.now(), toFake: ['Date'] });
+    const issued = await issuer.issueAccessToken({
+      subject: 'user-1',
+      kind: 'user',
+      scopes: [],
+      ttlSeconds: 30,
+    });
+    await expect(verifier.verify(issued.accessToken)).resolves.toMatchObject({ subject: 'user-1' });
+    await expect(verifier.verify(issued.accessToken)).resolves.toMatchObject({ subject: 'user-1' });
+    vi.setSystemTime(Date.now() + 31_000);
+    await expectAuthenticationFailure(verifier.verify(issued.accessToken), 'expired_token');
+  });
+
   it('honours a configured clock tolerance for expiry', async () => {
     const issued = await issueInThePast(issuer, 65, 60);
     const lenient = TokenVerifier.fromJwks(issuer.jwks(), {

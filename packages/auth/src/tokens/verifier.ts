@@ -11,6 +11,7 @@ import { AuthenticationError } from '../errors.js';
 import type { Principal } from '../principal.js';
 import { ACCESS_TOKEN_TYPE, principalFromClaims } from './claims.js';
 import { SIGNING_ALGORITHMS } from './signing-key.js';
+import { VerifiedTokens } from './verified-tokens.js';
 
 export interface TokenVerifierOptions {
   /** Expected `iss`. */
@@ -43,8 +44,15 @@ const INVALID_TOKEN_CODES: ReadonlySet<string> = new Set([
   joseErrors.JWKSMultipleMatchingKeys.code,
 ]);
 
+/** Distinct tokens remembered as verified: far more than the clients one node serves at once. */
+const VERIFIED_TOKENS_KEPT = 50_000;
+/** How long a remembered verification holds before the signature is checked again. */
+const VERIFIED_TOKEN_RECHECK_MS = 60_000;
+
 /** Checks Parley access tokens against the issuer's public keys and turns them into Principals. */
 export class TokenVerifier {
+  private readonly verified = new VerifiedTokens(VERIFIED_TOKENS_KEPT, VERIFIED_TOKEN_RECHECK_MS);
+
   private constructor(
     private readonly keys: JWTVerifyGetKey,
     private readonly options: Readonly<TokenVerifierOptions>,
@@ -72,6 +80,9 @@ export class TokenVerifier {
     if (token === undefined || token.length === 0) throw new AuthenticationError('missing_token');
     if (token.length > MAX_TOKEN_LENGTH)
       throw new AuthenticationError('invalid_token', 'The access token is too long');
+    const tolerance = this.options.clockToleranceSeconds ?? 0;
+    const remembered = this.verified.get(token, Date.now(), tolerance);
+    if (remembered) return remembered;
 
     let payload: JWTPayload;
     try {
@@ -81,7 +92,7 @@ export class TokenVerifier {
         algorithms: [...SIGNING_ALGORITHMS],
         typ: ACCESS_TOKEN_TYPE,
         requiredClaims: ['sub', 'exp', 'iat', 'jti'],
-        clockTolerance: this.options.clockToleranceSeconds ?? 0,
+        clockTolerance: tolerance,
       }));
     } catch (error) {
       throw toAuthenticationError(error);
@@ -89,6 +100,7 @@ export class TokenVerifier {
 
     const principal = principalFromClaims(payload);
     if (!principal) throw new AuthenticationError('invalid_token', 'The access token has malformed claims');
+    this.verified.remember(token, principal, Date.now());
     return principal;
   }
 }
