@@ -3,10 +3,10 @@ import { isE164, TerminalErrorCode, TerminalMessages as M, WebTerminalMessage } 
 import type { Logger } from '@parley/logger';
 import type { NodeBus, NodeMessage } from '../cluster/node-bus.js';
 import type { PhoneNetwork } from '../phone/phone-network.js';
-import type { TerminalRegistry } from '../terminals/terminal-registry.js';
+import type { RegisteredTerminal, TerminalRegistry } from '../terminals/terminal-registry.js';
 import { TerminalSession } from '../terminals/terminal-session.js';
 import { CallEngine, type Decision, type Effect } from './call-engine.js';
-import { legTerminal, type CallRecord, type TerminalRef } from './call-record.js';
+import { changedForOtherNodes, legTerminal, type CallRecord, type TerminalRef } from './call-record.js';
 import type { CallStore } from './call-store.js';
 import type { CallHistorySink } from '../call-history/call-history.js';
 import { checkInbound, isUuid, sdpTooLarge } from './inbound-check.js';
@@ -23,6 +23,10 @@ export interface CoordinatorOptions {
  * every message about it is decided there, one at a time, by the pure CallEngine, so racing Answers from
  * terminals on different nodes still have exactly one winner. Other nodes forward to the owner through
  * Redis; registrations and call records live in Redis for all nodes to see.
+ *
+ * The owner holds its calls in memory and decides from there; Redis is the directory other nodes read
+ * (who owns a call, who is registered, who is in a call). The Redis work of one decision is issued at once,
+ * so it costs one round trip (the connection pipelines commands issued together).
  */
 export class CallCoordinator {
   private readonly sessions = new Map<string, TerminalSession>();
@@ -138,26 +142,17 @@ export class CallCoordinator {
         throw new TerminalProtocolError(TerminalErrorCode.RATE_LIMIT_HIT, 'too many messages; slow down');
       checkInbound(message, session.ref.mode);
       const callId = await this.resolveCallId(session, message);
-      const normalized = { ...message, callId };
-      const known = await this.callExists(callId);
+      const normalized = callId === message.callId ? message : { ...message, callId };
       const offer = message.message?.$case === 'offer' ? message.message.value : undefined;
-      // An Offer without a callee is a pull (or renegotiation) of an existing call.
-      if (offer && !known && !offer.msisdn?.e164) throw invalidCallId('no such call to take over');
-      if (offer && !known) {
-        await this.startCall(session, normalized);
-        return;
-      }
+      if (offer && !this.calls.has(callId) && (await this.tryStartCall(session, normalized, offer))) return;
       if (sdpTooLarge(normalized))
         throw new TerminalProtocolError(TerminalErrorCode.UNKNOWN, 'SDP is over the size limit');
-      if (!known) throw invalidCallId('no such call');
+      const owner = await this.ownerOf(callId);
+      // An Offer without a callee is a pull (or renegotiation) of an existing call.
+      if (!owner) throw invalidCallId(offer ? 'no such call to take over' : 'no such call');
       if (message.message?.$case === 'offer') this.track(session, callId, true);
       if (message.message?.$case === 'bye') this.track(session, callId, false);
-      await this.routeToOwner(callId, {
-        kind: 'input',
-        terminal: session.ref,
-        callId,
-        message: WebTerminalMessage.toJSON(normalized),
-      });
+      await this.sendToOwner(owner, { kind: 'input', terminal: session.ref, callId, message: normalized });
     } catch (err) {
       if (!(err instanceof TerminalProtocolError)) throw err;
       session.send(M.error(message.callId ?? '', err.code, err.message));
@@ -165,8 +160,9 @@ export class CallCoordinator {
   }
 
   /** Calls this node owns are in memory; only others' need a Redis read. */
-  private async callExists(callId: string): Promise<boolean> {
-    return this.calls.has(callId) || Boolean(callId && (await this.store.load(callId)));
+  private async ownerOf(callId: string): Promise<string | undefined> {
+    if (this.calls.has(callId)) return this.nodeId;
+    return callId ? (await this.store.load(callId))?.owner : undefined;
   }
 
   /** Pipe ignores call_id: its messages are about its one call, or (an Offer) a new call or a pull. */
@@ -187,63 +183,87 @@ export class CallCoordinator {
     return current;
   }
 
-  private async startCall(session: TerminalSession, message: WebTerminalMessage): Promise<void> {
-    const offer = message.message?.$case === 'offer' ? message.message.value : undefined;
-    if (!offer) return;
+  /**
+   * An Offer with a callee and a call_id nobody holds starts a call here. False when the id belongs to an
+   * existing call (a pull or a renegotiation that names a callee): the caller routes it to its owner.
+   * A new call is the common case, so its id is claimed first and a record is read only when it is taken.
+   */
+  private async tryStartCall(
+    session: TerminalSession,
+    message: WebTerminalMessage,
+    offer: { sdp: string; msisdn?: { e164: string } | undefined },
+  ): Promise<boolean> {
     const callId = message.callId;
-    const callee = offer.msisdn?.e164 ?? '';
-    if (!isE164(callee)) {
-      session.send(M.bye(callId, 'invalid_msisdn'));
-      return;
+    const callee = offer.msisdn?.e164;
+    if (!callee) return false;
+    if (!isE164(callee) || sdpTooLarge(message)) {
+      if (await this.ownerOf(callId)) return false;
+      session.send(M.bye(callId, isE164(callee) ? 'sdp_too_large' : 'invalid_msisdn'));
+      return true;
     }
-    if (sdpTooLarge(message)) {
-      session.send(M.bye(callId, 'sdp_too_large'));
-      return;
+    const [claimed, terminals] = await Promise.all([
+      this.store.claim(callId, this.nodeId),
+      this.registry.terminalsOf(callee),
+    ]);
+    if (!claimed) {
+      if (await this.ownerOf(callId)) return false;
+      throw invalidCallId('that call_id is already in use');
     }
-    if (!(await this.store.claim(callId, this.nodeId))) throw invalidCallId('that call_id is already in use');
     this.track(session, callId, true);
-    await this.serialize(callId, async () => {
-      const terminals = await this.registry.terminalsOf(callee);
-      const free = terminals.filter((t) => t.mode === 'multi' || t.calls === 0);
-      const { call, effects } = CallEngine.start({
-        callId,
-        owner: this.nodeId,
-        caller: session.ref,
-        calleeMsisdn: callee,
-        sdp: offer.sdp,
-        calleeTerminals: free,
-        calleeRegistered: terminals.length > 0,
-        now: Date.now(),
-      });
-      if (!call) {
-        this.track(session, callId, false);
-        await this.store.release(callId);
-        await this.execute(undefined, callId, effects);
-        const bye = effects[0]?.type === 'send' ? effects[0].message.message : undefined;
-        // Nobody could take it (offline or busy): the callee still had a call they missed.
-        if (bye?.$case === 'bye') {
-          const now = Date.now();
-          void this.history?.callEnded({
-            id: callId,
-            callerMsisdn: session.ref.msisdn,
-            calleeMsisdn: callee,
-            createdAt: now,
-            endedAt: now,
-            endReason: bye.value.reason,
-            video: /^m=video /m.test(offer.sdp),
-          });
-        }
-        return;
-      }
-      this.calls.set(callId, call);
-      await this.store.save(call);
-      await this.execute(call, callId, effects);
+    await this.serialize(callId, () => this.startCall(session, callId, callee, offer.sdp, terminals));
+    return true;
+  }
+
+  private async startCall(
+    session: TerminalSession,
+    callId: string,
+    callee: string,
+    sdp: string,
+    terminals: Array<RegisteredTerminal & { calls: number }>,
+  ): Promise<void> {
+    const free = terminals.filter((t) => t.mode === 'multi' || t.calls === 0);
+    const { call, effects } = CallEngine.start({
+      callId,
+      owner: this.nodeId,
+      caller: session.ref,
+      calleeMsisdn: callee,
+      sdp,
+      calleeTerminals: free,
+      calleeRegistered: terminals.length > 0,
+      now: Date.now(),
     });
+    if (!call) {
+      this.track(session, callId, false);
+      await this.store.release(callId);
+      await this.execute(callId, effects, new Map());
+      const bye = effects[0]?.type === 'send' ? effects[0].message.message : undefined;
+      // Nobody could take it (offline or busy): the callee still had a call they missed.
+      if (bye?.$case === 'bye') {
+        const now = Date.now();
+        void this.history?.callEnded({
+          id: callId,
+          callerMsisdn: session.ref.msisdn,
+          calleeMsisdn: callee,
+          createdAt: now,
+          endedAt: now,
+          endReason: bye.value.reason,
+          video: /^m=video /m.test(sdp),
+        });
+      }
+      return;
+    }
+    this.calls.set(callId, call);
+    // The claim already names this node as the owner, which is all another node needs to route to it;
+    // the full record (for adoption if this node dies) is written while the callee's terminals ring.
+    await Promise.all([this.store.save(call), this.execute(callId, effects, new Map())]);
   }
 
   private async routeToOwner(callId: string, message: NodeMessage): Promise<void> {
-    const owner = this.calls.has(callId) ? this.nodeId : (await this.store.load(callId))?.owner;
-    if (!owner) return;
+    const owner = await this.ownerOf(callId);
+    if (owner) await this.sendToOwner(owner, message);
+  }
+
+  private async sendToOwner(owner: string, message: NodeMessage): Promise<void> {
     if (owner === this.nodeId) await this.onNodeMessage(message);
     else await this.bus.send(owner, message);
   }
@@ -251,7 +271,7 @@ export class CallCoordinator {
   private async onNodeMessage(message: NodeMessage): Promise<void> {
     switch (message.kind) {
       case 'deliver':
-        this.deliverLocal(message.terminalId, WebTerminalMessage.fromJSON(message.message));
+        this.deliverLocal(message.terminalId, message.message);
         return;
       case 'release': {
         const session = this.sessions.get(message.terminalId);
@@ -261,13 +281,7 @@ export class CallCoordinator {
       case 'input':
         await this.decide(
           message.callId,
-          (call) =>
-            CallEngine.handle(
-              call,
-              message.terminal,
-              WebTerminalMessage.fromJSON(message.message),
-              Date.now(),
-            ),
+          (call) => CallEngine.handle(call, message.terminal, message.message, Date.now()),
           message.terminal,
         );
         return;
@@ -305,26 +319,42 @@ export class CallCoordinator {
       }
       if (decision.ended) this.calls.delete(callId);
       else this.calls.set(callId, decision.call);
-      await this.store.save(decision.call);
-      if (call.state !== 'active' && decision.call.state === 'active') {
-        await Promise.all([
-          this.registry.setMsisdnInCall(decision.call.caller.msisdn, callId, true),
-          this.registry.setMsisdnInCall(decision.call.callee.msisdn, callId, true),
-        ]);
-      }
-      if (decision.ended) {
-        await Promise.all([
-          this.registry.setMsisdnInCall(decision.call.caller.msisdn, callId, false),
-          this.registry.setMsisdnInCall(decision.call.callee.msisdn, callId, false),
-        ]);
+      // One round trip: the record, the msisdns' calls, and the terminals to tell about it.
+      const [observers] = await Promise.all([
+        this.observersOf(decision.effects),
+        changedForOtherNodes(call, decision.call) ? this.store.save(decision.call) : undefined,
+        ...this.msisdnCallUpdates(call, decision),
+      ]);
+      if (decision.ended)
         this.logger.debug(
           { callId, reason: decision.call.endReason, answered: Boolean(decision.call.answeredAt) },
           'call ended',
         );
-      }
-      await this.execute(decision.call, callId, decision.effects);
+      await this.execute(callId, decision.effects, observers);
       if (decision.ended) void this.reportEnded(decision.call);
     });
+  }
+
+  /** Which msisdns are in a call (for Pipes opening or pulling, on any node) changes when it is answered or ends. */
+  private msisdnCallUpdates(before: CallRecord, decision: Decision): Array<Promise<void>> {
+    const { call } = decision;
+    const inCall = decision.ended ? false : before.state !== 'active' && call.state === 'active' ? true : undefined;
+    if (inCall === undefined) return [];
+    return [
+      this.registry.setMsisdnInCall(call.caller.msisdn, call.id, inCall),
+      this.registry.setMsisdnInCall(call.callee.msisdn, call.id, inCall),
+    ];
+  }
+
+  /** The registered terminals of every msisdn an InCall or Idle effect is about. */
+  private async observersOf(effects: Effect[]): Promise<Map<string, RegisteredTerminal[]>> {
+    const msisdns = new Set<string>();
+    for (const e of effects) if (e.type === 'inCall' || e.type === 'idle') msisdns.add(e.msisdn);
+    const out = new Map<string, RegisteredTerminal[]>();
+    await Promise.all(
+      [...msisdns].map(async (msisdn) => out.set(msisdn, await this.registry.terminalsOf(msisdn))),
+    );
+    return out;
   }
 
   private async reportEnded(call: CallRecord): Promise<void> {
@@ -341,7 +371,11 @@ export class CallCoordinator {
     });
   }
 
-  private async execute(call: CallRecord | undefined, callId: string, effects: Effect[]): Promise<void> {
+  private async execute(
+    callId: string,
+    effects: Effect[],
+    observers: ReadonlyMap<string, RegisteredTerminal[]>,
+  ): Promise<void> {
     for (const effect of effects) {
       switch (effect.type) {
         case 'send':
@@ -349,7 +383,7 @@ export class CallCoordinator {
           break;
         case 'inCall':
         case 'idle': {
-          const terminals = await this.registry.terminalsOf(effect.msisdn);
+          const terminals = observers.get(effect.msisdn) ?? (await this.registry.terminalsOf(effect.msisdn));
           const message = effect.type === 'inCall' ? M.inCall(callId, effect.msisdn) : M.idle(callId);
           await Promise.all(
             terminals.filter((t) => t.id !== effect.exceptTerminal).map((t) => this.deliver(t.id, message)),
@@ -393,7 +427,7 @@ export class CallCoordinator {
     }
     const node = await this.registry.nodeOfTerminal(terminalId);
     if (node)
-      await this.bus.send(node, { kind: 'deliver', terminalId, message: WebTerminalMessage.toJSON(message) });
+      await this.bus.send(node, { kind: 'deliver', terminalId, message });
   }
 
   private deliverLocal(terminalId: string, message: WebTerminalMessage): void {
@@ -417,12 +451,13 @@ export class CallCoordinator {
 
   /** Which calls a terminal is in, here (Pipe routing, drop handling) and in Redis (busy checks elsewhere). */
   private track(session: TerminalSession, callId: string, inCall: boolean): void {
+    if (session.calls.has(callId) === inCall) return;
     if (inCall) {
       session.calls.add(callId);
-      void this.registry.addCall(session.ref.id, callId).catch(() => undefined);
+      void this.registry.addCall(session.ref, callId).catch(() => undefined);
     } else {
       session.calls.delete(callId);
-      void this.registry.removeCall(session.ref.id, callId).catch(() => undefined);
+      void this.registry.removeCall(session.ref, callId).catch(() => undefined);
     }
   }
 

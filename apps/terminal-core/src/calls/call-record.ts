@@ -53,3 +53,15 @@ export function sideOfTerminal(call: CallRecord, terminalId: string): Side | und
 export function legTerminal(leg: Leg | undefined): string | undefined {
   return leg?.kind === 'terminal' ? leg.terminalId : undefined;
 }
+
+/**
+ * Whether a decision changed what other nodes read in the stored record (its owner, parties, forks, state,
+ * a pending move): everything but whether Ringing was forwarded, which only the owner uses. The engine
+ * never mutates a record, so a part it left alone keeps its identity.
+ */
+export function changedForOtherNodes(before: CallRecord, after: CallRecord): boolean {
+  if (before === after) return false;
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)] as Array<keyof CallRecord>);
+  for (const key of keys) if (key !== 'ringingForwarded' && before[key] !== after[key]) return true;
+  return false;
+}

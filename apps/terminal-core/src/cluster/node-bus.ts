@@ -1,12 +1,33 @@
 import type { RealtimeFanout } from '@parley/event-bus';
+import { WebTerminalMessage } from '@parley/protocol';
 import type { TerminalRef } from '../calls/call-record.js';
 
-/** What one core node asks of another through Redis pub/sub. Messages travel as canonical JSON. */
+/**
+ * What one core node asks of another through Redis pub/sub. Inside a node the messages stay decoded;
+ * only what crosses to another node is written as canonical JSON, here.
+ */
 export type NodeMessage =
-  | { kind: 'deliver'; terminalId: string; message: unknown }
-  | { kind: 'input'; terminal: TerminalRef; callId: string; message: unknown }
+  | { kind: 'deliver'; terminalId: string; message: WebTerminalMessage }
+  | { kind: 'input'; terminal: TerminalRef; callId: string; message: WebTerminalMessage }
   | { kind: 'gone'; terminal: TerminalRef; callId: string }
   | { kind: 'release'; terminalId: string; callId: string };
+
+type WireMessage =
+  | (Omit<Extract<NodeMessage, { kind: 'deliver' }>, 'message'> & { message: unknown })
+  | (Omit<Extract<NodeMessage, { kind: 'input' }>, 'message'> & { message: unknown })
+  | Extract<NodeMessage, { kind: 'gone' | 'release' }>;
+
+function toWire(message: NodeMessage): WireMessage {
+  if (message.kind === 'deliver' || message.kind === 'input')
+    return { ...message, message: WebTerminalMessage.toJSON(message.message) };
+  return message;
+}
+
+function fromWire(wire: WireMessage): NodeMessage {
+  if (wire.kind === 'deliver' || wire.kind === 'input')
+    return { ...wire, message: WebTerminalMessage.fromJSON(wire.message) };
+  return wire;
+}
 
 export class NodeBus {
   private unsubscribe: (() => Promise<void>) | undefined;
@@ -20,14 +41,15 @@ export class NodeBus {
     return `tc:node:${node}`;
   }
 
+  /** Only the nodes of this deployment publish on a node's channel. */
   async listen(handler: (message: NodeMessage) => void): Promise<void> {
     this.unsubscribe = await this.fanout.subscribe(this.channel(this.nodeId), (raw) =>
-      handler(JSON.parse(raw) as NodeMessage),
+      handler(fromWire(JSON.parse(raw) as WireMessage)),
     );
   }
 
   async send(node: string, message: NodeMessage): Promise<void> {
-    await this.fanout.publish(this.channel(node), JSON.stringify(message));
+    await this.fanout.publish(this.channel(node), JSON.stringify(toWire(message)));
   }
 
   async close(): Promise<void> {

@@ -6,15 +6,40 @@ export interface RegisteredTerminal extends TerminalRef {
 }
 
 const NODE_TTL_SECONDS = 15;
+/** Terminal ids are never reused and a terminal never changes node, so their node can be cached. */
+const NODE_OF_TERMINAL_CACHE = 10_000;
+
+/** A directory entry: the terminal's mode and node, under its id in its msisdn's hash. */
+interface DirectoryEntry {
+  mode: 'pipe' | 'multi';
+  node: string;
+}
+
+function parseEntry(raw: string): DirectoryEntry | undefined {
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (typeof value !== 'object' || value === null) return undefined;
+    const { mode, node } = value as Record<string, unknown>;
+    if (typeof node !== 'string' || (mode !== 'pipe' && mode !== 'multi')) return undefined;
+    return { mode, node };
+  } catch {
+    return undefined;
+  }
+}
 
 /**
- * Which terminals are registered for which msisdn, on which node, and which calls each is in. Lives in
- * Redis so every node of the core sees the same picture; a node that stops renewing its liveness key is
- * treated as gone, together with its terminals.
+ * Which terminals are registered for which msisdn, on which node, and which calls each Pipe is in. Lives
+ * in Redis so every node of the core sees the same picture; a node that stops renewing its liveness key
+ * is treated as gone, together with its terminals.
+ *
+ * An msisdn's terminals are one hash (id → mode and node), so ringing or telling an msisdn's terminals
+ * is one read. Only Pipe terminals have their calls in Redis: a MultiPipe is never busy, and the calls of
+ * this node's terminals are known in memory.
  */
 export class TerminalRegistry {
   /** Node liveness changes on the scale of seconds; one lookup per second per node is plenty. */
   private readonly liveness = new Map<string, { alive: boolean; checkedAt: number }>();
+  private readonly nodeOf = new Map<string, string>();
 
   constructor(
     private readonly redis: Redis,
@@ -26,60 +51,60 @@ export class TerminalRegistry {
   }
 
   async register(t: RegisteredTerminal): Promise<void> {
+    const entry: DirectoryEntry = { mode: t.mode, node: t.node };
     await this.redis
       .multi()
       .hset(this.key('terminal', t.id), { msisdn: t.msisdn, mode: t.mode, node: t.node })
-      .sadd(this.key('msisdn', t.msisdn, 'terminals'), t.id)
+      .hset(this.key('msisdn', t.msisdn, 'directory'), t.id, JSON.stringify(entry))
       .exec();
+    this.remember(t.id, t.node);
   }
 
   async unregister(t: TerminalRef): Promise<void> {
     await this.redis
       .multi()
       .del(this.key('terminal', t.id), this.key('terminal', t.id, 'calls'))
-      .srem(this.key('msisdn', t.msisdn, 'terminals'), t.id)
+      .hdel(this.key('msisdn', t.msisdn, 'directory'), t.id)
       .exec();
   }
 
-  /** Live terminals of an msisdn, with how many calls each is in. */
+  /** Live terminals of an msisdn, with how many calls each is in (always 0 for a MultiPipe). */
   async terminalsOf(msisdn: string): Promise<Array<RegisteredTerminal & { calls: number }>> {
-    const ids = await this.redis.smembers(this.key('msisdn', msisdn, 'terminals'));
-    if (ids.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) {
-      pipeline.hgetall(this.key('terminal', id));
-      pipeline.scard(this.key('terminal', id, 'calls'));
-    }
-    const results = (await pipeline.exec()) ?? [];
+    const raw = await this.redis.hgetall(this.key('msisdn', msisdn, 'directory'));
     const out: Array<RegisteredTerminal & { calls: number }> = [];
-    const liveNodes = new Map<string, boolean>();
-    for (const [i, id] of ids.entries()) {
-      const fields = results[i * 2]?.[1] as Record<string, string> | undefined;
-      const calls = Number(results[i * 2 + 1]?.[1] ?? 0);
-      if (!fields?.node) continue;
-      if (!liveNodes.has(fields.node)) liveNodes.set(fields.node, await this.isNodeAlive(fields.node));
-      if (!liveNodes.get(fields.node)) continue;
-      out.push({
-        id,
-        msisdn: fields.msisdn ?? msisdn,
-        mode: fields.mode === 'pipe' ? 'pipe' : 'multi',
-        node: fields.node,
-        calls,
-      });
+    for (const [id, value] of Object.entries(raw)) {
+      const entry = parseEntry(value);
+      if (!entry) continue;
+      this.remember(id, entry.node);
+      out.push({ id, msisdn, mode: entry.mode, node: entry.node, calls: 0 });
     }
-    return out;
+    const alive = new Map<string, boolean>();
+    for (const node of new Set(out.map((t) => t.node))) alive.set(node, await this.isNodeAlive(node));
+    const live = out.filter((t) => alive.get(t.node));
+    // Only a Pipe can be busy.
+    await Promise.all(
+      live
+        .filter((t) => t.mode === 'pipe')
+        .map(async (t) => (t.calls = await this.redis.scard(this.key('terminal', t.id, 'calls')))),
+    );
+    return live;
   }
 
   async nodeOfTerminal(terminalId: string): Promise<string | undefined> {
-    return (await this.redis.hget(this.key('terminal', terminalId), 'node')) ?? undefined;
+    const cached = this.nodeOf.get(terminalId);
+    if (cached) return cached;
+    const node = (await this.redis.hget(this.key('terminal', terminalId), 'node')) ?? undefined;
+    if (node) this.remember(terminalId, node);
+    return node;
   }
 
-  async addCall(terminalId: string, callId: string): Promise<void> {
-    await this.redis.sadd(this.key('terminal', terminalId, 'calls'), callId);
+  /** Busy checks on any node see a Pipe's calls; a MultiPipe's are not written. */
+  async addCall(terminal: TerminalRef, callId: string): Promise<void> {
+    if (terminal.mode === 'pipe') await this.redis.sadd(this.key('terminal', terminal.id, 'calls'), callId);
   }
 
-  async removeCall(terminalId: string, callId: string): Promise<void> {
-    await this.redis.srem(this.key('terminal', terminalId, 'calls'), callId);
+  async removeCall(terminal: TerminalRef, callId: string): Promise<void> {
+    if (terminal.mode === 'pipe') await this.redis.srem(this.key('terminal', terminal.id, 'calls'), callId);
   }
 
   /** Calls an msisdn takes part in (for a Pipe opening: InCall or Idle at once). */
@@ -106,5 +131,13 @@ export class TerminalRegistry {
 
   async removeNode(node: string): Promise<void> {
     await this.redis.del(this.key('node', node));
+  }
+
+  private remember(terminalId: string, node: string): void {
+    if (this.nodeOf.size >= NODE_OF_TERMINAL_CACHE) {
+      const oldest = this.nodeOf.keys().next().value;
+      if (oldest !== undefined) this.nodeOf.delete(oldest);
+    }
+    this.nodeOf.set(terminalId, node);
   }
 }
