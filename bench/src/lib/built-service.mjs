@@ -25,11 +25,25 @@ export function echoWarnings(name) {
  * service's prefix instead (they share the bus); only its own namespace is cleaned up. `env` (an object,
  * or a function of `{ ns, url }`) adds to or overrides the common environment.
  *
+ * `database: 'pglite'` leaves DATABASE_URL unset, so the service runs embedded PGlite, with its data
+ * directory (PGLITE_DIR) inside the namespace's temporary directory: fresh for the run, removed with it.
+ *
  * stop() stops the child and drops the schema, keys and directory; it never throws, so a failed clean-up
  * cannot hide the error that ended the run, and resolves to true when everything was cleaned.
  */
-export async function startBuiltService({ name, mainJs, label = `bench_${name}`, redisPrefix, env = {} }) {
-  const ns = allocateTestNamespace(label, { databaseUrl, redisUrl });
+export async function startBuiltService({
+  name,
+  mainJs,
+  label = `bench_${name}`,
+  redisPrefix,
+  env = {},
+  database = 'postgres',
+  startTimeoutMs = database === 'pglite' ? 90_000 : 30_000,
+}) {
+  if (database !== 'postgres' && database !== 'pglite')
+    throw new Error(`startBuiltService: database must be 'postgres' or 'pglite', got ${database}`);
+  const pglite = database === 'pglite';
+  const ns = allocateTestNamespace(label, { databaseUrl: pglite ? null : databaseUrl, redisUrl });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const fullEnv = {
@@ -37,7 +51,7 @@ export async function startBuiltService({ name, mainJs, label = `bench_${name}`,
     // caller's shell must not leak in.
     PORT: String(port),
     HOST: '127.0.0.1',
-    DATABASE_URL: databaseUrl,
+    ...(pglite ? { PGLITE_DIR: ns.tempFile('pglite') } : { DATABASE_URL: databaseUrl }),
     DB_SCHEMA: ns.schema,
     REDIS_URL: redisUrl,
     REDIS_PREFIX: redisPrefix ?? ns.redisPrefix,
@@ -57,8 +71,9 @@ export async function startBuiltService({ name, mainJs, label = `bench_${name}`,
         for (const e of err.errors ?? [err]) progress(`CLEAN-UP FAILED: ${e.message}`);
         return false;
       }
+      const dropped = pglite ? `removed its PGlite directory` : `dropped schema ${ns.schema}`;
       progress(
-        `stopped ${name} (${result?.signal ?? `exit ${result?.code}`}), dropped schema ${ns.schema} and keys ${ns.redisPrefix}*`,
+        `stopped ${name} (${result?.signal ?? `exit ${result?.code}`}), ${dropped} and keys ${ns.redisPrefix}*`,
       );
       return true;
     })());
@@ -68,6 +83,8 @@ export async function startBuiltService({ name, mainJs, label = `bench_${name}`,
       name,
       main: mainJs,
       env: fullEnv,
+      // PGlite creates and migrates its database in the service's own process: slower on a busy machine.
+      startTimeoutMs,
       // BENCH_CPU_PROF=<dir>: each service writes a V8 CPU profile there when it stops (open it in Chrome
       // DevTools or speedscope) — the way to find what limits a figure.
       nodeArgs: process.env.BENCH_CPU_PROF
@@ -81,7 +98,9 @@ export async function startBuiltService({ name, mainJs, label = `bench_${name}`,
     await stop();
     throw err;
   }
-  progress(`${name} (pid ${service.child.pid}) listening on 127.0.0.1:${port} (schema ${ns.schema})`);
+  progress(
+    `${name} (pid ${service.child.pid}) listening on 127.0.0.1:${port} (${pglite ? `PGlite in ${fullEnv.PGLITE_DIR}, ` : ''}schema ${ns.schema})`,
+  );
   return {
     url,
     port,
@@ -89,6 +108,7 @@ export async function startBuiltService({ name, mainJs, label = `bench_${name}`,
     pid: service.child.pid,
     schema: ns.schema,
     redisPrefix: fullEnv.REDIS_PREFIX,
+    database,
     exited: service.exited,
     stop,
   };

@@ -39,6 +39,23 @@ export function messagingApi(baseUrl, opts) {
       });
       return expect(res, 201, 'create conversation');
     },
+    /** The direct conversation of two users (the existing one if there is one already). */
+    async createDirect(creator, other) {
+      const res = await http.post('/v1/conversations', creator.token, {
+        type: 'direct',
+        participants: [other.id],
+      });
+      if (res.status !== 200 && res.status !== 201)
+        throw new Error(`create direct conversation: HTTP ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+      return res.body;
+    },
+    /** Adds users to a group, at most MessagingLimits.maxParticipantsPerRequest per call. */
+    async addParticipants(user, conversationId, others) {
+      const res = await http.post(`/v1/conversations/${conversationId}/participants`, user.token, {
+        participants: others.map((u) => ({ userId: u.id })),
+      });
+      return expect(res, 201, 'add participants');
+    },
     /** Returns the raw response: the callers count statuses rather than stop at the first error. */
     sendText: (user, conversationId, clientMessageId, body) =>
       http.post(`/v1/conversations/${conversationId}/messages`, user.token, {
@@ -48,6 +65,11 @@ export function messagingApi(baseUrl, opts) {
     eventsPage: (user, conversationId, fromSeq) =>
       http.get(`/v1/conversations/${conversationId}/events?fromSeq=${fromSeq}`, user.token),
     health: () => http.get('/health'),
+    /** The Prometheus page (GET /metrics), as text. */
+    metricsText: async () => {
+      const res = await http.get('/metrics');
+      return res.status === 200 && typeof res.body === 'string' ? res.body : undefined;
+    },
     get closed() {
       return http.closed;
     },

@@ -1,107 +1,81 @@
-import { summarize, round } from '../lib/stats.mjs';
-import { mapLimit } from '../lib/pool.mjs';
+import { MessagingLimits } from '@parley/protocol';
 import { progress } from '../lib/report.mjs';
-import { sleep, withTimeout } from '../lib/time.mjs';
-import { watchEventLoop } from '../lib/event-loop.mjs';
-import { connectDevice } from './device.mjs';
+import { round, summarize } from '../lib/stats.mjs';
+import { sleep } from '../lib/time.mjs';
+import { sendOpenLoop, waitForDeliveries } from './open-loop.mjs';
+import { probeText } from './probe.mjs';
+import { kbPerSocket, serverMemory } from './server-memory.mjs';
 
 /**
- * Figure 2: time from the start of a send to the `message.sent` frame on each connected device.
- * `users` participants with `devicesPerUser` sockets each; one of them sends `messages` at a steady
- * `ratePerSecond`. The schedule is open-loop (a send starts on time even if the previous one is still in
- * flight), so a slow answer shows up as latency rather than silently lowering the rate.
+ * One group whose members' devices are the sockets: devices / devicesPerUser users, the first of them the
+ * sender. A create or add request takes at most maxParticipantsPerRequest others, so a large group grows in
+ * batches. Returns the sender, the group and one token per device.
  */
-export async function measureDelivery(
-  api,
-  { users: userCount, devicesPerUser, messages, ratePerSecond, settleMs },
-) {
-  const users = await api.signUpMany('dlv', userCount);
+export async function prepareDeliveryGroup(api, { devices, devicesPerUser }) {
+  const userCount = Math.ceil(devices / devicesPerUser);
+  const users = await api.signUpMany(`dlv${devices}x`, userCount);
   const [sender] = users;
-  const conversation = await api.createGroup(sender, users.slice(1));
-  const deviceCount = userCount * devicesPerUser;
-  const expected = deviceCount * messages;
+  const batch = MessagingLimits.maxParticipantsPerRequest;
+  const group = await api.createGroup(sender, users.slice(1, 1 + batch));
+  for (let from = 1 + batch; from < users.length; from += batch)
+    await api.addParticipants(sender, group.id, users.slice(from, from + batch));
+  const tokens = Array.from({ length: devices }, (_, i) => users[Math.floor(i / devicesPerUser)].token);
+  return { devices, users: userCount, devicesPerUser, sender, group, tokens };
+}
 
-  const sentAt = new Map(); // clientMessageId -> performance.now() when the POST started
-  const latencies = [];
-  let duplicates = 0;
-  let outOfOrder = 0;
-  let unknown = 0;
-  let allDelivered;
-  const delivered = new Promise((resolve) => (allDelivered = resolve));
-
-  function deviceHandler() {
-    const seen = new Set();
-    let lastSeq = 0;
-    return (frame, receivedAt) => {
-      if (
-        frame.type !== 'event' ||
-        frame.event.type !== 'message.sent' ||
-        frame.event.conversationId !== conversation.id
-      )
-        return;
-      const id = frame.event.payload.message.clientMessageId;
-      const start = sentAt.get(id);
-      if (start === undefined) return void unknown++;
-      if (seen.has(id)) return void duplicates++;
-      seen.add(id);
-      if (frame.event.seq < lastSeq) outOfOrder++;
-      lastSeq = frame.event.seq;
-      latencies.push(receivedAt - start);
-      if (latencies.length === expected) allDelivered();
-    };
-  }
-
-  const pairs = users.flatMap((user) => Array.from({ length: devicesPerUser }, () => user));
-  const devices = await mapLimit(pairs, 10, (user) =>
-    connectDevice(api.http.baseUrl, user.token, deviceHandler()),
-  );
-  progress(
-    `delivery: ${deviceCount} devices ready (${userCount} users x ${devicesPerUser}); sending ${messages} messages at ${ratePerSecond}/s`,
-  );
-
+/**
+ * Connects the group's devices (in the device workers), reads the server's memory before and after,
+ * sends `messages` open-loop at `ratePerSecond` from one member, waits for the deliveries and disconnects.
+ * The latency of a (message, device) pair is the device's receipt minus the message's due time.
+ */
+export async function measureGroupDelivery({ api, service, workers, prepared, size, settleMs, phase }) {
+  const { devices } = prepared;
+  const set = `group-${devices}-${phase}`;
+  const before = await serverMemory(api, service.pid);
+  const connect = await workers.connect(set, `${service.url.replace(/^http/, 'ws')}/v1/realtime`, prepared.tokens);
   try {
-    const intervalMs = 1000 / ratePerSecond;
-    const sends = [];
-    const stopWatching = watchEventLoop();
-    const t0 = performance.now();
-    for (let i = 0; i < messages && !api.closed; i++) {
-      const wait = t0 + i * intervalMs - performance.now();
-      if (wait > 1) await sleep(wait);
-      const id = `lat-${i}`;
-      const started = performance.now();
-      sentAt.set(id, started);
-      sends.push(
-        api.sendText(sender, conversation.id, id, `latency probe ${i}`).then(
-          (res) => ({ status: res.status, ms: performance.now() - started }),
-          (err) => ({ status: err.code ?? err.message, ms: null }),
-        ),
-      );
-    }
-    const results = await Promise.all(sends);
-    const sendSeconds = (performance.now() - t0) / 1000;
-    // Whatever has not arrived `settleMs` after the last answer counts as lost.
-    await withTimeout(delivered, settleMs, 'waiting for deliveries').catch(() => undefined);
-    const clientEventLoopDelayMs = stopWatching();
+    if (connect.failed > 0)
+      throw new Error(`${connect.failed}/${devices} devices failed to connect: ${connect.firstError}`);
+    // Buffers of the connection storm are released before the resident size is read.
+    await sleep(2000);
+    const after = await serverMemory(api, service.pid);
+    progress(
+      `delivery: ${devices} devices connected in ${round(connect.seconds, 1)} s, server RSS ${round(before.rssMb, 0)} -> ${round(after.rssMb, 0)} MB; sending ${size.messages} messages at ${size.ratePerSecond}/s`,
+    );
 
-    const accepted = results.filter((r) => r.status === 201);
+    await workers.startPhase(phase);
+    const sent = await sendOpenLoop({
+      count: size.messages,
+      ratePerSecond: size.ratePerSecond,
+      send: (i, dueAt) =>
+        api.sendText(prepared.sender, prepared.group.id, `p${phase}-${i}`, probeText(phase, i, dueAt)).then((r) => r.status),
+    });
+    const expected = sent.accepted * devices;
+    await waitForDeliveries(workers, phase, expected, settleMs);
+    const report = await workers.report(phase);
     return {
-      devices: deviceCount,
-      users: userCount,
-      devicesPerUser,
-      messages,
-      targetRatePerSecond: ratePerSecond,
-      achievedRatePerSecond: round(messages / sendSeconds, 1),
-      sendsAccepted: accepted.length,
+      devices,
+      users: prepared.users,
+      devicesPerUser: prepared.devicesPerUser,
+      connectSeconds: round(connect.seconds, 1),
+      ...sent,
       deliveriesExpected: expected,
-      deliveriesReceived: latencies.length,
-      duplicates,
-      outOfOrder,
-      unknown,
-      deliveryLatencyMs: summarize(latencies),
-      sendHttpLatencyMs: summarize(accepted.map((r) => r.ms)),
-      clientEventLoopDelayMs,
+      deliveriesReceived: report.received,
+      duplicates: report.duplicates,
+      outOfOrder: report.outOfOrder,
+      deliveryLatencyMs: summarize(report.latencies),
+      memory: {
+        rssBeforeMb: round(before.rssMb, 1),
+        rssAfterMb: round(after.rssMb, 1),
+        heapBeforeMb: round(before.heapUsedMb, 1),
+        heapAfterMb: round(after.heapUsedMb, 1),
+        rssKbPerSocket: kbPerSocket(before.rssMb, after.rssMb, devices),
+        heapKbPerSocket: kbPerSocket(before.heapUsedMb, after.heapUsedMb, devices),
+      },
     };
   } finally {
-    for (const device of devices) device.close();
+    await workers.close(set);
+    // The service's disconnect work (presence) finishes before the next figure.
+    await sleep(1000);
   }
 }

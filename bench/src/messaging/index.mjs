@@ -1,149 +1,340 @@
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { eventually } from '@parley/testing';
 import { printTable, progress } from '../lib/report.mjs';
 import { withTimeout } from '../lib/time.mjs';
 import { messagingApi } from './api.mjs';
-import { measureDelivery } from './delivery.mjs';
-import { measureRetransmit } from './retransmit.mjs';
-import { measureSends } from './sends.mjs';
+import { measureGroupDelivery, prepareDeliveryGroup } from './delivery.mjs';
+import { startDeviceWorkers } from './device-workers.mjs';
+import { measureDirectLoad, prepareDirectLoad } from './direct-load.mjs';
+import { measureRetransmit, prepareRetransmit } from './retransmit.mjs';
+import { measureSends, prepareSends } from './sends.mjs';
 import { databaseUrl, startMessagingService } from './service.mjs';
 import { fullSettings, quickSettings } from './settings.mjs';
 
-/** Waits until the outbox relay has published everything, so one scenario's backlog does not tax the next. */
+/** Descriptors a process needs besides its sockets: PostgreSQL, Redis, stdio, the IPC channel, libuv. */
+const SPARE_DESCRIPTORS = 200;
+
+/** The soft limit on open files of this process (inherited by every child it starts), from /proc. */
+function openFilesLimit() {
+  try {
+    const match = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    return match?.[1] === 'unlimited' ? Infinity : Number(match?.[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Waits until the outbox relay has published everything, so one figure's backlog does not tax the next. */
 async function waitForQuietOutbox(api) {
-  await eventually(
-    async () => (await api.health()).body?.details?.pendingOutbox === 0,
-    'outbox drain',
-    30_000,
-    {
-      intervalMs: 200,
-    },
-  );
+  await eventually(async () => (await api.health()).body?.details?.pendingOutbox === 0, 'outbox drain', 60_000, {
+    intervalMs: 200,
+  });
 }
 
-async function runScenarios(api, service, settings) {
-  const sends = await measureSends(api, settings.sends);
-  await waitForQuietOutbox(api);
-  const delivery = await measureDelivery(api, settings.delivery);
-  await waitForQuietOutbox(api);
-  const retransmit = await measureRetransmit(api, service, { ...settings.retransmit, databaseUrl });
-  return { sends, delivery, retransmit };
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+};
+
+/**
+ * The figures of one run. Each has a `measure(phase)` run once per round and a `main` number; with
+ * several rounds the round whose main number is the median is reported whole (so its p50, p99 and counts
+ * belong together), with the range of the main number over the rounds.
+ */
+function figureList({ services, workers, prepared, settings }) {
+  const figures = [];
+  const { sends, delivery, directLoad, retransmit } = prepared;
+  for (const shape of settings.sends.shapes) {
+    for (const db of ['postgres', 'pglite']) {
+      figures.push({
+        key: `sends.${db}.${shape.key}`,
+        api: services[db].api,
+        main: (r) => r.sendsPerSecond,
+        // Higher is better; the median is the same either way.
+        measure: () => measureSends(services[db].api, sends[db][shape.key], settings.sends),
+      });
+    }
+  }
+  for (const group of delivery) {
+    figures.push({
+      key: `delivery.${group.devices}`,
+      api: services.postgres.api,
+      main: (r) => r.deliveryLatencyMs.p99,
+      measure: (phase) =>
+        measureGroupDelivery({
+          api: services.postgres.api,
+          service: services.postgres.service,
+          workers,
+          prepared: group,
+          size: settings.delivery.sizes.find((s) => s.devices === group.devices),
+          settleMs: settings.delivery.settleMs,
+          phase,
+        }),
+    });
+  }
+  figures.push({
+    key: 'directLoad',
+    api: services.postgres.api,
+    main: (r) => r.deliveryLatencyMs.p99,
+    measure: (phase) =>
+      measureDirectLoad({
+        api: services.postgres.api,
+        service: services.postgres.service,
+        workers,
+        prepared: directLoad,
+        settings: settings.directLoad,
+        phase,
+      }),
+  });
+  figures.push({
+    key: 'retransmit',
+    api: services.postgres.api,
+    main: (r) => r.eventsPerSecond,
+    measure: () => measureRetransmit(services.postgres.api, services.postgres.service, retransmit),
+  });
+  return figures;
 }
 
-function print(results, quick) {
-  const { sends: s, delivery: d, retransmit: r } = results;
+async function prepareAll({ services, settings, skippedSizes }) {
+  const sends = {};
+  for (const db of ['postgres', 'pglite']) {
+    sends[db] = {};
+    for (const shape of settings.sends.shapes) {
+      progress(`setup: sends (${shape.label}) on ${db}`);
+      sends[db][shape.key] = await prepareSends(services[db].api, shape);
+    }
+  }
+  const api = services.postgres.api;
+  const delivery = [];
+  for (const size of settings.delivery.sizes) {
+    if (skippedSizes.some((s) => s.devices === size.devices)) continue;
+    progress(`setup: a group with ${size.devices} devices`);
+    delivery.push(await prepareDeliveryGroup(api, { devices: size.devices, devicesPerUser: settings.delivery.devicesPerUser }));
+  }
+  progress(`setup: ${settings.directLoad.conversations} direct conversations`);
+  const directLoad = await prepareDirectLoad(api, settings.directLoad);
+  progress(`setup: seeding ${settings.retransmit.seedCount} events`);
+  const retransmit = await prepareRetransmit(api, services.postgres.service, { ...settings.retransmit, databaseUrl });
+  return { sends, delivery, directLoad, retransmit };
+}
+
+async function runRounds(figures, repeat) {
+  const rounds = Object.fromEntries(figures.map((f) => [f.key, []]));
+  let phase = 0;
+  for (let r = 0; r < repeat; r++) {
+    // Each round the two databases of a sends shape swap places, so neither always goes first.
+    const order = r % 2 === 0 ? figures : swapPairs(figures);
+    for (const figure of order) {
+      await waitForQuietOutbox(figure.api);
+      const result = await figure.measure(++phase);
+      progress(`round ${r + 1}/${repeat}: ${figure.key} ${figure.main(result)}`);
+      rounds[figure.key].push(result);
+    }
+  }
+  const results = {};
+  for (const figure of figures) {
+    const list = rounds[figure.key];
+    const mains = list.map(figure.main);
+    const mid = median(mains);
+    results[figure.key] = {
+      ...list[mains.indexOf(mid)],
+      rounds: list.length,
+      range: [Math.min(...mains), Math.max(...mains)],
+    };
+  }
+  return results;
+}
+
+/** The sends figures come in (postgres, pglite) pairs; swapping each pair alternates which runs first. */
+function swapPairs(figures) {
+  const out = [...figures];
+  for (let i = 0; i + 1 < out.length; i++) {
+    if (out[i].key.startsWith('sends.postgres.') && out[i + 1].key.startsWith('sends.pglite.')) {
+      [out[i], out[i + 1]] = [out[i + 1], out[i]];
+      i++;
+    }
+  }
+  return out;
+}
+
+const fmt = (n) => (n === null || n === undefined ? '-' : Number(n).toLocaleString('en-US'));
+const range = (r, unit = '') => (r.rounds > 1 ? `; ${r.rounds} rounds ${fmt(r.range[0])}–${fmt(r.range[1])}${unit}` : '');
+const verdict = (ok) => (ok ? 'met' : 'NOT met');
+
+function print(results, { quick, repeat, settings, skippedSizes, limit }) {
+  const rows = [];
+  const targets = settings.sends.targets;
+  let n = 1;
+  for (const shape of settings.sends.shapes) {
+    for (const [db, name] of [
+      ['postgres', 'PostgreSQL'],
+      ['pglite', 'PGlite'],
+    ]) {
+      const s = results[`sends.${db}.${shape.key}`];
+      rows.push([
+        db === 'postgres' ? `${n}. Sends/s persisted, ${shape.label}, ${name}` : `   ${name}`,
+        `${fmt(s.sendsPerSecond)}/s`,
+        `target >= ${fmt(targets[db])}/s ${verdict(s.sendsPerSecond >= targets[db])}; ${s.senders} senders; HTTP p50 ${s.httpLatencyMs.p50} / p99 ${s.httpLatencyMs.p99} ms; ${s.failed} failed${range(s, '/s')}`,
+      ]);
+    }
+    n++;
+  }
+  const p99Target = settings.deliveryP99TargetMs;
+  for (const size of settings.delivery.sizes) {
+    const d = results[`delivery.${size.devices}`];
+    if (!d) {
+      const skipped = skippedSizes.find((s) => s.devices === size.devices);
+      rows.push([`${n++}. Send->delivered, ${fmt(size.devices)} devices`, 'skipped', skipped?.reason ?? '']);
+      continue;
+    }
+    rows.push([
+      `${n++}. Send->delivered, ${fmt(d.devices)} devices p50 / p99 / max`,
+      `${d.deliveryLatencyMs.p50} / ${d.deliveryLatencyMs.p99} / ${d.deliveryLatencyMs.max} ms`,
+      `target p99 < ${p99Target} ms ${verdict(d.deliveryLatencyMs.p99 < p99Target)}; one group of ${fmt(d.users)} users x ${d.devicesPerUser} devices; ${d.messages} messages at ${d.targetRatePerSecond}/s${range(d, ' ms p99')}`,
+    ]);
+    rows.push([
+      '   deliveries received / expected',
+      `${fmt(d.deliveriesReceived)} / ${fmt(d.deliveriesExpected)}`,
+      `sends answered ${d.answeredPerSecond}/s, HTTP p99 ${d.sendHttpLatencyMs.p99} ms; duplicates ${d.duplicates}, out of order ${d.outOfOrder}; bench event-loop p99 ${d.benchEventLoopDelayMs.p99} ms`,
+    ]);
+    rows.push([
+      '   server memory per socket',
+      `${fmt(d.memory.rssKbPerSocket)} KB RSS`,
+      `V8 heap ${fmt(d.memory.heapKbPerSocket)} KB; RSS ${d.memory.rssBeforeMb} -> ${d.memory.rssAfterMb} MB, heap ${d.memory.heapBeforeMb} -> ${d.memory.heapAfterMb} MB`,
+    ]);
+  }
+  const l = results.directLoad;
+  rows.push([
+    `${n++}. Delivery at ${fmt(settings.directLoad.ratePerSecond)} msg/s, ${fmt(l.conversations)} direct conversations p50 / p99 / max`,
+    `${l.deliveryLatencyMs.p50} / ${l.deliveryLatencyMs.p99} / ${l.deliveryLatencyMs.max} ms`,
+    `target p99 < ${p99Target} ms ${verdict(l.deliveryLatencyMs.p99 < p99Target)}; ${fmt(l.devices)} devices (2 users x ${settings.directLoad.devicesPerUser}); ${fmt(l.messages)} messages${range(l, ' ms p99')}`,
+  ]);
+  rows.push([
+    '   deliveries received / expected',
+    `${fmt(l.deliveriesReceived)} / ${fmt(l.deliveriesExpected)}`,
+    `sends answered ${l.answeredPerSecond}/s, HTTP p50 ${l.sendHttpLatencyMs.p50} / p99 ${l.sendHttpLatencyMs.p99} ms; duplicates ${l.duplicates}, out of order ${l.outOfOrder}; bench event-loop p99 ${l.benchEventLoopDelayMs.p99} ms`,
+  ]);
+  rows.push(['   server memory per socket', `${fmt(l.memory.rssKbPerSocket)} KB RSS`, `V8 heap ${fmt(l.memory.heapKbPerSocket)} KB`]);
+  const r = results.retransmit;
+  rows.push([`${n}. Retransmit ${fmt(r.eventsExpected)} events, paged`, `${r.seconds} s`, `${fmt(r.eventsPerSecond)} events/s; ${fmt(r.pages)} pages of <= ${r.pageSize}, ${r.megabytes} MB; received ${fmt(r.eventsReceived)}, in seq order: ${r.inOrder}${range(r, ' events/s')}`]);
+  rows.push([
+    '   same log streamed (events/stream)',
+    `${r.stream.seconds} s`,
+    `${fmt(r.stream.eventsPerSecond)} events/s, ${r.stream.megabytes} MB in one response; server memory ${r.stream.serverBaselineMb} -> peak ${r.stream.serverPeakMb} MB; in seq order: ${r.stream.inOrder}`,
+  ]);
   printTable(
-    `Parley messaging benchmark${quick ? ' (--quick)' : ''}: ${cpus().length} CPUs, Node ${process.version}`,
-    [
-      [
-        '1. Sends persisted',
-        `${s.sendsPerSecond}/s`,
-        `${s.persisted} x 201 in ${s.durationSeconds} s; ${s.senders} keep-alive senders, ${s.conversations} groups; ${s.failed} failed`,
-      ],
-      [
-        '   HTTP latency p50 / p99',
-        `${s.httpLatencyMs.p50} / ${s.httpLatencyMs.p99} ms`,
-        `max ${s.httpLatencyMs.max} ms`,
-      ],
-      [
-        `2. Send->delivered, ${d.devices} devices p50`,
-        `${d.deliveryLatencyMs.p50} ms`,
-        `${d.messages} messages at ${d.achievedRatePerSecond}/s (${d.users} users x ${d.devicesPerUser} devices)`,
-      ],
-      [
-        '   p99 / max',
-        `${d.deliveryLatencyMs.p99} / ${d.deliveryLatencyMs.max} ms`,
-        `send HTTP p50 ${d.sendHttpLatencyMs.p50} ms, p99 ${d.sendHttpLatencyMs.p99} ms`,
-      ],
-      [
-        '   deliveries received / expected',
-        `${d.deliveriesReceived} / ${d.deliveriesExpected}`,
-        `duplicates ${d.duplicates}, out of order ${d.outOfOrder}; bench event-loop delay p99 ${d.clientEventLoopDelayMs.p99} ms`,
-      ],
-      [
-        `3. Retransmit ${r.eventsExpected} events`,
-        `${r.seconds} s`,
-        `${r.pages} pages of <= ${r.pageSize}, ${r.megabytes} MB`,
-      ],
-      ['   events/s', r.eventsPerSecond, `received ${r.eventsReceived}, in seq order: ${r.inOrder}`],
-      [
-        `3b. Same log streamed (events/stream)`,
-        `${r.stream.seconds} s`,
-        `${r.stream.eventsPerSecond} events/s, ${r.stream.megabytes} MB in one response`,
-      ],
-      [
-        '   server memory before / peak',
-        `${r.stream.serverBaselineMb} / ${r.stream.serverPeakMb} MB`,
-        `received ${r.stream.eventsReceived}, in seq order: ${r.stream.inOrder}`,
-      ],
-    ],
+    `Parley messaging benchmark${quick ? ' (--quick)' : ''}: ${cpus().length} CPUs, Node ${process.version}, ulimit -n ${limit}, ${repeat === 1 ? 'one round' : `median of ${repeat} rounds`}`,
+    rows,
   );
 }
 
 /** Every check a figure depends on; a failed one makes the run exit non-zero. */
-function problems({ sends, delivery, retransmit }) {
+function problems(results) {
   const out = [];
-  if (sends.persisted === 0 || sends.failed > 0)
-    out.push(`sends: ${sends.failed} failed ${JSON.stringify(sends.failures)}`);
-  if (delivery.sendsAccepted !== delivery.messages)
-    out.push(`delivery: only ${delivery.sendsAccepted}/${delivery.messages} sends accepted`);
-  if (delivery.deliveriesReceived !== delivery.deliveriesExpected)
-    out.push(`delivery: ${delivery.deliveriesReceived}/${delivery.deliveriesExpected} deliveries`);
-  // Live frames are at-most-once and may overtake each other when the machine is saturated; clients order
-  // them by seq (the SDK buffers and repairs), so reordering is reported as a figure, not a failure.
-  if (delivery.duplicates > 0) out.push(`delivery: ${delivery.duplicates} duplicates`);
-  if (!retransmit.complete)
-    out.push(
-      `retransmit: ${retransmit.eventsReceived}/${retransmit.eventsExpected} events, in order: ${retransmit.inOrder}`,
-    );
-  if (!retransmit.stream.complete)
-    out.push(
-      `retransmit stream: ${retransmit.stream.eventsReceived}/${retransmit.stream.eventsExpected} events, in order: ${retransmit.stream.inOrder}`,
-    );
-  if (!retransmit.schemaValid)
-    out.push('retransmit: a page of seeded events does not match the protocol schema');
+  for (const [key, r] of Object.entries(results)) {
+    if (key.startsWith('sends.') && (r.persisted === 0 || r.failed > 0))
+      out.push(`${key}: ${r.failed} failed ${JSON.stringify(r.failures)}`);
+    if (key.startsWith('delivery.') || key === 'directLoad') {
+      if (r.accepted !== r.messages) out.push(`${key}: only ${r.accepted}/${r.messages} sends accepted ${JSON.stringify(r.failures)}`);
+      if (r.deliveriesReceived !== r.deliveriesExpected)
+        out.push(`${key}: ${r.deliveriesReceived}/${r.deliveriesExpected} deliveries`);
+      // Live frames are at-most-once and may overtake each other when the machine is saturated; clients
+      // order them by seq (the SDK buffers and repairs), so reordering is a figure, not a failure.
+      if (r.duplicates > 0) out.push(`${key}: ${r.duplicates} duplicates`);
+    }
+  }
+  const r = results.retransmit;
+  if (!r.complete) out.push(`retransmit: ${r.eventsReceived}/${r.eventsExpected} events, in order: ${r.inOrder}`);
+  if (!r.stream.complete)
+    out.push(`retransmit stream: ${r.stream.eventsReceived}/${r.stream.eventsExpected} events, in order: ${r.stream.inOrder}`);
+  if (!r.schemaValid) out.push('retransmit: a page of seeded events does not match the protocol schema');
   return out;
 }
 
-/** `messaging [--quick]`: starts the service, runs the three scenarios in turn, prints, cleans up. */
-export async function runMessagingBench({ quick }) {
+/**
+ * `messaging [--quick] [--repeat N]`: starts the service on PostgreSQL and on PGlite and the device
+ * workers, prepares every figure's users and conversations, runs the figures N times interleaved, prints
+ * the median round of each, cleans up.
+ */
+export async function runMessagingBench({ quick, repeat = 1 }) {
   const settings = quick ? quickSettings : fullSettings;
-  const service = await startMessagingService();
-  const api = messagingApi(service.url, { maxSockets: 64 });
-  // Ctrl-C still stops the child and drops the schema and keys; the load stops first so shutdown is quick.
-  const onSigint = () => {
-    api.close();
-    void service.stop().then(() => process.exit(130));
+  const limit = openFilesLimit();
+  const skippedSizes = [];
+  for (const size of settings.delivery.sizes) {
+    // The service holds every socket; each worker its share.
+    const needed = size.devices + SPARE_DESCRIPTORS;
+    if (limit !== undefined && needed > limit) {
+      const reason = `needs about ${needed} open files in the service, ulimit -n is ${limit}`;
+      skippedSizes.push({ devices: size.devices, reason });
+      progress(`SKIPPING ${size.devices} devices: ${reason}`);
+    }
+  }
+
+  const stops = [];
+  const stopAll = async () => {
+    let clean = true;
+    for (const stop of stops.reverse()) clean = (await stop().catch(() => false)) !== false && clean;
+    return clean;
   };
+  const onSigint = () => void stopAll().then(() => process.exit(130));
   process.once('SIGINT', onSigint);
+  // The devices of a run stay connected for minutes, and a --repeat run takes a while.
+  const env = { ACCESS_TOKEN_TTL_SECONDS: '86400' };
   let results;
   let cleaned;
   try {
-    const crashed = service.exited.then(({ code, signal }) =>
-      Promise.reject(new Error(`messaging exited during the run (${code ?? signal})`)),
-    );
+    const budgetMs = settings.setupBudgetMs + settings.roundBudgetMs * repeat;
     results = await withTimeout(
-      Promise.race([runScenarios(api, service, settings), crashed]),
-      settings.budgetMs,
+      (async () => {
+        const services = {};
+        for (const [db, name] of [
+          ['postgres', 'messaging'],
+          ['pglite', 'messaging-pglite'],
+        ]) {
+          const service = await startMessagingService(env, { database: db, name });
+          stops.push(service.stop);
+          const api = messagingApi(service.url, { maxSockets: 128 });
+          stops.push(async () => api.close());
+          services[db] = { service, api };
+        }
+        const workers = await startDeviceWorkers(settings.loadWorkers);
+        stops.push(async () => (await workers.stop(), true));
+        const crashed = Promise.race(
+          Object.values(services).map(({ service }) =>
+            service.exited.then(({ code, signal }) =>
+              Promise.reject(new Error(`a messaging service exited during the run (${code ?? signal})`)),
+            ),
+          ),
+        );
+        const run = async () => {
+          const prepared = await prepareAll({ services, settings, skippedSizes });
+          return runRounds(figureList({ services, workers, prepared, settings }), repeat);
+        };
+        return Promise.race([run(), crashed]);
+      })(),
+      budgetMs,
       'messaging benchmark',
     );
   } finally {
-    api.close();
-    cleaned = await service.stop();
+    cleaned = await stopAll();
     process.off('SIGINT', onSigint);
   }
-  print(results, quick);
+  print(results, { quick, repeat, settings, skippedSizes, limit });
   const failed = problems(results);
-  if (!cleaned) failed.push('clean-up: schema or Redis keys may be left behind (see above)');
+  if (!cleaned) failed.push('clean-up: schema, PGlite directory or Redis keys may be left behind (see above)');
   for (const p of failed) progress(`CHECK FAILED ${p}`);
   console.log(
     JSON.stringify({
       scenario: 'messaging',
       quick,
+      repeat,
       cpus: cpus().length,
       node: process.version,
+      openFilesLimit: limit,
+      skippedSizes,
       ok: failed.length === 0,
-      ...results,
+      results,
     }),
   );
   return failed.length === 0 ? 0 : 1;

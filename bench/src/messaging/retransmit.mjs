@@ -5,12 +5,12 @@ import { measureRetransmitStream } from './retransmit-stream.mjs';
 import { seedMessageEvents } from './seed-events.mjs';
 
 /**
- * Figure 3: a device re-reading a whole conversation log. One conversation gets `seedCount` message
- * events on top of its `conversation.created` (seq 1); one client pages through GET /events from seq 1,
- * following nextFromSeq, parsing every page and checking that seqs arrive complete and in order. Then the
- * same log in one streamed response (figure 3b), for the comparison in one run.
+ * The retransmit figures: a device re-reading a whole conversation log. One conversation gets `seedCount`
+ * message events on top of its `conversation.created` (seq 1), seeded once; each measurement then pages
+ * through GET /events from seq 1, following nextFromSeq, parsing every page and checking that seqs arrive
+ * complete and in order, and reads the same log in one streamed response, for the comparison in one run.
  */
-export async function measureRetransmit(api, service, { seedCount, databaseUrl }) {
+export async function prepareRetransmit(api, service, { seedCount, databaseUrl }) {
   const [owner, other] = await api.signUpMany('rtx', 2);
   const conversation = await api.createGroup(owner, [other]);
   const seedStarted = performance.now();
@@ -22,10 +22,12 @@ export async function measureRetransmit(api, service, { seedCount, databaseUrl }
     count: seedCount,
   });
   const seedSeconds = (performance.now() - seedStarted) / 1000;
-  progress(
-    `retransmit: seeded ${seedCount} events in ${seedSeconds.toFixed(1)} s; paging from seq 1 to ${lastSeq}`,
-  );
+  progress(`retransmit: seeded ${seedCount} events in ${seedSeconds.toFixed(1)} s`);
+  return { other, conversation, lastSeq, seedSeconds };
+}
 
+export async function measureRetransmit(api, service, { other, conversation, lastSeq, seedSeconds }) {
+  progress(`retransmit: paging from seq 1 to ${lastSeq}`);
   const maxPages = Math.ceil(lastSeq / MessagingLimits.retransmitPageSize) + 1;
   let received = 0;
   let inOrder = true;

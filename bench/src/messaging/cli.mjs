@@ -1,0 +1,38 @@
+// `npm run bench:messaging -w bench -- [--quick] [--repeat N]`: the messaging benchmark with its own options
+// (the shared entry point, src/run.mjs, takes --quick only).
+import { progress } from '../lib/report.mjs';
+import { runMessagingBench } from './index.mjs';
+
+const USAGE = `usage: npm run bench:messaging -w bench -- [--quick] [--repeat N]
+
+  --quick      smaller numbers for a smoke run
+  --repeat N   run every figure N times, interleaved, and print the median round of each (default 1)`;
+
+function parse(args) {
+  const opts = { quick: false, repeat: 1 };
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--quick') opts.quick = true;
+    else if (args[i] === '--repeat' || args[i].startsWith('--repeat=')) {
+      const value = args[i].includes('=') ? args[i].split('=')[1] : args[++i];
+      opts.repeat = Number(value);
+      if (!Number.isInteger(opts.repeat) || opts.repeat < 1 || opts.repeat > 9)
+        throw new Error(`--repeat takes a whole number from 1 to 9, got ${value}`);
+    } else throw new Error(`unknown option: ${args[i]}`);
+  }
+  return opts;
+}
+
+let opts;
+try {
+  opts = parse(process.argv.slice(2));
+} catch (err) {
+  console.error(`${err.message}\n\n${USAGE}`);
+  process.exit(2);
+}
+try {
+  // Exit explicitly: a straggling socket or timer must not keep a finished benchmark alive.
+  process.exit(await runMessagingBench(opts));
+} catch (err) {
+  progress(`failed: ${err.stack ?? err}`);
+  process.exit(1);
+}

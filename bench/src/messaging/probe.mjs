@@ -1,0 +1,21 @@
+// The probe a benchmark message carries in its text, shared by the sender and the device workers.
+
+/** Wall-clock milliseconds with sub-millisecond resolution, comparable between processes on one machine. */
+export const epochMs = () => performance.timeOrigin + performance.now();
+
+const PROBE_MARK = 'probe:';
+
+/** The text of a probe message: `probe:<phase>:<index>:<sentAt>`. */
+export const probeText = (phase, index, sentAt) => `${PROBE_MARK}${phase}:${index}:${sentAt.toFixed(3)}`;
+
+/**
+ * Finds the probe in a received frame without parsing the whole frame: the message text is the only place
+ * the mark occurs in a `message.sent` frame; other frames are ignored. Undefined when there is none.
+ */
+export function readProbe(raw) {
+  const at = raw.indexOf(PROBE_MARK);
+  if (at < 0 || !raw.includes('"message.sent"')) return undefined;
+  const end = raw.indexOf('"', at);
+  const [phase, index, sentAt] = raw.slice(at + PROBE_MARK.length, end < 0 ? undefined : end).split(':');
+  return { phase: Number(phase), index: Number(index), sentAt: Number(sentAt) };
+}
