@@ -95,13 +95,16 @@ export class MessagesService {
     req: SendMessageRequest,
   ): Promise<{ message: Message; created: boolean }> {
     checkParts(req.parts);
-    const existing = await this.repo.findByClientId(conversationId, senderId, req.clientMessageId);
-    if (existing) {
-      await this.conversations.getForReader(senderId, conversationId);
-      return { message: (await this.withReactions([toMessage(existing)]))[0]!, created: false };
+    // A retry of a stored send is answered before any hook sees it, so a hook decides each message once.
+    // Without hooks the batch's transaction finds retries itself, which saves this read on every send.
+    if (await this.preSendHooks.anyRegistered()) {
+      const existing = await this.repo.findByClientId(conversationId, senderId, req.clientMessageId);
+      if (existing) {
+        await this.conversations.getForReader(senderId, conversationId);
+        return { message: (await this.withReactions([toMessage(existing)]))[0]!, created: false };
+      }
     }
-    // Before the transaction: a slow hook must not hold the conversation's row. A retry of a stored send
-    // returned above, so the hook decides each message once.
+    // Before the transaction: a slow hook must not hold the conversation's row.
     const decidedParts = await this.preSendHooks.decideParts(senderId, conversationId, req);
     try {
       const outcome = await this.sends.submit(conversationId, {
@@ -110,6 +113,8 @@ export class MessagesService {
         parts: decidedParts,
         inContext: AsyncLocalStorage.snapshot(),
       });
+      if (!outcome.created)
+        return { message: (await this.withReactions([outcome.message]))[0]!, created: false };
       if (outcome.created) this.persisted.inc();
       return outcome;
     } catch (err) {

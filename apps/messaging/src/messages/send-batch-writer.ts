@@ -12,7 +12,7 @@ import { DomainError, NotFoundError, ValidationError } from '../errors/domain-er
 import type { PreparedEvent } from '../event-log/event-appender.js';
 import { EventLogService } from '../event-log/event-log.service.js';
 import type { ItemOutcome } from '../event-log/group-commit.js';
-import { MessagesRepository } from './messages.repository.js';
+import { MessagesRepository, toMessage } from './messages.repository.js';
 import { checkMentions, replyExcerpt } from './replies-and-mentions.js';
 
 /** A send accepted at the edge and waiting for its conversation's next commit. */
@@ -70,17 +70,25 @@ export class SendBatchWriter {
       const locked = await this.conversations.lockWithAccess(tx, conversationId);
       const messages: Message[] = [];
       const events: PreparedEvent[] = [];
-      // A retry that arrives while its first attempt waits in the same batch gets that attempt's message.
+      // A retry gets the message its first attempt stored, earlier or in this same batch.
       const bySendKey = new Map<string, Message>();
+      const stored = locked ? await this.repo.findByClientIds(tx, conversationId, sends.map(keyOf)) : [];
+      const storedByKey = new Map(stored.map((row) => [sendKey(row.sender_id, row.client_message_id), row]));
       let seq = locked?.conversation.last_seq ?? 0;
       for (const send of sends) {
-        const key = `${send.senderId}\n${send.req.clientMessageId}`;
+        const key = sendKey(send.senderId, send.req.clientMessageId);
         const earlier = bySendKey.get(key);
         if (earlier) {
           outcomes.push({ ok: true, value: { message: earlier, created: false } });
           continue;
         }
         try {
+          const first = storedByKey.get(key);
+          if (first) {
+            participantContextOf(locked, send.senderId);
+            outcomes.push({ ok: true, value: { message: toMessage(first), created: false } });
+            continue;
+          }
           const { message, recipients } = await this.buildMessage(tx, locked, conversationId, send, seq + 1);
           seq = message.seq;
           messages.push(message);
@@ -162,3 +170,7 @@ export class SendBatchWriter {
     return row;
   }
 }
+
+const sendKey = (senderId: string, clientMessageId: string) => `${senderId}\n${clientMessageId}`;
+
+const keyOf = (send: PendingSend) => ({ senderId: send.senderId, clientMessageId: send.req.clientMessageId });

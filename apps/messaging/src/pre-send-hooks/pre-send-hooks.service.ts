@@ -71,6 +71,11 @@ export class PreSendHooksService {
     if (!removed) throw new NotFoundError('no pre-send hook for this scope');
   }
 
+  /** Whether any hook is registered (from the cache): a send with none needs no look at it before storing. */
+  async anyRegistered(): Promise<boolean> {
+    return (await this.hooks()).size > 0;
+  }
+
   /**
    * The parts to store for a send: the request's own, or the hook's replacement. Throws RejectedByHookError
    * (422) or HookUnavailableError (503) when the message must not be stored. No hook call for someone who
