@@ -12,6 +12,8 @@ import type { CallHistorySink } from '../call-history/call-history.js';
 import { checkInbound, isUuid, sdpTooLarge } from './inbound-check.js';
 import { TerminalProtocolError, invalidCallId, notInCall, tryAgain } from './terminal-error.js';
 
+type ObserverEffect = Extract<Effect, { type: 'inCall' | 'idle' }>;
+
 export interface CoordinatorOptions {
   nodeId: string;
   ringTimeoutMs: number;
@@ -25,14 +27,17 @@ export interface CoordinatorOptions {
  * Redis; registrations and call records live in Redis for all nodes to see.
  *
  * The owner holds its calls in memory and decides from there; Redis is the directory other nodes read
- * (who owns a call, who is registered, who is in a call). The Redis work of one decision is issued at once,
- * so it costs one round trip (the connection pipelines commands issued together).
+ * (who owns a call, who is registered, who is in a call). Only a new call waits for Redis (its id is claimed
+ * and its callee's terminals looked up, in one round trip); later decisions send to the parties at once and
+ * write the directory behind them. Commands issued together share one write (the connection pipelines
+ * them), and commands on the one connection reach Redis in the order they were issued.
  */
 export class CallCoordinator {
   private readonly sessions = new Map<string, TerminalSession>();
   private readonly calls = new Map<string, CallRecord>();
   private readonly queues = new Map<string, Promise<void>>();
   private readonly ringTimers = new Map<string, NodeJS.Timeout>();
+  private readonly observerQueues = new Map<string, Promise<void>>();
 
   constructor(
     private readonly options: CoordinatorOptions,
@@ -235,7 +240,7 @@ export class CallCoordinator {
     if (!call) {
       this.track(session, callId, false);
       await this.store.release(callId);
-      await this.execute(callId, effects, new Map());
+      await this.execute(callId, effects);
       const bye = effects[0]?.type === 'send' ? effects[0].message.message : undefined;
       // Nobody could take it (offline or busy): the callee still had a call they missed.
       if (bye?.$case === 'bye') {
@@ -255,7 +260,8 @@ export class CallCoordinator {
     this.calls.set(callId, call);
     // The claim already names this node as the owner, which is all another node needs to route to it;
     // the full record (for adoption if this node dies) is written while the callee's terminals ring.
-    await Promise.all([this.store.save(call), this.execute(callId, effects, new Map())]);
+    this.persist(callId, [this.store.save(call)]);
+    await this.execute(callId, effects);
   }
 
   private async routeToOwner(callId: string, message: NodeMessage): Promise<void> {
@@ -319,9 +325,7 @@ export class CallCoordinator {
       }
       if (decision.ended) this.calls.delete(callId);
       else this.calls.set(callId, decision.call);
-      // One round trip: the record, the msisdns' calls, and the terminals to tell about it.
-      const [observers] = await Promise.all([
-        this.observersOf(decision.effects),
+      this.persist(callId, [
         changedForOtherNodes(call, decision.call) ? this.store.save(decision.call) : undefined,
         ...this.msisdnCallUpdates(call, decision),
       ]);
@@ -330,9 +334,21 @@ export class CallCoordinator {
           { callId, reason: decision.call.endReason, answered: Boolean(decision.call.answeredAt) },
           'call ended',
         );
-      await this.execute(callId, decision.effects, observers);
+      await this.execute(callId, decision.effects);
       if (decision.ended) void this.reportEnded(decision.call);
     });
+  }
+
+  /**
+   * Waits for nothing: the owner decides from memory, and a later decision's writes cannot overtake these
+   * on the connection. A write that fails leaves other nodes a stale view of the call, which is logged.
+   */
+  private persist(callId: string, writes: Array<Promise<unknown> | undefined>): void {
+    const issued = writes.filter((w) => w !== undefined);
+    if (issued.length === 0) return;
+    void Promise.all(issued).catch((err) =>
+      this.logger.warn({ err, callId }, 'could not write the call to Redis'),
+    );
   }
 
   /** Which msisdns are in a call (for Pipes opening or pulling, on any node) changes when it is answered or ends. */
@@ -346,15 +362,32 @@ export class CallCoordinator {
     ];
   }
 
-  /** The registered terminals of every msisdn an InCall or Idle effect is about. */
-  private async observersOf(effects: Effect[]): Promise<Map<string, RegisteredTerminal[]>> {
-    const msisdns = new Set<string>();
-    for (const e of effects) if (e.type === 'inCall' || e.type === 'idle') msisdns.add(e.msisdn);
-    const out = new Map<string, RegisteredTerminal[]>();
-    await Promise.all(
-      [...msisdns].map(async (msisdn) => out.set(msisdn, await this.registry.terminalsOf(msisdn))),
-    );
-    return out;
+  /**
+   * InCall and Idle go to every other terminal of an msisdn, wherever it is registered, so they need a
+   * directory read. They follow the messages to the parties rather than hold them up; a call's
+   * notifications still go out in the order they were decided. The reads are issued at once, after the
+   * decision's writes, so they see them.
+   */
+  private tellObservers(callId: string, effects: ObserverEffect[]): void {
+    const lookups = new Map<string, Promise<RegisteredTerminal[]>>();
+    for (const { msisdn } of effects)
+      if (!lookups.has(msisdn)) lookups.set(msisdn, this.registry.terminalsOf(msisdn));
+    const previous = this.observerQueues.get(callId) ?? Promise.resolve();
+    const next = previous
+      .then(async () => {
+        for (const effect of effects) {
+          const terminals = (await lookups.get(effect.msisdn)) ?? [];
+          const message = effect.type === 'inCall' ? M.inCall(callId, effect.msisdn) : M.idle(callId);
+          await Promise.all(
+            terminals.filter((t) => t.id !== effect.exceptTerminal).map((t) => this.deliver(t.id, message)),
+          );
+        }
+      })
+      .catch((err) => this.logger.warn({ err, callId }, 'could not tell the observers of a call'));
+    this.observerQueues.set(callId, next);
+    void next.then(() => {
+      if (this.observerQueues.get(callId) === next) this.observerQueues.delete(callId);
+    });
   }
 
   private async reportEnded(call: CallRecord): Promise<void> {
@@ -371,25 +404,17 @@ export class CallCoordinator {
     });
   }
 
-  private async execute(
-    callId: string,
-    effects: Effect[],
-    observers: ReadonlyMap<string, RegisteredTerminal[]>,
-  ): Promise<void> {
+  private async execute(callId: string, effects: Effect[]): Promise<void> {
+    const observed: ObserverEffect[] = [];
     for (const effect of effects) {
       switch (effect.type) {
         case 'send':
           await this.deliver(effect.terminalId, effect.message);
           break;
         case 'inCall':
-        case 'idle': {
-          const terminals = observers.get(effect.msisdn) ?? (await this.registry.terminalsOf(effect.msisdn));
-          const message = effect.type === 'inCall' ? M.inCall(callId, effect.msisdn) : M.idle(callId);
-          await Promise.all(
-            terminals.filter((t) => t.id !== effect.exceptTerminal).map((t) => this.deliver(t.id, message)),
-          );
+        case 'idle':
+          observed.push(effect);
           break;
-        }
         case 'release':
           await this.release(effect.terminalId, callId);
           break;
@@ -417,6 +442,7 @@ export class CallCoordinator {
           break;
       }
     }
+    if (observed.length > 0) this.tellObservers(callId, observed);
   }
 
   /** Sends to a terminal wherever it is registered. */
