@@ -3,6 +3,7 @@ import type { RealtimeFanout } from '@parley/event-bus';
 import type { Logger } from '@parley/logger';
 import type { ServerFrame, TypingSignal } from '@parley/protocol';
 import type { CommittedEvent } from '../event-log/event-appender.js';
+import { isRedisUnavailable } from '../infrastructure/redis-failures.js';
 import { LOGGER, REALTIME_FANOUT } from '../infrastructure/tokens.js';
 import { encodeFrameToUsers, FRAMES_TO_USERS_CHANNEL } from './frames-to-users.js';
 
@@ -37,6 +38,7 @@ export class EventDeliveryService {
     }
   }
 
+  /** Ephemeral: not retried; rejects only when Redis is unreachable, so the sender can be told to retry. */
   async deliverTyping(signal: TypingSignal, recipients: string[]): Promise<void> {
     if (recipients.length === 0) return;
     const frame: ServerFrame = { type: 'typing', ...signal };
@@ -44,6 +46,8 @@ export class EventDeliveryService {
       const message = encodeFrameToUsers(recipients, JSON.stringify(frame));
       await this.fanout.publish(FRAMES_TO_USERS_CHANNEL, message);
     } catch (err) {
+      // Told to the sender (503 / an error frame `realtime_unavailable`), who may signal again later.
+      if (isRedisUnavailable(err)) throw err;
       this.logger.debug({ err }, 'typing signal dropped');
     }
   }

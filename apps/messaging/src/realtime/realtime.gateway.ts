@@ -15,7 +15,6 @@ import {
   TOKEN_VERIFIER,
   type TokenVerifier,
 } from '@parley/auth';
-import { isConnectionFailure } from '@parley/db';
 import type { RealtimeFanout } from '@parley/event-bus';
 import type { Logger } from '@parley/logger';
 import { runWithLogContext } from '@parley/logger';
@@ -32,13 +31,12 @@ import {
 } from '@parley/service-kit';
 import type { RawData } from 'ws';
 import { MESSAGING_CONFIG, type MessagingConfig } from '../config/config.js';
-import { DatabaseUnavailableError, RealtimeUnavailableError } from '../errors/domain-errors.js';
-import { isRedisUnavailable } from '../infrastructure/redis-failures.js';
 import { LOGGER, REALTIME_FANOUT } from '../infrastructure/tokens.js';
 import { MessagesService } from '../messages/messages.service.js';
 import { PresenceService } from '../presence/presence.service.js';
 import { identityChannel } from './channels.js';
 import { DeviceSession } from './device-session.js';
+import { asDependencyOutage } from './frame-failures.js';
 import { decodeFrameToUsers, FRAMES_TO_USERS_CHANNEL } from './frames-to-users.js';
 import { LocalDevices } from './local-devices.js';
 
@@ -272,14 +270,4 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
     if (session.kind === 'client') return;
     await this.presence.deviceDisconnected(session.userId, session.id);
   }
-}
-
-/**
- * A frame that failed because PostgreSQL or Redis is down answers the codes a request gets over HTTP
- * (`database_unavailable`, `realtime_unavailable`: try again shortly), not `internal`.
- */
-function asDependencyOutage(err: unknown): unknown {
-  if (isConnectionFailure(err)) return new DatabaseUnavailableError({ cause: err });
-  if (isRedisUnavailable(err)) return new RealtimeUnavailableError({ cause: err });
-  return err;
 }
