@@ -56,7 +56,10 @@ const sentSeqs = (device: TestDevice, conversationId: string) =>
 
 describe('a device that stops reading', () => {
   it('is closed as a slow consumer while the same user’s reading device gets every event', async () => {
-    const conv = await svc.api.post('/v1/conversations', ben.token, { type: 'direct', participants: [ann.id] });
+    const conv = await svc.api.post('/v1/conversations', ben.token, {
+      type: 'direct',
+      participants: [ann.id],
+    });
     expect(conv.status).toBe(201);
     const conversationId = conv.body.id as string;
 
@@ -67,7 +70,11 @@ describe('a device that stops reading', () => {
 
     const seqs: number[] = [];
     for (let i = 0; i < MESSAGES; i++) {
-      const res = await svc.api.post(`/v1/conversations/${conversationId}/messages`, ben.token, largeMessage(i));
+      const res = await svc.api.post(
+        `/v1/conversations/${conversationId}/messages`,
+        ben.token,
+        largeMessage(i),
+      );
       expect(res.status).toBe(201);
       seqs.push(res.body.seq as number);
     }
