@@ -67,16 +67,17 @@ export interface QueueWorkerOptions<D> {
  * takes a job and never runs it (Redis died before the reply reached the worker, or the process died), only
  * the stalled-job check puts it back: it marks active jobs on one pass and moves those still without a lock
  * on a later one. BullMQ's defaults (30 s lock, checked every 30 s) make that up to a minute after Redis comes
- * back; these make it the lock's remaining life plus at most two checks, under ten seconds.
+ * back; these make it the lock's remaining life plus at most two checks: about 10 s, 14 s at worst.
  *
- * The worker renews the lock of every job it runs every `lockRenewTimeMs` (one script call for all of them),
- * so a handler may run for as long as it needs; only an event loop blocked for about
- * `lockDurationMs - lockRenewTimeMs` (4 s) or Redis unreachable that long lets another worker take the job,
- * which at-least-once delivery already allows. A job taken back more than `maxStalledCount` times (it keeps
- * killing its worker) fails into the dead letters.
+ * The worker renews the lock of every job it runs about every `lockRenewTimeMs` (one script call for all of
+ * them), so a handler may run for as long as it needs. Only an event loop blocked for about 9 s, or Redis
+ * unreachable that long, lets another worker take a job that is still running, which at-least-once delivery
+ * allows but should stay rare: a 5 s lock was seen to lapse in a service saturated by 10,000 sockets
+ * connecting at once on two cores. A job taken back more than `maxStalledCount` times (it keeps killing its
+ * worker) fails into the dead letters.
  */
 export const workerLockSettings = {
-  lockDurationMs: 5_000,
+  lockDurationMs: 10_000,
   lockRenewTimeMs: 1_000,
   stalledIntervalMs: 2_000,
   maxStalledCount: 2,
