@@ -6,6 +6,7 @@ import { eventually } from '@parley/testing';
 import type { RunningTerminalCore } from './support/core-under-test.js';
 import type { GrpcTerminal } from './support/grpc-terminal.js';
 import { TerminalFixture } from './support/terminal-fixture.js';
+import { WsTerminal } from './support/ws-terminal.js';
 
 const world = new TerminalFixture('cluster', '+4793');
 const msisdn = () => world.msisdn();
@@ -15,54 +16,9 @@ let node2: RunningTerminalCore;
 const grpcTerminal = (node: RunningTerminalCore, number: string): Promise<GrpcTerminal> =>
   world.terminal(number, 'multi', node);
 
-/** A canonical-JSON frame as the bridge sends it (proto3 JSON: default values are left out). */
-type JsonFrame = Record<string, unknown>;
-
-const isJsonFrame = (value: unknown): value is JsonFrame =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** A browser-style terminal on the WebSocket bridge: canonical JSON frames. */
-class WsTerminal {
-  readonly frames: JsonFrame[] = [];
-  private constructor(readonly ws: WebSocket) {
-    ws.on('message', (d) => {
-      const frame: unknown = JSON.parse(d.toString());
-      this.frames.push(isJsonFrame(frame) ? frame : { notAnObject: frame });
-    });
-  }
-  /** Opens a registered bridge terminal (a MultiPipe proves registration as GrpcTerminal does). */
-  static async open(node: RunningTerminalCore, token: string, mode = 'multi'): Promise<WsTerminal> {
-    const ws = new WebSocket(
-      `${node.httpUrl.replace('http', 'ws')}/v1/terminal?access_token=${token}&mode=${mode}`,
-    );
-    const t = new WsTerminal(ws);
-    await new Promise((resolve, reject) => {
-      ws.once('open', resolve);
-      ws.once('unexpected-response', (_q, res) => reject(new Error(`refused ${res.statusCode}`)));
-    });
-    world.track({ close: () => ws.close() });
-    if (mode === 'multi') {
-      const probe = randomUUID();
-      t.send({ answer: { sdp: 'probe' }, callId: probe });
-      await t.next('error', probe);
-    }
-    return t;
-  }
-  send(frame: unknown): void {
-    this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
-  }
-  /** Takes the first frame carrying `key` (and callId, when given), waiting for it if need be. */
-  async next(key: string, callId?: string, timeoutMs = 10_000): Promise<JsonFrame> {
-    const match = (f: JsonFrame) => key in f && (callId === undefined || f.callId === callId);
-    const frame = await eventually(
-      () => this.frames.find(match),
-      `${key} on the bridge; frames: ${JSON.stringify(this.frames)}`,
-      timeoutMs,
-    );
-    this.frames.splice(this.frames.indexOf(frame), 1);
-    return frame;
-  }
-}
+/** A bridge terminal on `node`, closed with the fixture's terminals. */
+const wsTerminal = (node: RunningTerminalCore, token: string, mode = 'multi'): Promise<WsTerminal> =>
+  WsTerminal.open(node, token, (t) => world.track(t), mode);
 
 function upgradeStatus(url: string): Promise<number> {
   return new Promise((resolve) => {
@@ -159,7 +115,7 @@ describe('WebSocket bridge for browsers', () => {
 
   it('carries a call between a browser terminal (canonical JSON) and a gRPC terminal on another node', async () => {
     const [a, b] = [msisdn(), msisdn()];
-    const browser = await WsTerminal.open(node2, await world.tokenFor(a));
+    const browser = await wsTerminal(node2, await world.tokenFor(a));
     const desk = await grpcTerminal(node1, b);
     const id = randomUUID();
     browser.send({ offer: { sdp: 'browser-sdp', msisdn: { e164: b } }, callId: id });
@@ -175,7 +131,7 @@ describe('WebSocket bridge for browsers', () => {
   });
 
   it('answers a frame that is not a WebTerminalMessage with an Error and keeps the socket', async () => {
-    const t = await WsTerminal.open(node1, await world.tokenFor(msisdn()));
+    const t = await wsTerminal(node1, await world.tokenFor(msisdn()));
     t.send('{not json');
     // Canonical JSON leaves out default values: UNKNOWN (0) has no `err` field.
     const unknown = WebTerminalMessage.fromJSON(await t.next('error'));
@@ -202,7 +158,7 @@ describe('WebSocket bridge for browsers', () => {
   });
 
   it('a Pipe over the bridge gets Idle on opening', async () => {
-    const t = await WsTerminal.open(node1, await world.tokenFor(msisdn()), 'pipe');
+    const t = await wsTerminal(node1, await world.tokenFor(msisdn()), 'pipe');
     // An empty call_id is a default value, so canonical JSON omits it.
     expect(await t.next('idle')).toEqual({ idle: {} });
   });

@@ -78,17 +78,24 @@ export class TerminalWsBridge {
       if (registered.session) this.receiveFrame(registered.session, data, isBinary);
       else early.push({ data, isBinary });
     });
-    ws.on('close', () => {
-      if (!registered.session) {
-        closedEarly = true;
-        return;
-      }
+    const unregister = () => {
+      if (!registered.session) return;
       void this.coordinator
         .unregister(registered.session)
         .catch((err) => this.logger.warn({ err }, 'unregister failed'));
+    };
+    ws.on('close', () => {
+      if (!registered.session) closedEarly = true;
+      else unregister();
     });
     const session = await this.coordinator.register({ msisdn, mode }, (message) => {
-      socket.send(JSON.stringify(WebTerminalMessage.toJSON(message)));
+      const wasOpen = socket.isOpen;
+      if (socket.send(JSON.stringify(WebTerminalMessage.toJSON(message)))) return;
+      // Not sent: the socket is closing. When it was open a moment ago, the peer stopped reading and the
+      // endpoint closed it (4008, which the peer sees once it reads again). Its calls end now, not when the
+      // close handshake gives up on a peer that does not answer.
+      if (wasOpen) this.logger.warn({ msisdn, mode }, 'terminal stopped reading; socket closed');
+      queueMicrotask(unregister);
     });
     registered.session = session;
     if (closedEarly) {

@@ -7,8 +7,25 @@ import { WebTerminalServiceService, webTerminalServiceNamed } from '@parley/prot
 import type { CallCoordinator } from '../calls/call-coordinator.js';
 import { authenticateTerminal } from '../terminals/terminal-auth.js';
 import { TerminalCoreMetrics } from '../metrics.js';
+import { BoundedStreamWriter } from './bounded-stream-writer.js';
 
 type Stream = ServerDuplexStream<WebTerminalMessage, WebTerminalMessage>;
+
+/**
+ * What may wait for one terminal that does not read its stream, as the WebSocket bridge allows per socket.
+ * A terminal that reads keeps this near zero: what it is sent is signalling, a few KB per call.
+ */
+export const MAX_QUEUED_BYTES_PER_TERMINAL = 4 * 1024 * 1024;
+
+/** Roughly what a message holds while it waits: its SDP and texts, and a little for the rest. */
+function approximateSize(message: WebTerminalMessage): number {
+  const body = message.message;
+  let size = 64 + message.callId.length;
+  if (body?.$case === 'offer' || body?.$case === 'answer') size += body.value.sdp.length;
+  if (body?.$case === 'error') size += body.value.message.length;
+  if (body?.$case === 'bye') size += body.value.reason.length;
+  return size;
+}
 
 function bearerFrom(metadata: Metadata): string | undefined {
   const value = metadata.get('authorization')[0];
@@ -96,9 +113,16 @@ export class WebTerminalGrpcServer {
       stream.emit('error', toGrpcStatus(err));
       return;
     }
-    const session = await this.coordinator.register({ msisdn, mode }, (message) => {
-      if (!stream.writableEnded && !stream.destroyed) stream.write(message);
+    // A terminal that stops reading is ended with RESOURCE_EXHAUSTED and unregistered, as a dropped stream
+    // would be: its calls end with a Bye to the other party. It sees the status once it reads again.
+    const writer = new BoundedStreamWriter(stream, approximateSize, MAX_QUEUED_BYTES_PER_TERMINAL, (queued) => {
+      this.logger.warn({ msisdn, mode, queuedBytes: queued }, 'terminal stopped reading; stream ended');
+      stream.emit('error', {
+        code: status.RESOURCE_EXHAUSTED,
+        details: 'the terminal stopped reading its stream: too many messages wait for it; reconnect',
+      });
     });
+    const session = await this.coordinator.register({ msisdn, mode }, (message) => writer.write(message));
     const end = () =>
       void this.coordinator
         .unregister(session)
