@@ -4,9 +4,17 @@ import http from 'node:http';
  * A minimal JSON client over node:http with a keep-alive agent. Lighter than fetch, which matters when
  * the load generator shares two cores with the service, PostgreSQL and Redis.
  * Never throws on HTTP errors: returns { status, body, bytes }.
+ *
+ * `idleTimeoutMs` closes a connection idle that long (or a second before the server's announced
+ * keep-alive timeout, if sooner), so a request after a pause is not written to a connection the server is
+ * closing at that moment (ECONNRESET). Without it idle connections stay open until the server closes them.
  */
-export function createJsonClient(baseUrl, { maxSockets = 32, timeoutMs = 30_000 } = {}) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets });
+export function createJsonClient(baseUrl, { maxSockets = 32, timeoutMs = 30_000, idleTimeoutMs } = {}) {
+  const agent = new http.Agent({
+    keepAlive: true,
+    maxSockets,
+    ...(idleTimeoutMs === undefined ? {} : { timeout: idleTimeoutMs }),
+  });
   const { hostname, port } = new URL(baseUrl);
   let closed = false;
 

@@ -46,7 +46,9 @@ export function messagingApi(baseUrl, opts) {
         participants: [other.id],
       });
       if (res.status !== 200 && res.status !== 201)
-        throw new Error(`create direct conversation: HTTP ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+        throw new Error(
+          `create direct conversation: HTTP ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`,
+        );
       return res.body;
     },
     /** Adds users to a group, at most MessagingLimits.maxParticipantsPerRequest per call. */

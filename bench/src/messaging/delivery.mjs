@@ -1,6 +1,7 @@
 import { MessagingLimits } from '@parley/protocol';
 import { progress } from '../lib/report.mjs';
 import { round, summarize } from '../lib/stats.mjs';
+import { waitForIdleProcess } from '../lib/idle.mjs';
 import { sleep } from '../lib/time.mjs';
 import { sendOpenLoop, waitForDeliveries } from './open-loop.mjs';
 import { probeText } from './probe.mjs';
@@ -24,58 +25,82 @@ export async function prepareDeliveryGroup(api, { devices, devicesPerUser }) {
 }
 
 /**
- * Connects the group's devices (in the device workers), reads the server's memory before and after,
- * sends `messages` open-loop at `ratePerSecond` from one member, waits for the deliveries and disconnects.
- * The latency of a (message, device) pair is the device's receipt minus the message's due time.
+ * Connects the group's devices (in the device workers) and reads the server's memory before and after
+ * (2 s after the last device is ready, so buffers of the connection storm are released). Connecting a
+ * large group is slow: every member's first device announces the member online to every other member.
  */
-export async function measureGroupDelivery({ api, service, workers, prepared, size, settleMs, phase }) {
+export async function connectGroupDevices({ api, service, workers, prepared }) {
   const { devices } = prepared;
-  const set = `group-${devices}-${phase}`;
+  const set = `group-${devices}`;
   const before = await serverMemory(api, service.pid);
-  const connect = await workers.connect(set, `${service.url.replace(/^http/, 'ws')}/v1/realtime`, prepared.tokens);
-  try {
-    if (connect.failed > 0)
-      throw new Error(`${connect.failed}/${devices} devices failed to connect: ${connect.firstError}`);
-    // Buffers of the connection storm are released before the resident size is read.
-    await sleep(2000);
-    const after = await serverMemory(api, service.pid);
-    progress(
-      `delivery: ${devices} devices connected in ${round(connect.seconds, 1)} s, server RSS ${round(before.rssMb, 0)} -> ${round(after.rssMb, 0)} MB; sending ${size.messages} messages at ${size.ratePerSecond}/s`,
-    );
-
-    await workers.startPhase(phase);
-    const sent = await sendOpenLoop({
-      count: size.messages,
-      ratePerSecond: size.ratePerSecond,
-      send: (i, dueAt) =>
-        api.sendText(prepared.sender, prepared.group.id, `p${phase}-${i}`, probeText(phase, i, dueAt)).then((r) => r.status),
-    });
-    const expected = sent.accepted * devices;
-    await waitForDeliveries(workers, phase, expected, settleMs);
-    const report = await workers.report(phase);
-    return {
-      devices,
-      users: prepared.users,
-      devicesPerUser: prepared.devicesPerUser,
-      connectSeconds: round(connect.seconds, 1),
-      ...sent,
-      deliveriesExpected: expected,
-      deliveriesReceived: report.received,
-      duplicates: report.duplicates,
-      outOfOrder: report.outOfOrder,
-      deliveryLatencyMs: summarize(report.latencies),
-      memory: {
-        rssBeforeMb: round(before.rssMb, 1),
-        rssAfterMb: round(after.rssMb, 1),
-        heapBeforeMb: round(before.heapUsedMb, 1),
-        heapAfterMb: round(after.heapUsedMb, 1),
-        rssKbPerSocket: kbPerSocket(before.rssMb, after.rssMb, devices),
-        heapKbPerSocket: kbPerSocket(before.heapUsedMb, after.heapUsedMb, devices),
-      },
-    };
-  } finally {
+  const connect = await workers.connect(
+    set,
+    `${service.url.replace(/^http/, 'ws')}/v1/realtime`,
+    prepared.tokens,
+  );
+  if (connect.failed > 0) {
     await workers.close(set);
-    // The service's disconnect work (presence) finishes before the next figure.
-    await sleep(1000);
+    throw new Error(`${connect.failed}/${devices} devices failed to connect: ${connect.firstError}`);
   }
+  await sleep(2000);
+  const after = await serverMemory(api, service.pid);
+  progress(
+    `delivery: ${devices} devices connected in ${round(connect.seconds, 1)} s, server RSS ${round(before.rssMb, 0)} -> ${round(after.rssMb, 0)} MB`,
+  );
+  return {
+    set,
+    connectSeconds: round(connect.seconds, 1),
+    memory: {
+      rssBeforeMb: round(before.rssMb, 1),
+      rssAfterMb: round(after.rssMb, 1),
+      heapBeforeMb: round(before.heapUsedMb, 1),
+      heapAfterMb: round(after.heapUsedMb, 1),
+      rssKbPerSocket: kbPerSocket(before.rssMb, after.rssMb, devices),
+      heapKbPerSocket: kbPerSocket(before.heapUsedMb, after.heapUsedMb, devices),
+    },
+  };
+}
+
+/** Disconnects the group's devices and waits until the service has announced them offline. */
+export async function disconnectGroupDevices({ service, workers, connected }) {
+  await workers.close(connected.set);
+  const seconds = await waitForIdleProcess(service.pid);
+  progress(
+    `delivery: devices of ${connected.set} disconnected; the service was busy for ${round(seconds, 1)} s more`,
+  );
+}
+
+/**
+ * One measurement on connected devices: one member sends `messages` open-loop at `ratePerSecond`, then
+ * the deliveries are awaited. The latency of a (message, device) pair is the device's receipt minus the
+ * message's due time.
+ */
+export async function measureGroupDelivery({ api, workers, prepared, connected, size, settleMs, phase }) {
+  const { devices } = prepared;
+  progress(`delivery: ${devices} devices, ${size.messages} messages at ${size.ratePerSecond}/s`);
+  await workers.startPhase(phase);
+  const sent = await sendOpenLoop({
+    count: size.messages,
+    ratePerSecond: size.ratePerSecond,
+    send: (i, dueAt) =>
+      api
+        .sendText(prepared.sender, prepared.group.id, `p${phase}-${i}`, probeText(phase, i, dueAt))
+        .then((r) => r.status),
+  });
+  const expected = sent.accepted * devices;
+  await waitForDeliveries(workers, phase, expected, settleMs);
+  const report = await workers.report(phase);
+  return {
+    devices,
+    users: prepared.users,
+    devicesPerUser: prepared.devicesPerUser,
+    connectSeconds: connected.connectSeconds,
+    ...sent,
+    deliveriesExpected: expected,
+    deliveriesReceived: report.received,
+    duplicates: report.duplicates,
+    outOfOrder: report.outOfOrder,
+    deliveryLatencyMs: summarize(report.latencies),
+    memory: connected.memory,
+  };
 }

@@ -40,7 +40,9 @@ function receive(device, raw) {
 
 /** Ready once the service sent `ready`: the device is subscribed from then on. */
 function connectDevice(url, token) {
-  const socket = new WebSocket(`${url}?access_token=${encodeURIComponent(token)}`, { perMessageDeflate: false });
+  const socket = new WebSocket(`${url}?access_token=${encodeURIComponent(token)}`, {
+    perMessageDeflate: false,
+  });
   const device = { socket, phase: undefined, seen: undefined, last: -1 };
   return new Promise((resolve, reject) => {
     let ready = false;
@@ -63,14 +65,18 @@ function connectDevice(url, token) {
       receive(device, raw);
     });
     socket.once('error', (err) => !ready && fail(err));
-    socket.once('unexpected-response', (_req, res) => fail(new Error(`upgrade refused: HTTP ${res.statusCode}`)));
+    socket.once('unexpected-response', (_req, res) =>
+      fail(new Error(`upgrade refused: HTTP ${res.statusCode}`)),
+    );
     socket.once('close', (code) => !ready && fail(new Error(`closed (${code}) before ready`)));
   });
 }
 
 async function connect({ set, url, tokens }) {
   const started = performance.now();
-  const opened = await mapLimit(tokens, CONNECTS_IN_FLIGHT, (token) => connectDevice(url, token).catch((err) => err));
+  const opened = await mapLimit(tokens, CONNECTS_IN_FLIGHT, (token) =>
+    connectDevice(url, token).catch((err) => err),
+  );
   const failures = opened.filter((d) => d instanceof Error);
   const devices = sets.get(set) ?? [];
   devices.push(...opened.filter((d) => !(d instanceof Error)));
@@ -101,7 +107,12 @@ const handlers = {
   report({ phase }) {
     const p = phases.get(phase);
     phases.delete(phase);
-    return { latencies: p.latencies, received: p.received, duplicates: p.duplicates, outOfOrder: p.outOfOrder };
+    return {
+      latencies: p.latencies,
+      received: p.received,
+      duplicates: p.duplicates,
+      outOfOrder: p.outOfOrder,
+    };
   },
 };
 

@@ -56,7 +56,8 @@ export async function startDeviceWorkers(count) {
         const before = epochMs();
         const { now } = await w.call('clock');
         const after = epochMs();
-        if (!best || after - before < best.rtt) best = { rtt: after - before, offset: now - (before + after) / 2 };
+        if (!best || after - before < best.rtt)
+          best = { rtt: after - before, offset: now - (before + after) / 2 };
       }
       return best.offset;
     }),

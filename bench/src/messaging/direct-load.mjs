@@ -46,7 +46,9 @@ export async function measureDirectLoad({ api, service, workers, prepared, setti
       send: (i, dueAt) => {
         const c = i % conversations;
         const sender = users[2 * c + (Math.floor(i / conversations) % 2)];
-        return api.sendText(sender, conversationIds[c], `p${phase}-${i}`, probeText(phase, i, dueAt)).then((r) => r.status);
+        return api
+          .sendText(sender, conversationIds[c], `p${phase}-${i}`, probeText(phase, i, dueAt))
+          .then((r) => r.status);
       },
     });
     const expected = sent.accepted * 2 * devicesPerUser;

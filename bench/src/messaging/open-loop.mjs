@@ -45,17 +45,18 @@ export async function sendOpenLoop({ count, ratePerSecond, send }) {
 
 /**
  * A keep-alive connection the service closed as idle just as a send went out fails with ECONNRESET; the
- * send is tried once more, which is safe because a message is sent once per clientMessageId: a 200 then
- * means the first attempt had been committed, and it counts as accepted like a 201.
+ * send is tried again (up to 3 times), which is safe because a message is sent once per clientMessageId:
+ * a 200 then means an earlier attempt had been committed, and it counts as accepted like a 201.
  */
 async function sendOnce(send, i, dueAt, counts) {
-  try {
-    return await send(i, dueAt);
-  } catch (err) {
-    if (err.code !== 'ECONNRESET') throw err;
-    counts.resent++;
-    const status = await send(i, dueAt);
-    return status === 200 ? 201 : status;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const status = await send(i, dueAt);
+      return attempt > 1 && status === 200 ? 201 : status;
+    } catch (err) {
+      if (err.code !== 'ECONNRESET' || attempt === 3) throw err;
+      counts.resent++;
+    }
   }
 }
 

@@ -23,7 +23,9 @@ export async function prepareSends(api, shape) {
     }
   } else {
     if (shape.conversations > shape.senders * shape.recipients)
-      throw new Error(`${shape.conversations} direct conversations need more than ${shape.senders} x ${shape.recipients} users`);
+      throw new Error(
+        `${shape.conversations} direct conversations need more than ${shape.senders} x ${shape.recipients} users`,
+      );
     const recipients = await api.signUpMany(`${label}r`, shape.recipients);
     const pairs = Array.from({ length: shape.conversations }, (_, p) => p);
     const ids = await mapLimit(pairs, 16, async (p) => {
@@ -61,8 +63,9 @@ export async function measureSends(api, prepared, { warmupMs, durationMs }) {
       let status;
       try {
         const conversationId = conversations[n % conversations.length];
-        status = (await api.sendText(user, conversationId, `${tag}-${i}-${n}`, `load message ${n} from sender ${i}`))
-          .status;
+        status = (
+          await api.sendText(user, conversationId, `${tag}-${i}-${n}`, `load message ${n} from sender ${i}`)
+        ).status;
       } catch (err) {
         status = err.code ?? err.message;
       }

@@ -38,7 +38,13 @@ export const fullSettings = {
     settleMs: 10_000,
   },
   /** 1,000 persisted messages/s spread over 500 direct conversations of 2 users x 2 devices, open loop. */
-  directLoad: { conversations: 500, devicesPerUser: 2, ratePerSecond: 1000, durationMs: 10_000, settleMs: 10_000 },
+  directLoad: {
+    conversations: 500,
+    devicesPerUser: 2,
+    ratePerSecond: 1000,
+    durationMs: 10_000,
+    settleMs: 10_000,
+  },
   /** Delivery p99 target for the two latency figures. */
   deliveryP99TargetMs: 25,
   /** The seed's device back after a month: a million events, paged and then streamed. */
