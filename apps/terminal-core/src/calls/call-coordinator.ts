@@ -63,6 +63,7 @@ export class CallCoordinator {
 
   async start(): Promise<void> {
     await this.registry.heartbeat(this.nodeId);
+    await this.bus.listenForDirectoryChanges((msisdn) => this.registry.forget(msisdn));
     await this.bus.listen(
       (m) => void this.onNodeMessage(m).catch((err) => this.logger.error({ err }, 'node message failed')),
     );
@@ -118,6 +119,7 @@ export class CallCoordinator {
     const session = new TerminalSession({ ...ref, id: randomUUID() }, write, this.options.messagesPerSecond);
     this.sessions.set(session.ref.id, session);
     await this.registry.register({ ...session.ref, node: this.nodeId });
+    await this.directoryChanged(ref.msisdn);
     if (ref.mode === 'pipe') {
       const active = await this.registry.activeCallsOf(ref.msisdn);
       session.send(active[0] ? M.inCall(active[0], ref.msisdn) : M.idle(''));
@@ -137,6 +139,7 @@ export class CallCoordinator {
       ),
     );
     await this.registry.unregister(session.ref);
+    await this.directoryChanged(session.ref.msisdn);
     this.logger.debug({ terminal: session.ref }, 'terminal gone');
   }
 
@@ -473,6 +476,14 @@ export class CallCoordinator {
     }
     const node = await this.registry.nodeOfTerminal(terminalId);
     if (node) await this.bus.send(node, { kind: 'release', terminalId, callId });
+  }
+
+  /** After the write: every node (this one at once) drops what it kept of the msisdn's terminals. */
+  private async directoryChanged(msisdn: string): Promise<void> {
+    this.registry.forget(msisdn);
+    await this.bus
+      .announceDirectoryChange(msisdn)
+      .catch((err) => this.logger.warn({ err, msisdn }, 'could not announce a registration change'));
   }
 
   /** Which calls a terminal is in, here (Pipe routing, drop handling) and in Redis (busy checks elsewhere). */

@@ -29,8 +29,11 @@ function fromWire(wire: WireMessage): NodeMessage {
   return wire;
 }
 
+const DIRECTORY_CHANNEL = 'tc:directory';
+
 export class NodeBus {
   private unsubscribe: (() => Promise<void>) | undefined;
+  private unsubscribeDirectory: (() => Promise<void>) | undefined;
 
   constructor(
     private readonly fanout: RealtimeFanout,
@@ -52,7 +55,16 @@ export class NodeBus {
     await this.fanout.publish(this.channel(node), JSON.stringify(toWire(message)));
   }
 
+  /** Every node (this one included) hears which msisdn's terminals changed, to drop what it cached. */
+  async listenForDirectoryChanges(handler: (msisdn: string) => void): Promise<void> {
+    this.unsubscribeDirectory = await this.fanout.subscribe(DIRECTORY_CHANNEL, handler);
+  }
+
+  async announceDirectoryChange(msisdn: string): Promise<void> {
+    await this.fanout.publish(DIRECTORY_CHANNEL, msisdn);
+  }
+
   async close(): Promise<void> {
-    await this.unsubscribe?.();
+    await Promise.all([this.unsubscribe?.(), this.unsubscribeDirectory?.()]);
   }
 }

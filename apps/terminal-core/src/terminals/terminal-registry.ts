@@ -6,6 +6,13 @@ export interface RegisteredTerminal extends TerminalRef {
 }
 
 const NODE_TTL_SECONDS = 15;
+/**
+ * How long an msisdn's terminals are read from memory. Every change is announced to every node, which
+ * drops its copy at once; this only bounds how stale a copy can get if an announcement is lost (pub/sub
+ * delivers at most once, e.g. not while a node reconnects to Redis).
+ */
+const DIRECTORY_TTL_MS = 2000;
+const DIRECTORY_CACHE = 10_000;
 /** Terminal ids are never reused and a terminal never changes node, so their node can be cached. */
 const NODE_OF_TERMINAL_CACHE = 10_000;
 
@@ -32,14 +39,19 @@ function parseEntry(raw: string): DirectoryEntry | undefined {
  * in Redis so every node of the core sees the same picture; a node that stops renewing its liveness key
  * is treated as gone, together with its terminals.
  *
- * An msisdn's terminals are one hash (id → mode and node), so ringing or telling an msisdn's terminals
- * is one read. Only Pipe terminals have their calls in Redis: a MultiPipe is never busy, and the calls of
- * this node's terminals are known in memory.
+ * An msisdn's terminals are one hash (id → mode and node), read once and then kept in memory until the
+ * node hears it changed (`forget`): every call rings and tells an msisdn's terminals, registrations change
+ * far less often. Only Pipe terminals have their calls in Redis (a Pipe's busy state is read fresh each
+ * time): a MultiPipe is never busy, and the calls of this node's terminals are known in memory.
  */
 export class TerminalRegistry {
   /** Node liveness changes on the scale of seconds; one lookup per second per node is plenty. */
   private readonly liveness = new Map<string, { alive: boolean; checkedAt: number }>();
   private readonly nodeOf = new Map<string, string>();
+  private readonly directories = new Map<
+    string,
+    { entries: Promise<Array<DirectoryEntry & { id: string }>>; readAt: number }
+  >();
 
   constructor(
     private readonly redis: Redis,
@@ -70,14 +82,9 @@ export class TerminalRegistry {
 
   /** Live terminals of an msisdn, with how many calls each is in (always 0 for a MultiPipe). */
   async terminalsOf(msisdn: string): Promise<Array<RegisteredTerminal & { calls: number }>> {
-    const raw = await this.redis.hgetall(this.key('msisdn', msisdn, 'directory'));
-    const out: Array<RegisteredTerminal & { calls: number }> = [];
-    for (const [id, value] of Object.entries(raw)) {
-      const entry = parseEntry(value);
-      if (!entry) continue;
-      this.remember(id, entry.node);
-      out.push({ id, msisdn, mode: entry.mode, node: entry.node, calls: 0 });
-    }
+    const out: Array<RegisteredTerminal & { calls: number }> = (await this.directoryOf(msisdn)).map(
+      ({ id, mode, node }) => ({ id, msisdn, mode, node, calls: 0 }),
+    );
     const alive = new Map<string, boolean>();
     for (const node of new Set(out.map((t) => t.node))) alive.set(node, await this.isNodeAlive(node));
     const live = out.filter((t) => alive.get(t.node));
@@ -88,6 +95,35 @@ export class TerminalRegistry {
         .map(async (t) => (t.calls = await this.redis.scard(this.key('terminal', t.id, 'calls')))),
     );
     return live;
+  }
+
+  /** The msisdn's terminals changed (here or on another node): the next lookup reads Redis. */
+  forget(msisdn: string): void {
+    this.directories.delete(msisdn);
+  }
+
+  private directoryOf(msisdn: string): Promise<Array<DirectoryEntry & { id: string }>> {
+    const cached = this.directories.get(msisdn);
+    if (cached && Date.now() - cached.readAt < DIRECTORY_TTL_MS) return cached.entries;
+    const entries = this.redis.hgetall(this.key('msisdn', msisdn, 'directory')).then((raw) =>
+      Object.entries(raw).flatMap(([id, value]) => {
+        const entry = parseEntry(value);
+        if (!entry) return [];
+        this.remember(id, entry.node);
+        return [{ id, ...entry }];
+      }),
+    );
+    // Kept from the moment the read is issued, so a change heard while it is under way drops it too.
+    const slot = { entries, readAt: Date.now() };
+    if (this.directories.size >= DIRECTORY_CACHE) {
+      const oldest = this.directories.keys().next().value;
+      if (oldest !== undefined) this.directories.delete(oldest);
+    }
+    this.directories.set(msisdn, slot);
+    entries.catch(() => {
+      if (this.directories.get(msisdn) === slot) this.directories.delete(msisdn);
+    });
+    return entries;
   }
 
   async nodeOfTerminal(terminalId: string): Promise<string | undefined> {
