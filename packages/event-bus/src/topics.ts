@@ -32,6 +32,12 @@ export const Topics = {
   participantsRemoved: 'participants.removed.v1',
   participantsUpdated: 'participants.updated.v1',
   messageSent: 'message.sent.v1',
+  /**
+   * messaging: a message written by a guest (a site's visitor), for the support desk. The same event as its
+   * `message.sent.v1`, published again under an id of its own so that the desk gets a job for its visitors'
+   * messages only, not for every message of every conversation.
+   */
+  guestMessageSent: 'guest.message.sent.v1',
   messageEdited: 'message.edited.v1',
   messageRemoved: 'message.removed.v1',
   conversationRead: 'conversation.read.v1',
@@ -59,6 +65,7 @@ export interface TopicPayloads {
   'participants.removed.v1': ConversationEventOf<'participants.removed'>;
   'participants.updated.v1': ConversationEventOf<'participants.updated'>;
   'message.sent.v1': ConversationEventOf<'message.sent'>;
+  'guest.message.sent.v1': ConversationEventOf<'message.sent'>;
   'message.edited.v1': ConversationEventOf<'message.edited'>;
   'message.removed.v1': ConversationEventOf<'message.removed'>;
   'conversation.read.v1': ConversationEventOf<'conversation.read'>;
@@ -88,6 +95,7 @@ const topicSchemas: { readonly [K in Topic]: z.ZodType<TopicPayloads[K]> } = {
   'participants.removed.v1': ParticipantsRemovedEvent,
   'participants.updated.v1': ParticipantUpdatedEvent,
   'message.sent.v1': MessageSentEvent,
+  'guest.message.sent.v1': MessageSentEvent,
   'message.edited.v1': MessageEditedEvent,
   'message.removed.v1': MessageRemovedEvent,
   'conversation.read.v1': ConversationReadEvent,

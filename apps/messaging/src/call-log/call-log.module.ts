@@ -38,7 +38,7 @@ export class CallLogModule {
             {
               // Visitors' conversations queued and passed between operators (DeskModule's consumer).
               group: ConsumerGroups.supportDesk,
-              topics: [Topics.messageSent, Topics.participantsRemoved],
+              topics: [Topics.guestMessageSent, Topics.participantsRemoved],
               concurrency: 4,
               attempts: 8,
             },

@@ -4,6 +4,9 @@ import type { ConversationType, Permissions } from '@parley/protocol';
 import { DATABASE } from '../infrastructure/tokens.js';
 import type { ConversationRow, ParticipantAccessRow, ParticipantRow } from './conversation-views.js';
 
+/** A participant's rights, and whether they are a guest (a site's visitor). */
+export type GuestAwareAccessRow = ParticipantAccessRow & { is_guest: boolean };
+
 const CONVERSATION_COLUMNS = `id, type, title, custom_data, distinct_key, join_permissions, last_seq, created_by, created_at, updated_at`;
 const PARTICIPANT_COLUMNS = `p.conversation_id, p.user_id, u.username, u.display_name, p.can_write, p.can_edit_own, p.can_edit_all,
   p.can_manage_participants, p.is_owner, p.last_read_seq, p.joined_at, u.is_bot`;
@@ -71,12 +74,13 @@ export class ConversationsRepository {
   async lockWithAccess(
     tx: SqlExecutor,
     id: string,
-  ): Promise<{ conversation: ConversationRow; access: ParticipantAccessRow[] } | undefined> {
-    const { rows } = await tx.query<ConversationRow & { access: ParticipantAccessRow[] }>(
+  ): Promise<{ conversation: ConversationRow; access: GuestAwareAccessRow[] } | undefined> {
+    const { rows } = await tx.query<ConversationRow & { access: GuestAwareAccessRow[] }>(
       `SELECT ${CONVERSATION_COLUMNS},
          COALESCE((SELECT json_agg(a) FROM (
-           SELECT user_id, can_write, can_edit_own, can_edit_all, can_manage_participants, is_owner, last_read_seq
-           FROM participants WHERE conversation_id = c.id) a), '[]') AS access
+           SELECT p.user_id, p.can_write, p.can_edit_own, p.can_edit_all, p.can_manage_participants, p.is_owner,
+             p.last_read_seq, u.is_guest
+           FROM participants p JOIN users u ON u.id = p.user_id WHERE p.conversation_id = c.id) a), '[]') AS access
        FROM conversations c WHERE id = $1 FOR UPDATE OF c`,
       [id],
     );

@@ -21,7 +21,7 @@ import {
   type ConversationRow,
   type ParticipantAccessRow,
 } from './conversation-views.js';
-import { ConversationsRepository } from './conversations.repository.js';
+import { ConversationsRepository, type GuestAwareAccessRow } from './conversations.repository.js';
 import {
   applyPermissionsPatch,
   creatorPermissions,
@@ -34,7 +34,7 @@ import {
 /** A participant's view of a conversation it may act on, loaded (and locked) inside a transaction. */
 export interface ParticipantContext {
   conversation: ConversationRow;
-  participant: ParticipantAccessRow;
+  participant: ParticipantAccessRow & { is_guest?: boolean };
   permissions: Permissions;
   /** Everyone in the conversation now, the actor included: the recipients of what it does. */
   participantIds: string[];
@@ -43,7 +43,7 @@ export interface ParticipantContext {
 /** A conversation's row, locked in the current transaction, and the rights of everyone in it. */
 export interface LockedConversation {
   conversation: ConversationRow;
-  access: ParticipantAccessRow[];
+  access: GuestAwareAccessRow[];
 }
 
 /** What `userId` may do in a locked conversation; throws the error a request of theirs should get. */

@@ -21,8 +21,8 @@ import { DeskService } from './desk.service.js';
 export class DeskConsumer {
   constructor(@Inject(DeskService) private readonly desk: DeskService) {}
 
-  @OnTopic(Topics.messageSent)
-  async queueOnFirstMessage(event: BusEvent<'message.sent.v1'>): Promise<void> {
+  @OnTopic(Topics.guestMessageSent)
+  async queueOnFirstMessage(event: BusEvent<'guest.message.sent.v1'>): Promise<void> {
     await this.desk.noticeMessage(event.payload.conversationId, event.payload.payload.message.senderId);
   }
 

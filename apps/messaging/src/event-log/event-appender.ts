@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SqlExecutor } from '@parley/db';
 import type { ConversationEvent, ConversationEventOf, ConversationEventType } from '@parley/protocol';
-import { toBusEvent, topicOfConversationEvent } from '@parley/event-bus';
+import { toBusEvent, topicOfConversationEvent, type Topic } from '@parley/event-bus';
 import { currentActingClient } from './acting-client.js';
 
 /** An event committed with the list of users whose devices must see it live. */
@@ -17,6 +17,8 @@ export interface AppendRequest<T extends ConversationEventType> {
   /** Built once the seq is known, so payloads may carry it (a message's own seq). */
   payload: (seq: number, createdAt: string) => ConversationEventOf<T>['payload'];
   recipients: string[];
+  /** Topics the event is published on besides its own, each under an id of its own (e.g. for one group). */
+  alsoPublishAs?: Topic[];
 }
 
 /**
@@ -71,9 +73,15 @@ export class EventAppender {
     // The relay publishes this row later, where a payload off its protocol schema could only be set aside:
     // checked here instead, it fails the transaction and the request that tried to store it.
     const { metadata } = toBusEvent({ topic, id: event.id, payload: event, occurredAt: createdAt });
+    const publications = [{ id: event.id, topic }];
+    for (const also of req.alsoPublishAs ?? []) {
+      const id = randomUUID();
+      toBusEvent({ topic: also, id, payload: event, occurredAt: createdAt });
+      publications.push({ id, topic: also });
+    }
     return {
       committed: { event, recipients: [...new Set(req.recipients)] },
-      topic,
+      publications,
       requestId: metadata?.requestId ?? null,
       actingClientId: actingClientId ?? null,
     };
@@ -97,7 +105,7 @@ export class EventAppender {
     prepared: PreparedEvent[],
     advance?: { conversationId: string; lastSeq: number },
   ): Promise<void> {
-    const rows = prepared.map(({ committed: { event }, topic, requestId, actingClientId }) => ({
+    const events = prepared.map(({ committed: { event }, actingClientId }) => ({
       conversation_id: event.conversationId,
       seq: event.seq,
       id: event.id,
@@ -106,23 +114,31 @@ export class EventAppender {
       payload: event.payload,
       created_at: event.createdAt,
       acting_client_id: actingClientId,
-      topic,
-      outbox_payload: event,
-      request_id: requestId,
     }));
+    const outbox = prepared.flatMap(({ committed: { event }, publications, requestId }) =>
+      publications.map(({ id, topic }) => ({
+        event_id: id,
+        source_id: event.id,
+        topic,
+        payload: event,
+        request_id: requestId,
+      })),
+    );
     await this.tx.query(
-      `WITH ${advance ? 'advanced AS (UPDATE conversations SET last_seq = $2, updated_at = now() WHERE id = $3),' : ''}
-       input AS (
-         SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(conversation_id uuid, seq bigint, id uuid, type text,
-           actor_id uuid, payload jsonb, created_at timestamptz, acting_client_id text, topic text,
-           outbox_payload jsonb, request_id text)),
+      `WITH ${advance ? 'advanced AS (UPDATE conversations SET last_seq = $3, updated_at = now() WHERE id = $4),' : ''}
        stored AS (
          INSERT INTO events (conversation_id, seq, id, type, actor_id, payload, created_at, acting_client_id)
-         SELECT conversation_id, seq, id, type, actor_id, payload, created_at, acting_client_id FROM input
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS e(conversation_id uuid, seq bigint, id uuid, type text,
+           actor_id uuid, payload jsonb, created_at timestamptz, acting_client_id text)
          RETURNING id)
        INSERT INTO outbox (event_id, topic, payload, request_id)
-       SELECT input.id, input.topic, input.outbox_payload, input.request_id FROM input JOIN stored USING (id)`,
-      advance ? [JSON.stringify(rows), advance.lastSeq, advance.conversationId] : [JSON.stringify(rows)],
+       SELECT o.event_id, o.topic, o.payload, o.request_id
+       FROM jsonb_to_recordset($2::jsonb) AS o(event_id uuid, source_id uuid, topic text, payload jsonb,
+         request_id text)
+       JOIN stored ON stored.id = o.source_id`,
+      advance
+        ? [JSON.stringify(events), JSON.stringify(outbox), advance.lastSeq, advance.conversationId]
+        : [JSON.stringify(events), JSON.stringify(outbox)],
     );
     for (const p of prepared) this.appended.push(p.committed);
   }
@@ -131,7 +147,8 @@ export class EventAppender {
 /** An event built and checked, waiting to be stored with its outbox row. */
 export interface PreparedEvent {
   committed: CommittedEvent;
-  topic: string;
+  /** The bus events it becomes: its own topic under its id, then any further topics under ids of their own. */
+  publications: Array<{ id: string; topic: Topic }>;
   requestId: string | null;
   actingClientId: string | null;
 }

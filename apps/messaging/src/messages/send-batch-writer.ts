@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { Topics } from '@parley/event-bus';
 import type { SqlExecutor } from '@parley/db';
 import type { Message, MessagePartInput, SendMessageRequest } from '@parley/protocol';
 import { AttachmentsService } from '../attachments/attachments.service.js';
@@ -89,7 +90,13 @@ export class SendBatchWriter {
             outcomes.push({ ok: true, value: { message: toMessage(first), created: false } });
             continue;
           }
-          const { message, recipients } = await this.buildMessage(tx, locked, conversationId, send, seq + 1);
+          const { message, recipients, byGuest } = await this.buildMessage(
+            tx,
+            locked,
+            conversationId,
+            send,
+            seq + 1,
+          );
           seq = message.seq;
           messages.push(message);
           bySendKey.set(key, message);
@@ -102,6 +109,9 @@ export class SendBatchWriter {
                   actorId: send.senderId,
                   payload: () => ({ message }),
                   recipients,
+                  // The desk follows its visitors' messages only: a topic of their own spares it a job
+                  // for every other message.
+                  ...(byGuest ? { alsoPublishAs: [Topics.guestMessageSent] } : {}),
                 },
                 message.seq,
               ),
@@ -126,7 +136,7 @@ export class SendBatchWriter {
     conversationId: string,
     send: PendingSend,
     seq: number,
-  ): Promise<{ message: Message; recipients: string[] }> {
+  ): Promise<{ message: Message; recipients: string[]; byGuest: boolean }> {
     const { senderId, req } = send;
     const ctx = participantContextOf(locked, senderId, 'write');
     const { mentions, issues } = checkMentions(req.mentions, ctx.participantIds);
@@ -156,7 +166,7 @@ export class SendBatchWriter {
       mentions,
       reactions: [],
     };
-    return { message, recipients: ctx.participantIds };
+    return { message, recipients: ctx.participantIds, byGuest: ctx.participant.is_guest === true };
   }
 
   /** The message a reply quotes: of this conversation (else 404, as for any message one cannot see), not removed. */

@@ -1,5 +1,5 @@
 import type { ServerFrame } from '@parley/protocol';
-import type { ManagedSocket } from '@parley/service-kit';
+import type { ManagedSocket, PreparedTextFrame } from '@parley/service-kit';
 
 /** One connected device: its socket, whose it is, and the timer that ends it when its token expires. */
 export class DeviceSession {
@@ -21,10 +21,10 @@ export class DeviceSession {
 
   /**
    * Frames from Redis are already serialised; forwarding them as-is avoids a parse per device, and a frame
-   * fanned out to many devices arrives as one Buffer written to each. A device that stopped reading is
-   * disconnected by the socket's bound and repairs by seq when it reconnects.
+   * fanned out to many devices is framed once and the same bytes written to each. A device that stopped
+   * reading is disconnected by the socket's bound and repairs by seq when it reconnects.
    */
-  sendRaw(data: string | Buffer): void {
+  sendRaw(data: string | PreparedTextFrame): void {
     this.socket.send(data);
   }
 }

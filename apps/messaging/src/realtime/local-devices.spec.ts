@@ -1,12 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import type { ManagedSocket } from '@parley/service-kit';
+import { PreparedTextFrame, type ManagedSocket } from '@parley/service-kit';
 import { DeviceSession } from './device-session.js';
 import { LocalDevices } from './local-devices.js';
 
-function device(id: string, userId: string): { session: DeviceSession; received: Array<string | Buffer> } {
-  const received: Array<string | Buffer> = [];
-  const socket = { send: (data: string | Buffer) => (received.push(data), true) } as unknown as ManagedSocket;
-  return { session: new DeviceSession(id, userId, socket, 0), received };
+/** A device whose socket keeps the payload of each frame written to it, as text. */
+function device(
+  id: string,
+  userId: string,
+): { session: DeviceSession; received: string[]; written: Array<string | PreparedTextFrame> } {
+  const received: string[] = [];
+  const written: Array<string | PreparedTextFrame> = [];
+  const socket = {
+    send: (data: string | PreparedTextFrame) => {
+      written.push(data);
+      received.push(data instanceof PreparedTextFrame ? data.payload.toString() : data);
+    },
+  } as unknown as ManagedSocket;
+  return { session: new DeviceSession(id, userId, socket, 0), received, written };
 }
 
 describe('LocalDevices', () => {
@@ -18,9 +28,10 @@ describe('LocalDevices', () => {
     const cat = device('c', 'cat');
     for (const d of [annPhone, annLaptop, ben, cat]) local.add(d.session);
 
-    const frame = Buffer.from('{"type":"event"}');
-    expect(local.sendToUsers(['ann', 'ben', 'dan'], frame)).toBe(3);
-    for (const d of [annPhone, annLaptop, ben]) expect(d.received).toEqual([frame]);
+    expect(local.sendToUsers(['ann', 'ben', 'dan'], Buffer.from('{"type":"event"}'))).toBe(3);
+    for (const d of [annPhone, annLaptop, ben]) expect(d.received).toEqual(['{"type":"event"}']);
+    // Framed once: the very same frame object went to each socket.
+    expect(new Set([annPhone, annLaptop, ben].map((d) => d.written[0])).size).toBe(1);
     expect(cat.received).toEqual([]);
   });
 
@@ -37,6 +48,6 @@ describe('LocalDevices', () => {
     local.remove(laptop.session);
     expect(local.sendToUsers(['ann'], Buffer.from('2'))).toBe(0);
     expect(phone.received).toEqual([]);
-    expect(laptop.received).toEqual([Buffer.from('1')]);
+    expect(laptop.received).toEqual(['1']);
   });
 });

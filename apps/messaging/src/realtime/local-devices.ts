@@ -1,3 +1,4 @@
+import { PreparedTextFrame } from '@parley/service-kit';
 import type { DeviceSession } from './device-session.js';
 
 /** The user devices connected to this node, by user: where the recipients of a fanned-out frame are looked up. */
@@ -19,12 +20,17 @@ export class LocalDevices {
     if (devices.size === 0) this.byUser.delete(session.userId);
   }
 
-  /** Writes `frame` (JSON as UTF-8 bytes) to every device here of each recipient; returns how many. */
-  sendToUsers(recipients: Iterable<string>, frame: Buffer): number {
+  /**
+   * Writes `payload` (a frame's JSON as UTF-8 bytes) to every device here of each recipient; returns how
+   * many. The WebSocket frame is built once, on the first device found, and the same bytes go to each.
+   */
+  sendToUsers(recipients: Iterable<string>, payload: Buffer): number {
+    let frame: PreparedTextFrame | undefined;
     let sent = 0;
     for (const userId of recipients) {
       const devices = this.byUser.get(userId);
       if (!devices) continue;
+      frame ??= new PreparedTextFrame(payload);
       for (const session of devices) {
         session.sendRaw(frame);
         sent++;
