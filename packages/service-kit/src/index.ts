@@ -85,6 +85,7 @@ export {
 
 export {
   ManagedSocket,
+  PreparedTextFrame,
   rejectUpgrade,
   WebSocketEndpoint,
   type WebSocketEndpointOptions,

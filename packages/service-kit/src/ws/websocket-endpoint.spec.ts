@@ -4,11 +4,16 @@ import type { AddressInfo } from 'node:net';
 import { createLogger } from '@parley/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { WebSocketEndpoint } from './websocket-endpoint.js';
+import { PreparedTextFrame, WebSocketEndpoint } from './websocket-endpoint.js';
 
 let server: Server;
 let endpoint: WebSocketEndpoint<{ user: string }>;
+let fanoutEndpoint: WebSocketEndpoint<{ user: string }>;
 let port: number;
+
+// One of each length encoding (7-bit, 16-bit, 64-bit), non-ASCII text included.
+const preparedTexts = ['petit ✓', 'é'.repeat(300), 'x'.repeat(70_000)];
+const preparedFrames = preparedTexts.map((text) => new PreparedTextFrame(Buffer.from(text)));
 
 beforeAll(async () => {
   server = createServer((_req, res) => res.end('plain http'));
@@ -19,12 +24,27 @@ beforeAll(async () => {
     authenticate: async () => ({ user: 'ann' }),
     onOpen: (socket) => void socket.send('hello'),
   });
+  // Prepared frames written to every socket between ordinary sends, as a fan-out does.
+  fanoutEndpoint = new WebSocketEndpoint(server, {
+    path: '/fanout',
+    logger: createLogger({ service: 'ws-endpoint-spec', level: 'silent' }),
+    maxPayloadBytes: 1024,
+    authenticate: async () => ({ user: 'ann' }),
+    onOpen: (socket) => {
+      socket.send('first');
+      for (const frame of preparedFrames) socket.send(frame);
+      socket.send(Buffer.from('bytes ✓'));
+      socket.send(preparedFrames[0]!);
+      socket.send('last');
+    },
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
 });
 
 afterAll(async () => {
   await endpoint.close(100);
+  await fanoutEndpoint.close(100);
   await new Promise((resolve) => server.close(resolve));
 });
 
@@ -72,5 +92,32 @@ describe('WebSocketEndpoint upgrades', () => {
   it('answers an upgrade to an unknown path with 404 and accepts its own path', async () => {
     expect(await upgradeStatusLine('/elsewhere')).toBe('HTTP/1.1 404 Not Found');
     expect(await upgradeStatusLine('/ws')).toBe('HTTP/1.1 101 Switching Protocols');
+  });
+});
+
+/** Every message a new socket on `path` receives up to `last`, with whether it came as text. */
+function receiveUntilLast(path: string): Promise<Array<{ text: string; binary: boolean }>> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`);
+    const received: Array<{ text: string; binary: boolean }> = [];
+    ws.on('message', (data, isBinary) => {
+      received.push({ text: data.toString(), binary: isBinary });
+      if (data.toString() === 'last') {
+        ws.close();
+        resolve(received);
+      }
+    });
+    ws.once('error', reject);
+  });
+}
+
+describe('ManagedSocket sends', () => {
+  it('delivers prepared frames of every length as text, in order with ordinary sends, on every socket', async () => {
+    const expected = ['first', ...preparedTexts, 'bytes ✓', preparedTexts[0]!, 'last'].map((text) => ({
+      text,
+      binary: false,
+    }));
+    const sockets = await Promise.all([1, 2, 3].map(() => receiveUntilLast('/fanout')));
+    for (const received of sockets) expect(received).toEqual(expected);
   });
 });

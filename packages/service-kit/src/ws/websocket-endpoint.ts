@@ -4,6 +4,42 @@ import type { Logger } from '@parley/logger';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { describeFailure, failureToHttp, WsCloseCodes, type Failure } from '../errors/failure.js';
 
+/**
+ * A text frame framed once for writing to many sockets: the WebSocket header and the payload in one Buffer,
+ * so each socket costs one write of the same bytes instead of a header, a copy and a two-part write.
+ */
+export class PreparedTextFrame {
+  /** The whole frame as it goes on the wire (server frames are never masked). */
+  readonly bytes: Buffer;
+
+  /** `payload`: the text as UTF-8 bytes. */
+  constructor(readonly payload: Buffer) {
+    // RFC 6455 §5.2: FIN + text opcode, then the length in 7 bits, or 126 + 16 bits, or 127 + 64 bits.
+    const length = payload.length;
+    const headerBytes = length < 126 ? 2 : length < 65536 ? 4 : 10;
+    const bytes = Buffer.allocUnsafe(headerBytes + length);
+    bytes[0] = 0x81;
+    if (length < 126) bytes[1] = length;
+    else if (length < 65536) {
+      bytes[1] = 126;
+      bytes.writeUInt16BE(length, 2);
+    } else {
+      bytes[1] = 127;
+      bytes.writeBigUInt64BE(BigInt(length), 2);
+    }
+    payload.copy(bytes, headerBytes);
+    this.bytes = bytes;
+  }
+}
+
+/** The parts of a `ws` socket that say whether its own sender may be bypassed (see `writePrepared`). */
+interface WsInternals {
+  _socket?: Duplex & { writable: boolean };
+  _sender?: { _state?: unknown; _queue?: unknown[] };
+}
+/** ws's Sender state when it writes frames synchronously (not deflating, not reading a Blob). */
+const SENDER_IDLE = 0;
+
 /** One accepted socket, with sends bounded by what the peer has read. */
 export class ManagedSocket {
   /** Set by the heartbeat: false after a ping until the peer's pong arrives. */
@@ -25,13 +61,30 @@ export class ManagedSocket {
    * `data` may be UTF-8 bytes already: a frame fanned out to many sockets is then encoded once and the same
    * Buffer is written to each of them (ws does not copy an unmasked payload), instead of once per socket.
    */
-  send(data: string | Buffer): boolean {
+  send(data: string | Buffer | PreparedTextFrame): boolean {
     if (!this.isOpen) return false;
     if (this.ws.bufferedAmount > this.maxBufferedBytes) {
       this.close(WsCloseCodes.slowConsumer, 'send buffer full: reconnect and catch up');
       return false;
     }
-    this.ws.send(data, { binary: false });
+    if (data instanceof PreparedTextFrame) {
+      if (!this.writePrepared(data)) this.ws.send(data.payload, { binary: false });
+    } else this.ws.send(data, { binary: false });
+    return true;
+  }
+
+  /**
+   * Writes a prepared frame straight to the TCP socket, as ws itself would, when that cannot reorder or
+   * corrupt the stream: no extension is negotiated (a compressed stream could not take it) and ws's sender
+   * is idle with nothing queued, so its own frames (replies, pings, the close) are written synchronously and
+   * stay in order with these. Otherwise, or on a ws that no longer looks like this, returns false and the
+   * caller sends through ws.
+   */
+  private writePrepared(frame: PreparedTextFrame): boolean {
+    if (this.ws.extensions !== '') return false;
+    const { _socket: socket, _sender: sender } = this.ws as unknown as WsInternals;
+    if (!socket?.writable || sender?._state !== SENDER_IDLE || sender._queue?.length !== 0) return false;
+    socket.write(frame.bytes);
     return true;
   }
 
