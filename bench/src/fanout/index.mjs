@@ -258,7 +258,10 @@ function print(results, settings, quick) {
   printTable(
     `Parley fan-out benchmark${quick ? ' (--quick)' : ''}: ${cpus().length} CPUs, Node ${process.version}, ` +
       `${settings.offeredDeliveriesPerSecond} deliveries/s offered, median of ${settings.rounds} rounds, ` +
-      `ulimit -n ${results.openFilesLimit}`,
+      `ulimit -n ${results.openFilesLimit}` +
+      (settings.parleySends === 'delivery'
+        ? ', Parley: delivery side only (frames published as after a commit)'
+        : ''),
     rows,
   );
 }

@@ -2,7 +2,7 @@
  * Sizes of the `fanout` scenario. Every variant gets the same offered load at a size: messages/s =
  * offeredDeliveriesPerSecond / sockets, so 1,000 sockets get 10 times the messages of 10,000.
  * BENCH_FANOUT_SIZES=100,200 (comma-separated socket counts) replaces the sizes, e.g. for a check on a busy
- * machine.
+ * machine. BENCH_FANOUT_PARLEY=delivery measures Parley's delivery side without its send path (below).
  */
 export const fullSettings = {
   sizes: [1000, 10_000],
@@ -30,8 +30,19 @@ export const quickSettings = {
   budgetMs: 300_000,
 };
 
+/**
+ * How Parley's messages are sent. `api` (the default): one member POSTs each message, so the figure covers
+ * the whole path, commit included. `delivery`: the benchmark publishes each `message.sent` frame the way
+ * messaging does once a send is committed (one PUBLISH on its frames-to-users channel with the group's
+ * members), so the figure is the delivery side alone: Redis to the node to every device socket.
+ */
+const PARLEY_SENDS = ['api', 'delivery'];
+
 export function settingsFor(quick) {
   const settings = { ...(quick ? quickSettings : fullSettings) };
+  settings.parleySends = process.env.BENCH_FANOUT_PARLEY ?? 'api';
+  if (!PARLEY_SENDS.includes(settings.parleySends))
+    throw new Error(`BENCH_FANOUT_PARLEY must be one of ${PARLEY_SENDS.join(', ')}: ${settings.parleySends}`);
   const sizes = process.env.BENCH_FANOUT_SIZES;
   if (sizes) {
     settings.sizes = sizes.split(',').map((s) => Number(s.trim()));

@@ -10,6 +10,11 @@ import { redisUrl, startMessagingService } from '../messaging/service.mjs';
 import { epochMs, eventFrame, probeText } from './probe.mjs';
 
 const WS_SERVER_JS = fileURLToPath(new URL('./ws-server.mjs', import.meta.url));
+/** Messaging's envelope of a frame for a list of users: `delivery` sends publish what a commit would. */
+const FRAMES_TO_USERS_JS = new URL(
+  '../../../apps/messaging/dist/realtime/frames-to-users.js',
+  import.meta.url,
+);
 const SOCKETIO_SERVER_JS = fileURLToPath(new URL('./socketio-server.mjs', import.meta.url));
 
 const parseJson = (line) => {
@@ -23,9 +28,10 @@ const parseJson = (line) => {
 /**
  * Parley: the built messaging service. Per size, a fresh group conversation whose members' devices are
  * the sockets; one member sends every message through the API, and the service publishes each committed
- * `message.sent` event once per member (one Redis PUBLISH per recipient user) to its device sockets.
+ * `message.sent` event once, with the members' ids, to every node, which writes it to its device sockets.
+ * With `parleySends: 'delivery'` the benchmark publishes those frames itself instead of POSTing (settings.mjs).
  */
-export async function startParley(onStop, { devicesPerUser }) {
+export async function startParley(onStop, { devicesPerUser, parleySends }) {
   const service = await startMessagingService({
     // The sockets of a size stay connected for several minutes.
     ACCESS_TOKEN_TTL_SECONDS: '3600',
@@ -34,6 +40,18 @@ export async function startParley(onStop, { devicesPerUser }) {
   const api = messagingApi(service.url, { maxSockets: 64 });
   let group;
   let sender;
+  let memberIds;
+  let publishCommitted;
+  if (parleySends === 'delivery') {
+    const { FRAMES_TO_USERS_CHANNEL, encodeFrameToUsers } = await import(FRAMES_TO_USERS_JS);
+    // The channel key as the service's RealtimeFanout names it: `<prefix>:rt:<channel>`.
+    const channel = `${service.redisPrefix}:rt:${FRAMES_TO_USERS_CHANNEL}`;
+    const publisher = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    publisher.on('error', (err) => progress(`parley publisher: ${err.message}`));
+    onStop(async () => (publisher.disconnect(), true));
+    publishCommitted = (index, text) =>
+      publisher.publish(channel, encodeFrameToUsers(memberIds, eventFrame(group.id, index, text)));
+  }
   return {
     name: 'parley',
     label: 'Parley',
@@ -44,6 +62,7 @@ export async function startParley(onStop, { devicesPerUser }) {
       const userCount = Math.ceil(sockets / devicesPerUser);
       const users = await api.signUpMany(`fan${sockets}x`, userCount);
       [sender] = users;
+      memberIds = users.map((u) => u.id);
       // A create or add request takes at most maxParticipantsPerRequest others; larger groups grow in batches.
       const batch = MessagingLimits.maxParticipantsPerRequest;
       group = await api.createGroup(sender, users.slice(1, 1 + batch));
@@ -57,12 +76,17 @@ export async function startParley(onStop, { devicesPerUser }) {
       const tokens = Array.from({ length: sockets }, (_, i) => users[i % userCount].token);
       return {
         target: { url: `${service.url.replace(/^http/, 'ws')}/v1/realtime`, tokens },
-        detail: { users: userCount, devicesPerUser },
+        detail: { users: userCount, devicesPerUser, sends: parleySends },
       };
     },
     /** Starts one send; resolves with the HTTP status (201 when committed and published). */
     send(phase, index) {
       const sentAt = epochMs();
+      if (publishCommitted)
+        return publishCommitted(index, probeText(phase, index, sentAt)).then(
+          () => 201,
+          (err) => err.message,
+        );
       return api.sendText(sender, group.id, `fan-${phase}-${index}`, probeText(phase, index, sentAt)).then(
         (res) => res.status,
         (err) => err.code ?? err.message,
