@@ -202,7 +202,8 @@ const range = (r, unit = '') =>
   r.rounds > 1 ? `; ${r.rounds} rounds ${fmt(r.range[0])}–${fmt(r.range[1])}${unit}` : '';
 const verdict = (ok) => (ok ? 'met' : 'NOT met');
 
-function print(results, { quick, repeat, settings, skippedSizes, limit }) {
+/** The table of a run, from its results (the `results` of the JSON line re-print the same way). */
+export function printMessagingTable(results, { quick, repeat, settings, skippedSizes, limit }) {
   const rows = [];
   const targets = settings.sends.targets;
   let n = 1;
@@ -221,34 +222,37 @@ function print(results, { quick, repeat, settings, skippedSizes, limit }) {
     n++;
   }
   const p99Target = settings.deliveryP99TargetMs;
-  for (const size of settings.delivery.sizes) {
+  const memoryRows = [];
+  settings.delivery.sizes.forEach((size, i) => {
+    const label = `4${'abc'[i] ?? i}. Send->delivered, ${fmt(size.devices)} devices`;
     const d = results[`delivery.${size.devices}`];
     if (!d) {
       const skipped = skippedSizes.find((s) => s.devices === size.devices);
-      rows.push([`${n++}. Send->delivered, ${fmt(size.devices)} devices`, 'skipped', skipped?.reason ?? '']);
-      continue;
+      rows.push([label, 'skipped', skipped?.reason ?? '']);
+      return;
     }
     rows.push([
-      `${n++}. Send->delivered, ${fmt(d.devices)} devices p50 / p99 / max`,
+      `${label} p50 / p99 / max`,
       `${d.deliveryLatencyMs.p50} / ${d.deliveryLatencyMs.p99} / ${d.deliveryLatencyMs.max} ms`,
       `target p99 < ${p99Target} ms ${verdict(d.deliveryLatencyMs.p99 < p99Target)}; one group of ${fmt(d.users)} users x ${d.devicesPerUser} devices; ${d.messages} messages at ${d.targetRatePerSecond}/s${range(d, ' ms p99')}`,
     ]);
     rows.push([
-      '   deliveries received / expected',
+      '    deliveries received / expected',
       `${fmt(d.deliveriesReceived)} / ${fmt(d.deliveriesExpected)}`,
       `sends answered ${d.answeredPerSecond}/s, HTTP p99 ${d.sendHttpLatencyMs.p99} ms; duplicates ${d.duplicates}, out of order ${d.outOfOrder}; bench event-loop p99 ${d.benchEventLoopDelayMs.p99} ms`,
     ]);
     // Below 1,000 sockets the difference is within the allocator's noise (it stays in the JSON line).
     if (d.devices >= 1000)
-      rows.push([
-        '   server memory per socket',
+      memoryRows.push([
+        `5. Server memory per socket, ${fmt(d.devices)} devices`,
         `${fmt(d.memory.rssKbPerSocket)} KB RSS`,
-        `V8 heap ${fmt(d.memory.heapKbPerSocket)} KB; RSS ${d.memory.rssBeforeMb} -> ${d.memory.rssAfterMb} MB, heap ${d.memory.heapBeforeMb} -> ${d.memory.heapAfterMb} MB`,
+        `V8 heap ${fmt(d.memory.heapKbPerSocket)} KB; RSS ${d.memory.rssBeforeMb} -> ${d.memory.rssAfterMb} MB, heap ${d.memory.heapBeforeMb} -> ${d.memory.heapAfterMb} MB; connected in ${d.connectSeconds} s`,
       ]);
-  }
+  });
+  rows.push(...memoryRows);
   const l = results.directLoad;
   rows.push([
-    `${n++}. Delivery at ${fmt(settings.directLoad.ratePerSecond)} msg/s, ${fmt(l.conversations)} direct conversations p50 / p99 / max`,
+    `6. Delivery at ${fmt(settings.directLoad.ratePerSecond)} msg/s, ${fmt(l.conversations)} direct conversations p50 / p99 / max`,
     `${l.deliveryLatencyMs.p50} / ${l.deliveryLatencyMs.p99} / ${l.deliveryLatencyMs.max} ms`,
     `target p99 < ${p99Target} ms ${verdict(l.deliveryLatencyMs.p99 < p99Target)}; ${fmt(l.devices)} devices (2 users x ${settings.directLoad.devicesPerUser}); ${fmt(l.messages)} messages${range(l, ' ms p99')}`,
   ]);
@@ -264,7 +268,7 @@ function print(results, { quick, repeat, settings, skippedSizes, limit }) {
   ]);
   const r = results.retransmit;
   rows.push([
-    `${n}. Retransmit ${fmt(r.eventsExpected)} events, paged`,
+    `7. Retransmit ${fmt(r.eventsExpected)} events, paged`,
     `${r.seconds} s`,
     `${fmt(r.eventsPerSecond)} events/s; ${fmt(r.pages)} pages of <= ${r.pageSize}, ${r.megabytes} MB; received ${fmt(r.eventsReceived)}, in seq order: ${r.inOrder}${range(r, ' events/s')}`,
   ]);
@@ -389,7 +393,7 @@ export async function runMessagingBench({ quick, repeat = 1 }) {
     cleaned = await stopAll();
     process.off('SIGINT', onSigint);
   }
-  print(results, { quick, repeat, settings, skippedSizes, limit });
+  printMessagingTable(results, { quick, repeat, settings, skippedSizes, limit });
   const failed = problems(results);
   if (!cleaned)
     failed.push('clean-up: schema, PGlite directory or Redis keys may be left behind (see above)');
