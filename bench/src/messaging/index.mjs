@@ -116,7 +116,7 @@ function figureList({ services, workers, prepared, settings }) {
   return figures;
 }
 
-async function prepareAll({ services, settings, skippedSizes }) {
+async function prepareAll({ services, settings }) {
   const sends = {};
   for (const db of ['postgres', 'pglite']) {
     sends[db] = {};
@@ -128,7 +128,6 @@ async function prepareAll({ services, settings, skippedSizes }) {
   const api = services.postgres.api;
   const delivery = [];
   for (const size of settings.delivery.sizes) {
-    if (skippedSizes.some((s) => s.devices === size.devices)) continue;
     progress(`setup: a group with ${size.devices} devices`);
     delivery.push(
       await prepareDeliveryGroup(api, {
@@ -224,13 +223,10 @@ export function printMessagingTable(results, { quick, repeat, settings, skippedS
   const p99Target = settings.deliveryP99TargetMs;
   const memoryRows = [];
   settings.delivery.sizes.forEach((size, i) => {
-    const label = `4${'abc'[i] ?? i}. Send->delivered, ${fmt(size.devices)} devices`;
+    const label = `4${'abcd'[i] ?? i}. Send->delivered, ${fmt(size.devices)} devices`;
     const d = results[`delivery.${size.devices}`];
-    if (!d) {
-      const skipped = skippedSizes.find((s) => s.devices === size.devices);
-      rows.push([label, 'skipped', skipped?.reason ?? '']);
-      return;
-    }
+    if (size.standsInFor)
+      rows.push([`    (instead of ${fmt(size.standsInFor)})`, 'largest that fits', `ulimit -n ${limit}`]);
     rows.push([
       `${label} p50 / p99 / max`,
       `${d.deliveryLatencyMs.p50} / ${d.deliveryLatencyMs.p99} / ${d.deliveryLatencyMs.max} ms`,
@@ -249,6 +245,8 @@ export function printMessagingTable(results, { quick, repeat, settings, skippedS
         `V8 heap ${fmt(d.memory.heapKbPerSocket)} KB; RSS ${d.memory.rssBeforeMb} -> ${d.memory.rssAfterMb} MB, heap ${d.memory.heapBeforeMb} -> ${d.memory.heapAfterMb} MB; connected in ${d.connectSeconds} s`,
       ]);
   });
+  for (const skipped of skippedSizes)
+    rows.push([`4. Send->delivered, ${fmt(skipped.devices)} devices`, 'skipped', skipped.reason]);
   rows.push(...memoryRows);
   const l = results.directLoad;
   rows.push([
@@ -315,23 +313,46 @@ function problems(results) {
 }
 
 /**
+ * The service holds every device socket of a size (each worker only its share), so a size needs about
+ * devices + SPARE_DESCRIPTORS open files in the service. A size above the limit is skipped, and the largest
+ * whole thousand that fits is measured instead (if larger than the sizes that fit), so the table shows the
+ * largest group this machine can hold.
+ */
+export function fitToOpenFiles(settings, limit) {
+  const skippedSizes = [];
+  if (limit === undefined || limit === Infinity) return { settings, skippedSizes };
+  const fits = settings.delivery.sizes.filter((size) => size.devices + SPARE_DESCRIPTORS <= limit);
+  const sizes = [...fits];
+  for (const size of settings.delivery.sizes.filter((s) => !fits.includes(s))) {
+    const reason = `needs about ${size.devices + SPARE_DESCRIPTORS} open files in the service, ulimit -n is ${limit}`;
+    skippedSizes.push({ devices: size.devices, reason });
+    progress(`SKIPPING ${size.devices} devices: ${reason}`);
+  }
+  const largest = Math.floor((limit - SPARE_DESCRIPTORS) / 1000) * 1000;
+  const biggestFit = Math.max(0, ...fits.map((s) => s.devices));
+  if (skippedSizes.length > 0 && largest > biggestFit) {
+    const template = settings.delivery.sizes.find((s) => s.devices === skippedSizes[0].devices);
+    // The same offered deliveries per second as the size it stands in for.
+    const ratePerSecond = Math.max(1, Math.round((template.ratePerSecond * template.devices) / largest));
+    sizes.push({
+      devices: largest,
+      ratePerSecond,
+      messages: template.messages,
+      standsInFor: template.devices,
+    });
+    progress(`measuring ${largest} devices instead, the largest whole thousand within ulimit -n ${limit}`);
+  }
+  return { settings: { ...settings, delivery: { ...settings.delivery, sizes } }, skippedSizes };
+}
+
+/**
  * `messaging [--quick] [--repeat N]`: starts the service on PostgreSQL and on PGlite and the device
  * workers, prepares every figure's users and conversations, runs the figures N times interleaved, prints
  * the median round of each, cleans up.
  */
 export async function runMessagingBench({ quick, repeat = 1 }) {
-  const settings = quick ? quickSettings : fullSettings;
   const limit = openFilesLimit();
-  const skippedSizes = [];
-  for (const size of settings.delivery.sizes) {
-    // The service holds every socket; each worker its share.
-    const needed = size.devices + SPARE_DESCRIPTORS;
-    if (limit !== undefined && needed > limit) {
-      const reason = `needs about ${needed} open files in the service, ulimit -n is ${limit}`;
-      skippedSizes.push({ devices: size.devices, reason });
-      progress(`SKIPPING ${size.devices} devices: ${reason}`);
-    }
-  }
+  const { settings, skippedSizes } = fitToOpenFiles(quick ? quickSettings : fullSettings, limit);
 
   const stops = [];
   let stopping;
@@ -377,7 +398,7 @@ export async function runMessagingBench({ quick, repeat = 1 }) {
           ),
         );
         const run = async () => {
-          const prepared = await prepareAll({ services, settings, skippedSizes });
+          const prepared = await prepareAll({ services, settings });
           return runRounds(figureList({ services, workers, prepared, settings }), repeat);
         };
         return Promise.race([run(), crashed]);
