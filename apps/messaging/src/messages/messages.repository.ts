@@ -57,22 +57,6 @@ export class MessagesRepository {
     return rows[0];
   }
 
-  /** The messages already stored under any of these send keys (sender and clientMessageId). */
-  async findByClientIds(
-    tx: SqlExecutor,
-    conversationId: string,
-    keys: Array<{ senderId: string; clientMessageId: string }>,
-  ): Promise<MessageRow[]> {
-    if (keys.length === 0) return [];
-    const { rows } = await tx.query<MessageRow>(
-      `SELECT ${COLUMNS} FROM messages
-       WHERE conversation_id = $1 AND (sender_id, client_message_id) IN (
-         SELECT * FROM unnest($2::uuid[], $3::text[]))`,
-      [conversationId, keys.map((k) => k.senderId), keys.map((k) => k.clientMessageId)],
-    );
-    return rows;
-  }
-
   async findById(conversationId: string, id: string, exec: SqlExecutor = this.db) {
     const { rows } = await exec.query<MessageRow>(
       `SELECT ${COLUMNS} FROM messages WHERE conversation_id = $1 AND id = $2`,

@@ -96,7 +96,8 @@ export class MessagesService {
   ): Promise<{ message: Message; created: boolean }> {
     checkParts(req.parts);
     // A retry of a stored send is answered before any hook sees it, so a hook decides each message once.
-    // Without hooks the batch's transaction finds retries itself, which saves this read on every send.
+    // Without hooks a retry is found by the message's unique key when its insert fails (below), which saves
+    // this read on every send.
     if (await this.preSendHooks.anyRegistered()) {
       const existing = await this.repo.findByClientId(conversationId, senderId, req.clientMessageId);
       if (existing) {
@@ -120,6 +121,7 @@ export class MessagesService {
     } catch (err) {
       if (isUniqueViolation(err)) {
         const first = await this.repo.findByClientId(conversationId, senderId, req.clientMessageId);
+        if (first) await this.conversations.getForReader(senderId, conversationId);
         if (first) return { message: (await this.withReactions([toMessage(first)]))[0]!, created: false };
       }
       throw err;

@@ -13,7 +13,7 @@ import { DomainError, NotFoundError, ValidationError } from '../errors/domain-er
 import type { PreparedEvent } from '../event-log/event-appender.js';
 import { EventLogService } from '../event-log/event-log.service.js';
 import type { ItemOutcome } from '../event-log/group-commit.js';
-import { MessagesRepository, toMessage } from './messages.repository.js';
+import { MessagesRepository } from './messages.repository.js';
 import { checkMentions, replyExcerpt } from './replies-and-mentions.js';
 
 /** A send accepted at the edge and waiting for its conversation's next commit. */
@@ -71,10 +71,9 @@ export class SendBatchWriter {
       const locked = await this.conversations.lockWithAccess(tx, conversationId);
       const messages: Message[] = [];
       const events: PreparedEvent[] = [];
-      // A retry gets the message its first attempt stored, earlier or in this same batch.
+      // A retry waiting in the same batch as its first attempt gets that attempt's message. A retry of a
+      // message stored before fails the insert on its unique key, and is then answered alone (see write()).
       const bySendKey = new Map<string, Message>();
-      const stored = locked ? await this.repo.findByClientIds(tx, conversationId, sends.map(keyOf)) : [];
-      const storedByKey = new Map(stored.map((row) => [sendKey(row.sender_id, row.client_message_id), row]));
       let seq = locked?.conversation.last_seq ?? 0;
       for (const send of sends) {
         const key = sendKey(send.senderId, send.req.clientMessageId);
@@ -84,12 +83,6 @@ export class SendBatchWriter {
           continue;
         }
         try {
-          const first = storedByKey.get(key);
-          if (first) {
-            participantContextOf(locked, send.senderId);
-            outcomes.push({ ok: true, value: { message: toMessage(first), created: false } });
-            continue;
-          }
           const { message, recipients, byGuest } = await this.buildMessage(
             tx,
             locked,
@@ -182,5 +175,3 @@ export class SendBatchWriter {
 }
 
 const sendKey = (senderId: string, clientMessageId: string) => `${senderId}\n${clientMessageId}`;
-
-const keyOf = (send: PendingSend) => ({ senderId: send.senderId, clientMessageId: send.req.clientMessageId });
