@@ -149,13 +149,15 @@ export class CallCoordinator {
       if (!session.bucket.take())
         throw new TerminalProtocolError(TerminalErrorCode.RATE_LIMIT_HIT, 'too many messages; slow down');
       checkInbound(message, session.ref.mode);
-      const callId = await this.resolveCallId(session, message);
+      // MultiPipe names the call in every message; only a Pipe's call id needs working out.
+      const callId =
+        session.ref.mode === 'multi' ? message.callId : await this.resolveCallId(session, message);
       const normalized = callId === message.callId ? message : { ...message, callId };
       const offer = message.message?.$case === 'offer' ? message.message.value : undefined;
       if (offer && !this.calls.has(callId) && (await this.tryStartCall(session, normalized, offer))) return;
       if (sdpTooLarge(normalized))
         throw new TerminalProtocolError(TerminalErrorCode.UNKNOWN, 'SDP is over the size limit');
-      const owner = await this.ownerOf(callId);
+      const owner = this.calls.has(callId) ? this.nodeId : await this.ownerOf(callId);
       // An Offer without a callee is a pull (or renegotiation) of an existing call.
       if (!owner) throw invalidCallId(offer ? 'no such call to take over' : 'no such call');
       if (message.message?.$case === 'offer') this.track(session, callId, true);
@@ -411,9 +413,11 @@ export class CallCoordinator {
     const observed: ObserverEffect[] = [];
     for (const effect of effects) {
       switch (effect.type) {
-        case 'send':
-          await this.deliver(effect.terminalId, effect.message);
+        case 'send': {
+          const remote = this.deliver(effect.terminalId, effect.message);
+          if (remote) await remote;
           break;
+        }
         case 'inCall':
         case 'idle':
           observed.push(effect);
@@ -448,15 +452,18 @@ export class CallCoordinator {
     if (observed.length > 0) this.tellObservers(callId, observed);
   }
 
-  /** Sends to a terminal wherever it is registered. */
-  private async deliver(terminalId: string, message: WebTerminalMessage): Promise<void> {
+  /** Sends to a terminal wherever it is registered; only a terminal on another node is waited for. */
+  private deliver(terminalId: string, message: WebTerminalMessage): Promise<void> | undefined {
     if (this.sessions.has(terminalId)) {
       this.deliverLocal(terminalId, message);
-      return;
+      return undefined;
     }
+    return this.deliverRemote(terminalId, message);
+  }
+
+  private async deliverRemote(terminalId: string, message: WebTerminalMessage): Promise<void> {
     const node = await this.registry.nodeOfTerminal(terminalId);
-    if (node)
-      await this.bus.send(node, { kind: 'deliver', terminalId, message });
+    if (node) await this.bus.send(node, { kind: 'deliver', terminalId, message });
   }
 
   private deliverLocal(terminalId: string, message: WebTerminalMessage): void {

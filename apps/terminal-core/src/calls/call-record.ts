@@ -61,7 +61,9 @@ export function legTerminal(leg: Leg | undefined): string | undefined {
  */
 export function changedForOtherNodes(before: CallRecord, after: CallRecord): boolean {
   if (before === after) return false;
-  const keys = new Set([...Object.keys(before), ...Object.keys(after)] as Array<keyof CallRecord>);
-  for (const key of keys) if (key !== 'ringingForwarded' && before[key] !== after[key]) return true;
+  for (const key in after)
+    if (key !== 'ringingForwarded' && before[key as keyof CallRecord] !== after[key as keyof CallRecord])
+      return true;
+  for (const key in before) if (!(key in after)) return true;
   return false;
 }
