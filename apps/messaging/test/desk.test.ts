@@ -100,6 +100,11 @@ async function participantsSoon(conversationId: string, token: string, expected:
   }, 'the participants');
 }
 
+async function accept(operator: TestUser, conversationId: string): Promise<void> {
+  const res = await svc.api.post(`/v1/desk/conversations/${conversationId}/accept`, operator.token);
+  expect(res.status).toBe(200);
+}
+
 async function participantIds(conversationId: string, token: string): Promise<string[]> {
   const res = await svc.api.get(`/v1/conversations/${conversationId}`, token);
   return (res.body.participants as { userId: string }[]).map((p) => p.userId).sort();
@@ -169,6 +174,8 @@ describe('assignment', () => {
       const first = await newVisitor();
       await say(first.session.tokens.access_token, first.conversationId, 'hello?');
       await eventually(() => assignedTo(first.conversationId, carol), 'the first visitor assigned to carol');
+      // Accepted at once, so a slow machine cannot let the accept time run out and pass it on mid-test.
+      await accept(carol, first.conversationId);
       await participantsSoon(first.conversationId, carol.token, [first.session.guest.id, carol.id]);
       await deskMessagesSoon(first.conversationId, first.session.tokens.access_token, [
         { event: 'assigned', operatorName: 'Carol' },
@@ -178,6 +185,7 @@ describe('assignment', () => {
       const second = await newVisitor();
       await say(second.session.tokens.access_token, second.conversationId, 'anyone?');
       await eventually(() => assignedTo(second.conversationId, bob), 'the second visitor assigned to bob');
+      await accept(bob, second.conversationId);
       await say(second.session.tokens.access_token, second.conversationId, 'my order is late');
       await eventually(
         () =>
