@@ -41,7 +41,12 @@ async function floodUntil(
 }
 
 /** A call between `peer` (caller) and a terminal of `msisdn` that answers with `answer`. */
-async function callAnsweredBy(peer: GrpcTerminal, msisdn: string, others: GrpcTerminal[], answer: (id: string) => Promise<void>) {
+async function callAnsweredBy(
+  peer: GrpcTerminal,
+  msisdn: string,
+  others: GrpcTerminal[],
+  answer: (id: string) => Promise<void>,
+) {
   const id = randomUUID();
   peer.offer(id, msisdn);
   await answer(id);

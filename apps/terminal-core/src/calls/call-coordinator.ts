@@ -359,7 +359,11 @@ export class CallCoordinator {
   /** Which msisdns are in a call (for Pipes opening or pulling, on any node) changes when it is answered or ends. */
   private msisdnCallUpdates(before: CallRecord, decision: Decision): Array<Promise<void>> {
     const { call } = decision;
-    const inCall = decision.ended ? false : before.state !== 'active' && call.state === 'active' ? true : undefined;
+    const inCall = decision.ended
+      ? false
+      : before.state !== 'active' && call.state === 'active'
+        ? true
+        : undefined;
     if (inCall === undefined) return [];
     return [
       this.registry.setMsisdnInCall(call.caller.msisdn, call.id, inCall),

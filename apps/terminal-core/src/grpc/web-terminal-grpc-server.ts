@@ -115,13 +115,18 @@ export class WebTerminalGrpcServer {
     }
     // A terminal that stops reading is ended with RESOURCE_EXHAUSTED and unregistered, as a dropped stream
     // would be: its calls end with a Bye to the other party. It sees the status once it reads again.
-    const writer = new BoundedStreamWriter(stream, approximateSize, MAX_QUEUED_BYTES_PER_TERMINAL, (queued) => {
-      this.logger.warn({ msisdn, mode, queuedBytes: queued }, 'terminal stopped reading; stream ended');
-      stream.emit('error', {
-        code: status.RESOURCE_EXHAUSTED,
-        details: 'the terminal stopped reading its stream: too many messages wait for it; reconnect',
-      });
-    });
+    const writer = new BoundedStreamWriter(
+      stream,
+      approximateSize,
+      MAX_QUEUED_BYTES_PER_TERMINAL,
+      (queued) => {
+        this.logger.warn({ msisdn, mode, queuedBytes: queued }, 'terminal stopped reading; stream ended');
+        stream.emit('error', {
+          code: status.RESOURCE_EXHAUSTED,
+          details: 'the terminal stopped reading its stream: too many messages wait for it; reconnect',
+        });
+      },
+    );
     const session = await this.coordinator.register({ msisdn, mode }, (message) => writer.write(message));
     const end = () =>
       void this.coordinator
