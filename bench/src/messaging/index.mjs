@@ -118,13 +118,16 @@ function figureList({ services, workers, prepared, settings }) {
 
 async function prepareAll({ services, settings }) {
   const sends = {};
-  for (const db of ['postgres', 'pglite']) {
-    sends[db] = {};
-    for (const shape of settings.sends.shapes) {
-      progress(`setup: sends (${shape.label}) on ${db}`);
-      sends[db][shape.key] = await prepareSends(services[db].api, shape);
-    }
-  }
+  // The two services' users and conversations are created side by side.
+  await Promise.all(
+    ['postgres', 'pglite'].map(async (db) => {
+      sends[db] = {};
+      for (const shape of settings.sends.shapes) {
+        progress(`setup: sends (${shape.label}) on ${db}`);
+        sends[db][shape.key] = await prepareSends(services[db].api, shape);
+      }
+    }),
+  );
   const api = services.postgres.api;
   const delivery = [];
   for (const size of settings.delivery.sizes) {
@@ -377,17 +380,23 @@ export async function runMessagingBench({ quick, repeat = 1 }) {
     const budgetMs = settings.setupBudgetMs + settings.roundBudgetMs * repeat;
     results = await withTimeout(
       (async () => {
+        // Both services start at once (PGlite creates its database meanwhile); each is stopped at the end
+        // even if the other failed to start.
         const services = {};
-        for (const [db, name] of [
-          ['postgres', 'messaging'],
-          ['pglite', 'messaging-pglite'],
-        ]) {
-          const service = await startMessagingService(env, { database: db, name });
-          stops.push(service.stop);
-          const api = messagingApi(service.url, { maxSockets: 128, idleTimeoutMs: 3000 });
-          stops.push(async () => api.close());
-          services[db] = { service, api };
-        }
+        const started = await Promise.allSettled(
+          [
+            ['postgres', 'messaging'],
+            ['pglite', 'messaging-pglite'],
+          ].map(async ([db, name]) => {
+            const service = await startMessagingService(env, { database: db, name });
+            stops.push(service.stop);
+            const api = messagingApi(service.url, { maxSockets: 128, idleTimeoutMs: 3000 });
+            stops.push(async () => api.close());
+            services[db] = { service, api };
+          }),
+        );
+        const failedStart = started.find((r) => r.status === 'rejected');
+        if (failedStart) throw failedStart.reason;
         const workers = await startDeviceWorkers(settings.loadWorkers);
         stops.push(async () => (await workers.stop(), true));
         const crashed = Promise.race(

@@ -59,7 +59,7 @@ export const fullSettings = {
 export const quickSettings = {
   sends: {
     warmupMs: 200,
-    durationMs: 1500,
+    durationMs: 1000,
     shapes: [
       { key: 'oneGroup', label: 'one group', senders: 16, conversations: 1, kind: 'group' },
       { key: 'fourGroups', label: '4 groups', senders: 16, conversations: 4, kind: 'group' },
