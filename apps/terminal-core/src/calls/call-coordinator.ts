@@ -27,9 +27,9 @@ export interface CoordinatorOptions {
  * Redis; registrations and call records live in Redis for all nodes to see.
  *
  * The owner holds its calls in memory and decides from there; Redis is the directory other nodes read
- * (who owns a call, who is registered, who is in a call). Only a new call waits for Redis (its id is claimed
- * and its callee's terminals looked up, in one round trip); later decisions send to the parties at once and
- * write the directory behind them. Commands issued together share one write (the connection pipelines
+ * (who owns a call, who is registered, who is in a call). Only a new call waits for Redis (it is written
+ * whole with SET NX, which claims its id); later decisions send to the parties at once and write the
+ * directory behind them. Commands issued together share one write (the connection pipelines
  * them), and commands on the one connection reach Redis in the order they were issued.
  */
 export class CallCoordinator {
@@ -196,7 +196,10 @@ export class CallCoordinator {
   /**
    * An Offer with a callee and a call_id nobody holds starts a call here. False when the id belongs to an
    * existing call (a pull or a renegotiation that names a callee): the caller routes it to its owner.
-   * A new call is the common case, so its id is claimed first and a record is read only when it is taken.
+   * The call is decided first (the callee's terminals are usually in memory), then written whole with
+   * `SET NX` before anyone hears of it: that one write claims the id, and should this node die, the
+   * survivors find all they need to end the call. A record is read only when the id turns out taken or
+   * nobody can take the call.
    */
   private async tryStartCall(
     session: TerminalSession,
@@ -211,62 +214,53 @@ export class CallCoordinator {
       session.send(M.bye(callId, isE164(callee) ? 'sdp_too_large' : 'invalid_msisdn'));
       return true;
     }
-    const [claimed, terminals] = await Promise.all([
-      this.store.claim(callId, this.nodeId),
-      this.registry.terminalsOf(callee),
-    ]);
-    if (!claimed) {
-      if (await this.ownerOf(callId)) return false;
-      throw invalidCallId('that call_id is already in use');
-    }
-    this.track(session, callId, true);
-    await this.serialize(callId, () => this.startCall(session, callId, callee, offer.sdp, terminals));
-    return true;
-  }
-
-  private async startCall(
-    session: TerminalSession,
-    callId: string,
-    callee: string,
-    sdp: string,
-    terminals: Array<RegisteredTerminal & { calls: number }>,
-  ): Promise<void> {
-    const free = terminals.filter((t) => t.mode === 'multi' || t.calls === 0);
+    const terminals = await this.registry.terminalsOf(callee);
     const { call, effects } = CallEngine.start({
       callId,
       owner: this.nodeId,
       caller: session.ref,
       calleeMsisdn: callee,
-      sdp,
-      calleeTerminals: free,
+      sdp: offer.sdp,
+      calleeTerminals: terminals.filter((t) => t.mode === 'multi' || t.calls === 0),
       calleeRegistered: terminals.length > 0,
       now: Date.now(),
     });
     if (!call) {
-      this.track(session, callId, false);
-      await this.store.release(callId);
+      if (await this.ownerOf(callId)) return false;
       await this.execute(callId, effects);
-      const bye = effects[0]?.type === 'send' ? effects[0].message.message : undefined;
-      // Nobody could take it (offline or busy): the callee still had a call they missed.
-      if (bye?.$case === 'bye') {
-        const now = Date.now();
-        void this.history?.callEnded({
-          id: callId,
-          callerMsisdn: session.ref.msisdn,
-          calleeMsisdn: callee,
-          createdAt: now,
-          endedAt: now,
-          endReason: bye.value.reason,
-          video: /^m=video /m.test(sdp),
-        });
-      }
-      return;
+      this.reportMissed(session, callId, callee, offer.sdp, effects);
+      return true;
     }
+    if (!(await this.store.create(call))) {
+      if (await this.ownerOf(callId)) return false;
+      throw invalidCallId('that call_id is already in use');
+    }
+    this.track(session, callId, true);
     this.calls.set(callId, call);
-    // The claim already names this node as the owner, which is all another node needs to route to it;
-    // the full record (for adoption if this node dies) is written while the callee's terminals ring.
-    this.persist(callId, [this.store.save(call)]);
-    await this.execute(callId, effects);
+    await this.serialize(callId, () => this.execute(callId, effects));
+    return true;
+  }
+
+  /** Nobody could take it (offline or busy): the callee still had a call they missed. */
+  private reportMissed(
+    session: TerminalSession,
+    callId: string,
+    callee: string,
+    sdp: string,
+    effects: Effect[],
+  ): void {
+    const bye = effects[0]?.type === 'send' ? effects[0].message.message : undefined;
+    if (bye?.$case !== 'bye') return;
+    const now = Date.now();
+    void this.history?.callEnded({
+      id: callId,
+      callerMsisdn: session.ref.msisdn,
+      calleeMsisdn: callee,
+      createdAt: now,
+      endedAt: now,
+      endReason: bye.value.reason,
+      video: /^m=video /m.test(sdp),
+    });
   }
 
   private async routeToOwner(callId: string, message: NodeMessage): Promise<void> {

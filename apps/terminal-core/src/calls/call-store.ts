@@ -20,10 +20,16 @@ export class CallStore {
     await this.redis.set(this.key(call.id), JSON.stringify(call), 'EX', ttl);
   }
 
-  /** Reserves a new call id for `owner`; false when the id is already taken (a replayed or forged id). */
-  async claim(callId: string, owner: string): Promise<boolean> {
-    const placeholder = JSON.stringify({ id: callId, owner, state: 'ringing' });
-    return (await this.redis.set(this.key(callId), placeholder, 'EX', 60, 'NX')) === 'OK';
+  /** Writes a new call, claiming its id; false when the id is already taken (a replayed or forged id). */
+  async create(call: CallRecord): Promise<boolean> {
+    const written = await this.redis.set(
+      this.key(call.id),
+      JSON.stringify(call),
+      'EX',
+      LIVE_CALL_TTL_SECONDS,
+      'NX',
+    );
+    return written === 'OK';
   }
 
   async load(callId: string): Promise<CallRecord | undefined> {
@@ -43,9 +49,5 @@ export class CallStore {
     const adopted = { ...call, owner };
     await this.save(adopted);
     return adopted;
-  }
-
-  async release(callId: string): Promise<void> {
-    await this.redis.del(this.key(callId));
   }
 }
