@@ -126,6 +126,31 @@ describe('sending', () => {
     );
   });
 
+  it('keeps every log gap-free when many conversations are written at once', async () => {
+    const ids = await Promise.all(Array.from({ length: 12 }, () => group(ben)));
+    const sent = await Promise.all(
+      ids.flatMap((id, c) =>
+        Array.from({ length: 5 }, (_, i) =>
+          svc.api.post(
+            `/v1/conversations/${id}/messages`,
+            i % 2 ? ben.token : ann.token,
+            text(`c${c} m${i}`),
+          ),
+        ),
+      ),
+    );
+    expect(sent.map((r) => r.status)).toEqual(sent.map(() => 201));
+    for (const id of ids) {
+      const seqs = sent
+        .filter((r) => r.body.conversationId === id)
+        .map((r) => r.body.seq as number)
+        .sort((a, b) => a - b);
+      expect(seqs).toEqual([2, 3, 4, 5, 6]);
+      const conv = await svc.api.get(`/v1/conversations/${id}`, ann.token);
+      expect(conv.body.lastSeq).toBe(6);
+    }
+  });
+
   it('answers an oversize part with 413 and stores nothing', async () => {
     const id = await group(ben);
     const big = 'x'.repeat(MessagingLimits.maxPartBodyBytes + 1);

@@ -68,26 +68,24 @@ export class ConversationsRepository {
   }
 
   /**
-   * Locks the conversation's row and reads every participant's rights in one round trip: the writers of a
-   * conversation queue on this lock, so each statement held under it is paid by everyone behind.
+   * Locks the conversations' rows (in id order, so two writers locking several never wait on each other in a
+   * circle) and reads every participant's rights, in one round trip: the writers of a conversation queue on
+   * this lock, so each statement held under it is paid by everyone behind.
    */
   async lockWithAccess(
     tx: SqlExecutor,
-    id: string,
-  ): Promise<{ conversation: ConversationRow; access: GuestAwareAccessRow[] } | undefined> {
+    ids: string[],
+  ): Promise<Map<string, { conversation: ConversationRow; access: GuestAwareAccessRow[] }>> {
     const { rows } = await tx.query<ConversationRow & { access: GuestAwareAccessRow[] }>(
       `SELECT ${CONVERSATION_COLUMNS},
          COALESCE((SELECT json_agg(a) FROM (
            SELECT p.user_id, p.can_write, p.can_edit_own, p.can_edit_all, p.can_manage_participants, p.is_owner,
              p.last_read_seq, u.is_guest
            FROM participants p JOIN users u ON u.id = p.user_id WHERE p.conversation_id = c.id) a), '[]') AS access
-       FROM conversations c WHERE id = $1 FOR UPDATE OF c`,
-      [id],
+       FROM conversations c WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE OF c`,
+      [ids],
     );
-    const row = rows[0];
-    if (!row) return undefined;
-    const { access, ...conversation } = row;
-    return { conversation, access };
+    return new Map(rows.map(({ access, ...conversation }) => [conversation.id, { conversation, access }]));
   }
 
   async listParticipants(conversationIds: string[], exec: SqlExecutor = this.db): Promise<ParticipantRow[]> {

@@ -419,9 +419,14 @@ export class ConversationsService {
     return participantContextOf(await this.lockWithAccess(tx, conversationId), userId, action);
   }
 
-  /** The conversation's row, locked, with everyone's rights: what several writers in a row decide on. */
-  lockWithAccess(tx: SqlExecutor, conversationId: string): Promise<LockedConversation | undefined> {
-    return this.repo.lockWithAccess(tx, conversationId);
+  /** The conversation's row, locked, with everyone's rights. */
+  async lockWithAccess(tx: SqlExecutor, conversationId: string): Promise<LockedConversation | undefined> {
+    return (await this.repo.lockWithAccess(tx, [conversationId])).get(conversationId);
+  }
+
+  /** The same for several conversations at once (the ones found; an unknown id is left out). */
+  lockManyWithAccess(tx: SqlExecutor, conversationIds: string[]): Promise<Map<string, LockedConversation>> {
+    return this.repo.lockWithAccess(tx, conversationIds);
   }
 
   participantIds(conversationId: string, exec?: SqlExecutor): Promise<string[]> {

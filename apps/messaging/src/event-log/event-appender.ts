@@ -88,22 +88,30 @@ export class EventAppender {
   }
 
   /**
-   * Stores prepared events of one conversation whose seqs follow its `last_seq` (the caller holds the row's
-   * lock), moving `last_seq` past them in the same statement.
+   * Stores prepared events whose seqs follow their conversations' `last_seq` (the caller holds those rows'
+   * locks), moving each conversation's `last_seq` to its last event in the same statement.
    */
-  async appendPrepared(conversationId: string, prepared: PreparedEvent[]): Promise<void> {
-    const last = prepared.at(-1);
-    if (!last) return;
-    await this.store(prepared, { conversationId, lastSeq: last.committed.event.seq });
+  async appendPrepared(prepared: PreparedEvent[]): Promise<void> {
+    if (prepared.length === 0) return;
+    const lastSeqs = new Map<string, number>();
+    for (const { committed } of prepared)
+      lastSeqs.set(
+        committed.event.conversationId,
+        Math.max(committed.event.seq, lastSeqs.get(committed.event.conversationId) ?? 0),
+      );
+    await this.store(
+      prepared,
+      [...lastSeqs].map(([id, lastSeq]) => ({ id, last_seq: lastSeq })),
+    );
   }
 
   /**
    * The events and their outbox rows in one statement: one round trip, and never one without the other;
-   * with `advance`, the conversation's `last_seq` moves in the same statement.
+   * with `advance`, those conversations' `last_seq` move in the same statement.
    */
   private async store(
     prepared: PreparedEvent[],
-    advance?: { conversationId: string; lastSeq: number },
+    advance?: Array<{ id: string; last_seq: number }>,
   ): Promise<void> {
     const events = prepared.map(({ committed: { event }, actingClientId }) => ({
       conversation_id: event.conversationId,
@@ -125,7 +133,13 @@ export class EventAppender {
       })),
     );
     await this.tx.query(
-      `WITH ${advance ? 'advanced AS (UPDATE conversations SET last_seq = $3, updated_at = now() WHERE id = $4),' : ''}
+      `WITH ${
+        advance
+          ? `advanced AS (
+               UPDATE conversations c SET last_seq = a.last_seq, updated_at = now()
+               FROM jsonb_to_recordset($3::jsonb) AS a(id uuid, last_seq bigint) WHERE c.id = a.id),`
+          : ''
+      }
        stored AS (
          INSERT INTO events (conversation_id, seq, id, type, actor_id, payload, created_at, acting_client_id)
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS e(conversation_id uuid, seq bigint, id uuid, type text,
@@ -137,7 +151,7 @@ export class EventAppender {
          request_id text)
        JOIN stored ON stored.id = o.source_id`,
       advance
-        ? [JSON.stringify(events), JSON.stringify(outbox), advance.lastSeq, advance.conversationId]
+        ? [JSON.stringify(events), JSON.stringify(outbox), JSON.stringify(advance)]
         : [JSON.stringify(events), JSON.stringify(outbox)],
     );
     for (const p of prepared) this.appended.push(p.committed);

@@ -12,9 +12,10 @@ interface Waiting<T, R> {
 
 /**
  * Group commit per key: at most one batch of a key is being written at a time, and the items that arrive
- * meanwhile go together into the next one. Writers of one conversation wait on its row lock anyway; this way
- * they share one transaction (one lock, one commit, one fsync) instead of queueing one by one. An item that
- * finds its key idle is written at once, so batching never delays a lone writer.
+ * meanwhile go together into the next one. Writers of one conversation wait on its row lock anyway, and
+ * every transaction waits for its commit's WAL flush; this way they share one transaction (one lock, one
+ * commit, one flush) instead of queueing one by one. An item that finds its key idle is written at once, so
+ * batching never delays a lone writer.
  */
 export class GroupCommit<T, R> {
   private readonly queues = new Map<string, Waiting<T, R>[]>();

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Inject, Injectable } from '@nestjs/common';
-import { isUniqueViolation, type SqlExecutor } from '@parley/db';
+import { isUniqueViolation, type Database, type SqlExecutor } from '@parley/db';
 import { ServiceMetrics } from '@parley/service-kit';
 import type {
   EditMessageRequest,
@@ -34,19 +34,22 @@ import { findPartSizeViolation } from './part-limits.js';
 import { replyExcerpt } from './replies-and-mentions.js';
 import { SendBatchWriter, type PendingSend, type SendOutcome } from './send-batch-writer.js';
 import { GroupCommit } from '../event-log/group-commit.js';
+import { DATABASE } from '../infrastructure/tokens.js';
+import { sendLaneCount, sendLaneOf } from './send-lanes.js';
 import { MessagingMetrics } from '../metrics.js';
 
 /**
- * Most sends a transaction commits together: enough to absorb a burst to one conversation, few enough that
- * the batch's statements stay small.
+ * Most sends a transaction commits together: enough to absorb a burst, few enough that the batch's
+ * statements stay small.
  */
 const SENDS_PER_COMMIT = 100;
 
 @Injectable()
 export class MessagesService {
   private readonly persisted: ReturnType<ServiceMetrics['counter']>;
-  /** Concurrent sends to one conversation share a transaction. */
+  /** Concurrent sends share transactions, lane by lane. */
   private readonly sends: GroupCommit<PendingSend, SendOutcome>;
+  private readonly sendLanes: number;
 
   constructor(
     @Inject(MessagesRepository) private readonly repo: MessagesRepository,
@@ -58,13 +61,12 @@ export class MessagesService {
     @Inject(ReactionStore) private readonly reactions: ReactionStore,
     @Inject(PreSendHooksService) private readonly preSendHooks: PreSendHooksService,
     @Inject(SendBatchWriter) batchWriter: SendBatchWriter,
+    @Inject(DATABASE) db: Database,
     @Inject(ServiceMetrics) metrics: ServiceMetrics,
   ) {
     this.persisted = metrics.counter(MessagingMetrics.messagesPersisted);
-    this.sends = new GroupCommit(
-      (conversationId, sends) => batchWriter.write(conversationId, sends),
-      SENDS_PER_COMMIT,
-    );
+    this.sends = new GroupCommit((_lane, sends) => batchWriter.write(sends), SENDS_PER_COMMIT);
+    this.sendLanes = sendLaneCount(db.kind);
   }
 
   /** Per conversation of the user: unread count and the last visible message. */
@@ -108,7 +110,8 @@ export class MessagesService {
     // Before the transaction: a slow hook must not hold the conversation's row.
     const decidedParts = await this.preSendHooks.decideParts(senderId, conversationId, req);
     try {
-      const outcome = await this.sends.submit(conversationId, {
+      const outcome = await this.sends.submit(sendLaneOf(conversationId, this.sendLanes), {
+        conversationId,
         senderId,
         req,
         parts: decidedParts,

@@ -16,8 +16,9 @@ import type { ItemOutcome } from '../event-log/group-commit.js';
 import { MessagesRepository } from './messages.repository.js';
 import { checkMentions, replyExcerpt } from './replies-and-mentions.js';
 
-/** A send accepted at the edge and waiting for its conversation's next commit. */
+/** A send accepted at the edge and waiting for the next commit. */
 export interface PendingSend {
+  conversationId: string;
   senderId: string;
   req: SendMessageRequest;
   /** The parts as the pre-send hook decided them. */
@@ -32,8 +33,8 @@ export interface SendOutcome {
 }
 
 /**
- * Commits a batch of sends to one conversation in one transaction: one lock of the conversation's row with
- * everyone's rights, then one statement for the messages and one for their events and outbox rows. A send
+ * Commits a batch of sends in one transaction: one statement locks the rows of their conversations and reads
+ * everyone's rights, one inserts the messages, one their events, outbox rows and new `last_seq`s. A send
  * that breaks a rule (not a participant, a bad mention, a reply to nothing) fails alone; whatever fails the
  * transaction itself is retried send by send, so no send fails for another's sake.
  */
@@ -46,14 +47,14 @@ export class SendBatchWriter {
     @Inject(AttachmentsService) private readonly attachments: AttachmentsService,
   ) {}
 
-  async write(conversationId: string, sends: PendingSend[]): Promise<ItemOutcome<SendOutcome>[]> {
+  async write(sends: PendingSend[]): Promise<ItemOutcome<SendOutcome>[]> {
     try {
-      return await this.commitTogether(conversationId, sends);
+      return await this.commitTogether(sends);
     } catch (error) {
       if (sends.length === 1) return [{ ok: false, error }];
       const outcomes: ItemOutcome<SendOutcome>[] = [];
       for (const send of sends) {
-        const [alone] = await this.commitTogether(conversationId, [send]).catch(
+        const [alone] = await this.commitTogether([send]).catch(
           (err: unknown): ItemOutcome<SendOutcome>[] => [{ ok: false, error: err }],
         );
         outcomes.push(alone!);
@@ -62,21 +63,20 @@ export class SendBatchWriter {
     }
   }
 
-  private async commitTogether(
-    conversationId: string,
-    sends: PendingSend[],
-  ): Promise<ItemOutcome<SendOutcome>[]> {
+  private async commitTogether(sends: PendingSend[]): Promise<ItemOutcome<SendOutcome>[]> {
     const outcomes: ItemOutcome<SendOutcome>[] = [];
     await this.eventLog.commit(async (tx, log) => {
-      const locked = await this.conversations.lockWithAccess(tx, conversationId);
+      const conversationIds = [...new Set(sends.map((send) => send.conversationId))];
+      const locked = await this.conversations.lockManyWithAccess(tx, conversationIds);
+      const lastSeqs = new Map([...locked].map(([id, { conversation }]) => [id, conversation.last_seq]));
       const messages: Message[] = [];
       const events: PreparedEvent[] = [];
       // A retry waiting in the same batch as its first attempt gets that attempt's message. A retry of a
       // message stored before fails the insert on its unique key, and is then answered alone (see write()).
       const bySendKey = new Map<string, Message>();
-      let seq = locked?.conversation.last_seq ?? 0;
       for (const send of sends) {
-        const key = sendKey(send.senderId, send.req.clientMessageId);
+        const { conversationId } = send;
+        const key = sendKey(conversationId, send.senderId, send.req.clientMessageId);
         const earlier = bySendKey.get(key);
         if (earlier) {
           outcomes.push({ ok: true, value: { message: earlier, created: false } });
@@ -85,12 +85,12 @@ export class SendBatchWriter {
         try {
           const { message, recipients, byGuest } = await this.buildMessage(
             tx,
-            locked,
+            locked.get(conversationId),
             conversationId,
             send,
-            seq + 1,
+            (lastSeqs.get(conversationId) ?? 0) + 1,
           );
-          seq = message.seq;
+          lastSeqs.set(conversationId, message.seq);
           messages.push(message);
           bySendKey.set(key, message);
           events.push(
@@ -117,7 +117,7 @@ export class SendBatchWriter {
         }
       }
       await this.repo.insertMany(tx, messages);
-      await log.appendPrepared(conversationId, events);
+      await log.appendPrepared(events);
     });
     return outcomes;
   }
@@ -174,4 +174,5 @@ export class SendBatchWriter {
   }
 }
 
-const sendKey = (senderId: string, clientMessageId: string) => `${senderId}\n${clientMessageId}`;
+const sendKey = (conversationId: string, senderId: string, clientMessageId: string) =>
+  `${conversationId}\n${senderId}\n${clientMessageId}`;
