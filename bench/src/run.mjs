@@ -1,4 +1,4 @@
-// Entry point: `npm run bench -w bench -- <scenario> [--quick]`. Dispatches one scenario by name.
+// Entry point: `npm run bench -w bench -- <scenario> [--quick] [--repeat N]`. Dispatches one scenario by name.
 const scenarios = {
   messaging: async (opts) => (await import('./messaging/index.mjs')).runMessagingBench(opts),
   terminal: async (opts) => (await import('./terminal/index.mjs')).runTerminalBench(opts),
@@ -10,10 +10,12 @@ const scenarios = {
 };
 
 function usage() {
-  console.error(`usage: npm run bench -w bench -- <scenario> [--quick]
+  console.error(`usage: npm run bench -w bench -- <scenario> [--quick] [--repeat N]
 
 scenarios:
-  messaging   sends/s persisted, send->delivered latency to 100 devices, 100,000-event retransmit
+  messaging   sends/s persisted (one group, 4 groups, 1,000 conversations; PostgreSQL and PGlite),
+              send->delivered to 100, 1,000 and 10,000 devices, delivery at 1,000 msg/s over 500
+              conversations, memory per socket, 1,000,000-event retransmit (paged and streamed)
   terminal    call setups/s through the terminal core over gRPC, against a bare grpc-js relay (the ceiling)
   voice       relayed voice signals/s and relay latency through the voice proxy, against direct signals
   webhooks    verified provider webhooks/s accepted by the gateway and ack latency, against a bare node:http
@@ -27,16 +29,23 @@ scenarios:
               memory per socket, against a bare ws server (the ceiling) and Socket.IO with its Redis adapter
 
 options:
-  --quick     smaller numbers for a smoke run`);
+  --quick     smaller numbers for a smoke run
+  --repeat N  (messaging) every figure N times, interleaved; the median round is printed`);
 }
 
 const args = process.argv.slice(2);
-const flags = args.filter((a) => a.startsWith('--'));
-const names = args.filter((a) => !a.startsWith('--'));
+const repeatAt = args.indexOf('--repeat');
+const repeat = repeatAt >= 0 ? Number(args[repeatAt + 1]) : 1;
+const rest = repeatAt >= 0 ? args.filter((_, i) => i !== repeatAt && i !== repeatAt + 1) : args;
+const flags = rest.filter((a) => a.startsWith('--'));
+const names = rest.filter((a) => !a.startsWith('--'));
 const unknownFlags = flags.filter((f) => f !== '--quick');
 const scenario = scenarios[names[0]];
+const badRepeat =
+  !Number.isInteger(repeat) || repeat < 1 || repeat > 9 || (repeatAt >= 0 && names[0] !== 'messaging');
+if (badRepeat) console.error('--repeat takes a whole number from 1 to 9, and only with messaging\n');
 
-if (names.length !== 1 || !scenario || unknownFlags.length > 0) {
+if (names.length !== 1 || !scenario || unknownFlags.length > 0 || badRepeat) {
   if (names[0] && !scenario) console.error(`unknown scenario: ${names[0]}\n`);
   if (unknownFlags.length > 0) console.error(`unknown option: ${unknownFlags.join(' ')}\n`);
   usage();
@@ -44,7 +53,7 @@ if (names.length !== 1 || !scenario || unknownFlags.length > 0) {
 }
 
 try {
-  const code = await scenario({ quick: flags.includes('--quick') });
+  const code = await scenario({ quick: flags.includes('--quick'), repeat });
   // Exit explicitly: a straggling socket or timer must not keep a finished benchmark alive.
   process.exit(code);
 } catch (err) {
