@@ -198,12 +198,12 @@ describe('Redis restarted under steady chat traffic', () => {
     for (const view of views) expect(view.messages().map((m) => m.seq)).toEqual(acceptedSeqs);
 
     // The outbox drains and the bus gets every message. A job the consumer held when Redis died stays
-    // active until BullMQ's stalled-job check takes it back (lock 30 s, checked every 30 s): up to a minute.
+    // active until the bus's stalled-job check takes it back (10 s lock, checked every 2 s): about 10-14 s.
     await eventually(async () => (await readiness()).pendingOutbox === 0, 'the outbox drained', 30_000);
     await eventually(
       () => accepted.every((a) => busMessageIds.includes(a.id)),
       'every message on the bus',
-      75_000,
+      40_000,
       { intervalMs: 200 },
     );
     const duplicatesOnBus = busMessageIds.length - new Set(busMessageIds).size;
