@@ -24,7 +24,7 @@ function receive(device, raw) {
   if (device.phase !== probe.phase) {
     device.phase = probe.phase;
     device.seen = new Set();
-    device.last = -1;
+    device.lastSeq = new Map();
   }
   if (device.seen.has(probe.index)) {
     phase.duplicates++;
@@ -32,8 +32,11 @@ function receive(device, raw) {
   }
   device.seen.add(probe.index);
   phase.received++;
-  if (probe.index < device.last) phase.outOfOrder++;
-  device.last = Math.max(device.last, probe.index);
+  // Order is the conversation's: a seq below one this device already got (sends may be answered in another
+  // order than they were started, so their index says nothing about it).
+  const lastSeq = device.lastSeq.get(probe.conversationId) ?? 0;
+  if (probe.seq < lastSeq) phase.outOfOrder++;
+  device.lastSeq.set(probe.conversationId, Math.max(lastSeq, probe.seq));
   // The sender stamped its own clock; this worker's clock is `offsetMs` ahead of it.
   phase.latencies.push(receivedAt - phase.offsetMs - probe.sentAt);
 }
@@ -43,7 +46,7 @@ function connectDevice(url, token) {
   const socket = new WebSocket(`${url}?access_token=${encodeURIComponent(token)}`, {
     perMessageDeflate: false,
   });
-  const device = { socket, phase: undefined, seen: undefined, last: -1 };
+  const device = { socket, phase: undefined, seen: undefined, lastSeq: undefined };
   return new Promise((resolve, reject) => {
     let ready = false;
     const timer = setTimeout(() => fail(new Error('device not ready in time')), CONNECT_TIMEOUT_MS);

@@ -17,5 +17,8 @@ export function readProbe(raw) {
   if (at < 0 || !raw.includes('"message.sent"')) return undefined;
   const end = raw.indexOf('"', at);
   const [phase, index, sentAt] = raw.slice(at + PROBE_MARK.length, end < 0 ? undefined : end).split(':');
-  return { phase: Number(phase), index: Number(index), sentAt: Number(sentAt) };
+  // The event's own fields come first in the frame, before its payload's message repeats them.
+  const conversationId = /"conversationId":"([^"]+)"/.exec(raw)?.[1];
+  const seq = Number(/"seq":(\d+)/.exec(raw)?.[1]);
+  return { phase: Number(phase), index: Number(index), sentAt: Number(sentAt), conversationId, seq };
 }
