@@ -46,7 +46,7 @@ function parseEntry(raw: string): DirectoryEntry | undefined {
  */
 export class TerminalRegistry {
   /** Node liveness changes on the scale of seconds; one lookup per second per node is plenty. */
-  private readonly liveness = new Map<string, { alive: boolean; checkedAt: number }>();
+  private readonly liveness = new Map<string, { alive: Promise<boolean>; checkedAt: number }>();
   private readonly nodeOf = new Map<string, string>();
   private readonly directories = new Map<
     string,
@@ -157,11 +157,16 @@ export class TerminalRegistry {
     await this.redis.set(this.key('node', node), '1', 'EX', NODE_TTL_SECONDS);
   }
 
-  async isNodeAlive(node: string): Promise<boolean> {
+  /** Lookups that find the answer out of date share one read, rather than each sending its own. */
+  isNodeAlive(node: string): Promise<boolean> {
     const cached = this.liveness.get(node);
     if (cached && Date.now() - cached.checkedAt < 1000) return cached.alive;
-    const alive = (await this.redis.exists(this.key('node', node))) === 1;
-    this.liveness.set(node, { alive, checkedAt: Date.now() });
+    const alive = this.redis.exists(this.key('node', node)).then((n) => n === 1);
+    const entry = { alive, checkedAt: Date.now() };
+    this.liveness.set(node, entry);
+    alive.catch(() => {
+      if (this.liveness.get(node) === entry) this.liveness.delete(node);
+    });
     return alive;
   }
 
