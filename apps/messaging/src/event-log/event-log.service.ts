@@ -25,6 +25,10 @@ export class EventLogService {
   /**
    * Runs `work` in one transaction with an appender; once committed, every appended event is pushed to its
    * recipients' devices and the outbox relay is woken. Nothing is pushed for a rolled-back transaction.
+   *
+   * The push is not awaited: the caller (and the next batch of its conversation's sends) need not wait for
+   * Redis to answer. Publishes still leave in commit order, as they queue on one Redis connection in the
+   * order they are made, and delivery never throws (a failed push is repaired by seq).
    */
   async commit<T>(work: (tx: SqlExecutor, log: EventAppender) => Promise<T>): Promise<T> {
     let appender: EventAppender | undefined;
@@ -34,7 +38,7 @@ export class EventLogService {
     });
     const committed = appender?.appended ?? [];
     if (committed.length > 0) {
-      await this.delivery.deliver(committed);
+      void this.delivery.deliver(committed);
       this.outbox.nudge();
     }
     return result;
