@@ -23,7 +23,6 @@ async function measureTarget(target, settings) {
 async function runBoth(settings, tokens, onSpawn) {
   const core = await startTerminalCore(tokens, onSpawn);
   const coreResult = await measureTarget(core, settings);
-  coreResult.callsEndedLogged = core.callsEndedLogged;
   const relay = await startRelay(onSpawn);
   const ceiling = await measureTarget(relay, settings);
   return {
