@@ -1,8 +1,6 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
-import { isConnectionFailure } from '@parley/db';
 import { catchError, throwError, type Observable } from 'rxjs';
-import { DatabaseUnavailableError, RealtimeUnavailableError } from '../errors/domain-errors.js';
-import { isRedisUnavailable } from './redis-failures.js';
+import { asDependencyOutage } from './dependency-outage.js';
 
 /**
  * A request that failed because PostgreSQL or Redis is down or restarting answers 503 with a code naming
@@ -12,12 +10,6 @@ import { isRedisUnavailable } from './redis-failures.js';
 @Injectable()
 export class DependencyUnavailableInterceptor implements NestInterceptor {
   intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    return next.handle().pipe(catchError((err: unknown) => throwError(() => asUnavailable(err))));
+    return next.handle().pipe(catchError((err: unknown) => throwError(() => asDependencyOutage(err))));
   }
-}
-
-function asUnavailable(err: unknown): unknown {
-  if (isConnectionFailure(err)) return new DatabaseUnavailableError({ cause: err });
-  if (isRedisUnavailable(err)) return new RealtimeUnavailableError({ cause: err });
-  return err;
 }

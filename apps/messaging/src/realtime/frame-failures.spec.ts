@@ -1,6 +1,6 @@
 import { describeFailure, failureToWsFrame } from '@parley/service-kit';
 import { describe, expect, it } from 'vitest';
-import { asDependencyOutage } from './frame-failures.js';
+import { asDependencyOutage } from '../infrastructure/dependency-outage.js';
 
 const frameFor = (err: unknown) => failureToWsFrame(describeFailure(asDependencyOutage(err)));
 

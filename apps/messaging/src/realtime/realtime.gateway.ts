@@ -36,7 +36,7 @@ import { MessagesService } from '../messages/messages.service.js';
 import { PresenceService } from '../presence/presence.service.js';
 import { identityChannel } from './channels.js';
 import { DeviceSession } from './device-session.js';
-import { asDependencyOutage } from './frame-failures.js';
+import { asDependencyOutage } from '../infrastructure/dependency-outage.js';
 import { decodeFrameToUsers, FRAMES_TO_USERS_CHANNEL } from './frames-to-users.js';
 import { LocalDevices } from './local-devices.js';
 
