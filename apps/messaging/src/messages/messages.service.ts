@@ -101,11 +101,8 @@ export class MessagesService {
     // Without hooks a retry is found by the message's unique key when its insert fails (below), which saves
     // this read on every send.
     if (await this.preSendHooks.anyRegistered()) {
-      const existing = await this.repo.findByClientId(conversationId, senderId, req.clientMessageId);
-      if (existing) {
-        await this.conversations.getForReader(senderId, conversationId);
-        return { message: (await this.withReactions([toMessage(existing)]))[0]!, created: false };
-      }
+      const stored = await this.storedSend(senderId, conversationId, req.clientMessageId);
+      if (stored) return stored;
     }
     // Before the transaction: a slow hook must not hold the conversation's row.
     const decidedParts = await this.preSendHooks.decideParts(senderId, conversationId, req);
@@ -119,16 +116,27 @@ export class MessagesService {
       });
       if (!outcome.created)
         return { message: (await this.withReactions([outcome.message]))[0]!, created: false };
-      if (outcome.created) this.persisted.inc();
+      this.persisted.inc();
       return outcome;
     } catch (err) {
       if (isUniqueViolation(err)) {
-        const first = await this.repo.findByClientId(conversationId, senderId, req.clientMessageId);
-        if (first) await this.conversations.getForReader(senderId, conversationId);
-        if (first) return { message: (await this.withReactions([toMessage(first)]))[0]!, created: false };
+        const stored = await this.storedSend(senderId, conversationId, req.clientMessageId);
+        if (stored) return stored;
       }
       throw err;
     }
+  }
+
+  /** The message already stored under this send key, as its sender reads it; undefined if there is none. */
+  private async storedSend(
+    senderId: string,
+    conversationId: string,
+    clientMessageId: string,
+  ): Promise<{ message: Message; created: false } | undefined> {
+    const existing = await this.repo.findByClientId(conversationId, senderId, clientMessageId);
+    if (!existing) return undefined;
+    await this.conversations.getForReader(senderId, conversationId);
+    return { message: (await this.withReactions([toMessage(existing)]))[0]!, created: false };
   }
 
   async edit(
