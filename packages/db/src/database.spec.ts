@@ -162,6 +162,69 @@ describe.each(testTargets)('Database on $kind', (target) => {
     expect(rowCount).toBe(0);
   });
 
+  it('runs the writes queued for the commit after the callback, in order, and keeps them', async () => {
+    const order = await db.transaction(async (tx) => {
+      tx.queryAtCommit('INSERT INTO items (sku) VALUES ($1)', ['at-commit-1']);
+      tx.queryAtCommit(`UPDATE items SET attrs = '{"second":true}' WHERE sku = $1`, ['at-commit-1']);
+      // Queued, not run: the callback's own reads do not see them yet.
+      const { rowCount } = await tx.query('SELECT 1 FROM items WHERE sku = $1', ['at-commit-1']);
+      return rowCount;
+    });
+    expect(order).toBe(0);
+    const { rows } = await db.query<{ attrs: unknown }>('SELECT attrs FROM items WHERE sku = $1', [
+      'at-commit-1',
+    ]);
+    expect(rows).toEqual([{ attrs: { second: true } }]);
+  });
+
+  it('commits writes queued by a callback that ran no statement of its own', async () => {
+    await db.transaction(async (tx) => {
+      tx.queryAtCommit('INSERT INTO items (sku) VALUES ($1)', ['at-commit-only']);
+    });
+    const { rowCount } = await db.query('SELECT 1 FROM items WHERE sku = $1', ['at-commit-only']);
+    expect(rowCount).toBe(1);
+  });
+
+  it('fails the commit with the error of a queued write, and keeps nothing of the transaction', async () => {
+    await db.query('INSERT INTO items (sku) VALUES ($1)', ['at-commit-taken']);
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query('INSERT INTO items (sku) VALUES ($1)', ['at-commit-before']);
+        tx.queryAtCommit('INSERT INTO items (sku) VALUES ($1)', ['at-commit-taken']);
+        tx.queryAtCommit('INSERT INTO items (sku) VALUES ($1)', ['at-commit-after']);
+      }),
+    ).rejects.toSatisfy((err) => isUniqueViolation(err, 'items_sku_key'));
+    const { rows } = await db.query<{ sku: string }>(
+      `SELECT sku FROM items WHERE sku = ANY($1) ORDER BY sku`,
+      [['at-commit-before', 'at-commit-taken', 'at-commit-after']],
+    );
+    expect(rows.map((r) => r.sku)).toEqual(['at-commit-taken']);
+    // The connection is fine afterwards.
+    await expect(db.transaction((tx) => tx.query('SELECT 1'))).resolves.toMatchObject({ rowCount: 1 });
+  });
+
+  it('does not run queued writes when the callback throws', async () => {
+    await expect(
+      db.transaction(async (tx) => {
+        tx.queryAtCommit('INSERT INTO items (sku) VALUES ($1)', ['at-commit-thrown']);
+        throw new Error('changed its mind');
+      }),
+    ).rejects.toThrow('changed its mind');
+    const { rowCount } = await db.query('SELECT 1 FROM items WHERE sku = $1', ['at-commit-thrown']);
+    expect(rowCount).toBe(0);
+  });
+
+  it('rolls back when the first statement of a transaction fails', async () => {
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query('SELECT 1 / 0');
+      }),
+    ).rejects.toMatchObject({ code: '22012' });
+    // Had the transaction begun with that statement been left open, the connection (the pool hands out
+    // the one released last) would answer 25P02 here.
+    await expect(db.query<{ ok: number }>('SELECT 1 AS ok')).resolves.toMatchObject({ rows: [{ ok: 1 }] });
+  });
+
   it('does not let tx be used after the transaction ended', async () => {
     let leaked: { query(sql: string): Promise<unknown> } | undefined;
     await db.transaction(async (tx) => {

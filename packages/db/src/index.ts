@@ -1,4 +1,11 @@
-export type { Database, Migration, OpenDatabaseOptions, QueryResult, SqlExecutor } from './types.js';
+export type {
+  Database,
+  Migration,
+  OpenDatabaseOptions,
+  QueryResult,
+  SqlExecutor,
+  TransactionExecutor,
+} from './types.js';
 export { openDatabase } from './open-database.js';
 export { runMigrations } from './migrations.js';
 export { dropSchema } from './schema.js';

@@ -4,7 +4,13 @@ import { resolve } from 'node:path';
 import { PGlite, type Results, type Transaction } from '@electric-sql/pglite';
 import { createSchemaIfMissing, quoteIdent } from './schema.js';
 import { pgliteParsers } from './type-parsers.js';
-import type { Database, OpenDatabaseOptions, QueryResult, ScriptExecutor, SqlExecutor } from './types.js';
+import type {
+  Database,
+  OpenDatabaseOptions,
+  QueryResult,
+  ScriptExecutor,
+  TransactionExecutor,
+} from './types.js';
 
 const IN_MEMORY = 'memory://';
 
@@ -12,11 +18,21 @@ function toQueryResult<R>(result: Results<R>): QueryResult<R> {
   return { rows: result.rows, rowCount: result.rowCount ?? result.affectedRows ?? result.rows.length };
 }
 
-function transactionExecutor(tx: Transaction): ScriptExecutor {
+/** A transaction's executor, and the writes it queued for its commit (run in order before COMMIT). */
+function transactionExecutor(tx: Transaction): { executor: ScriptExecutor; runQueued(): Promise<void> } {
+  const queued: Array<{ sql: string; params: unknown[] | undefined }> = [];
   return {
-    query: async <R>(sql: string, params?: unknown[]) => toQueryResult(await tx.query<R>(sql, params)),
-    execScript: async (sql: string) => {
-      await tx.exec(sql); // simple protocol: allows several statements
+    executor: {
+      query: async <R>(sql: string, params?: unknown[]) => toQueryResult(await tx.query<R>(sql, params)),
+      queryAtCommit: (sql: string, params?: unknown[]) => {
+        queued.push({ sql, params });
+      },
+      execScript: async (sql: string) => {
+        await tx.exec(sql); // simple protocol: allows several statements
+      },
+    },
+    runQueued: async () => {
+      for (const { sql, params } of queued.splice(0)) await tx.query(sql, params);
     },
   };
 }
@@ -42,13 +58,16 @@ export async function openPglite(options: OpenDatabaseOptions): Promise<Database
     }
   };
 
-  async function transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  async function transaction<T>(fn: (tx: TransactionExecutor) => Promise<T>): Promise<T> {
     assertNotInsideTransaction();
     // PGlite's own transaction() holds its lock until COMMIT/ROLLBACK, so concurrent callers queue.
     return pglite.transaction(async (tx) => {
       const marker = { open: true };
+      const { executor, runQueued } = transactionExecutor(tx);
       try {
-        return await insideTransaction.run(marker, () => fn(transactionExecutor(tx)));
+        const result = await insideTransaction.run(marker, () => fn(executor));
+        await runQueued();
+        return result;
       } finally {
         marker.open = false; // promises fn left behind may outlive the transaction
       }

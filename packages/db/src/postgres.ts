@@ -1,7 +1,13 @@
 import pg from 'pg';
 import { createSchemaIfMissing, quoteIdent } from './schema.js';
 import { pgTypeParsers } from './type-parsers.js';
-import type { Database, OpenDatabaseOptions, QueryResult, ScriptExecutor, SqlExecutor } from './types.js';
+import type {
+  Database,
+  OpenDatabaseOptions,
+  QueryResult,
+  ScriptExecutor,
+  TransactionExecutor,
+} from './types.js';
 
 const DEFAULT_POOL_SIZE = 10;
 // Without a connect timeout pg waits for the OS TCP timeout, so ping() against a dead host hangs for minutes.
@@ -54,22 +60,125 @@ function rolledBackInsteadOfCommitted(): Error {
   );
 }
 
-function openTransactionExecutor(client: pg.PoolClient): { tx: ScriptExecutor; finish(): void } {
-  let finished = false;
-  const assertOpen = () => {
-    if (finished) throw new Error('Transaction is closed: use tx only inside the transaction() callback');
-  };
-  const tx: ScriptExecutor = {
+/** A statement queued to run at commit. */
+interface QueuedWrite {
+  sql: string;
+  params: unknown[] | undefined;
+}
+
+/**
+ * Issues the queries `send` makes in one network write. The pool runs in pipeline mode, so each is on its way
+ * without waiting for the one before; corking the socket makes them one write syscall as well.
+ */
+function inOneWrite<T>(client: pg.PoolClient, send: () => T): T {
+  // `connection.stream` is the client's socket; pg itself corks it around each extended-protocol query.
+  const stream = (client as pg.PoolClient & { connection?: { stream?: Partial<Corkable> } }).connection
+    ?.stream;
+  stream?.cork?.();
+  try {
+    return send();
+  } finally {
+    stream?.uncork?.();
+  }
+}
+
+interface Corkable {
+  cork(): void;
+  uncork(): void;
+}
+
+/** The first failure among settled promises, in their order; undefined when all were fulfilled. */
+function firstFailure(
+  settled: PromiseSettledResult<unknown>[],
+): { index: number; error: unknown } | undefined {
+  const index = settled.findIndex((s) => s.status === 'rejected');
+  if (index < 0) return undefined;
+  return { index, error: (settled[index] as PromiseRejectedResult).reason };
+}
+
+/**
+ * One transaction on a checked-out client. BEGIN is not sent on its own: it goes with the first statement,
+ * and COMMIT goes with the writes queued for it, so a transaction of one read and one batch of writes costs
+ * two round trips. `broken` is set when the connection itself failed and must not return to the pool.
+ */
+class PipelinedTransaction {
+  private begun = false;
+  private readonly atCommit: QueuedWrite[] = [];
+  private finished = false;
+  broken: Error | undefined;
+
+  constructor(private readonly client: pg.PoolClient) {}
+
+  readonly executor: ScriptExecutor = {
     query: async <R>(sql: string, params?: unknown[]) => {
-      assertOpen();
-      return runQuery<R>(client, sql, params);
+      this.assertOpen();
+      if (this.begun) return runQuery<R>(this.client, sql, params);
+      this.begun = true;
+      const [begin, result] = await Promise.allSettled(
+        inOneWrite(
+          this.client,
+          () => [this.client.query('BEGIN'), runQuery<R>(this.client, sql, params)] as const,
+        ),
+      );
+      if (begin.status === 'rejected') throw (this.broken = begin.reason as Error);
+      if (result.status === 'rejected') throw result.reason;
+      return result.value;
+    },
+    queryAtCommit: (sql: string, params?: unknown[]) => {
+      this.assertOpen();
+      this.atCommit.push({ sql, params });
     },
     execScript: async (sql: string) => {
-      assertOpen();
-      await client.query(sql); // simple protocol: allows several statements
+      this.assertOpen();
+      await this.beginAlone();
+      await this.client.query(sql); // simple protocol: allows several statements
     },
   };
-  return { tx, finish: () => (finished = true) };
+
+  /** Sends the queued writes and COMMIT (with BEGIN if nothing was sent yet) together. */
+  async commit(): Promise<void> {
+    this.finished = true;
+    if (!this.begun && this.atCommit.length === 0) return; // nothing ran, nothing to keep
+    const beginNow = !this.begun;
+    this.begun = true;
+    const settled = await Promise.allSettled(
+      inOneWrite(this.client, () => [
+        ...(beginNow ? [this.client.query('BEGIN')] : []),
+        ...this.atCommit.map(({ sql, params }) => runQuery(this.client, sql, params)),
+        this.client.query('COMMIT'),
+      ]),
+    );
+    const failed = firstFailure(settled);
+    if (failed) {
+      if (beginNow && failed.index === 0) this.broken = failed.error as Error;
+      throw failed.error;
+    }
+    // If a statement failed without our knowing (fn swallowed its error), Postgres answers COMMIT with
+    // ROLLBACK instead of an error. Report it like PGlite does rather than pretend the work was saved.
+    const commit = settled[settled.length - 1] as PromiseFulfilledResult<pg.QueryResult>;
+    if (commit.value.command === 'ROLLBACK') throw rolledBackInsteadOfCommitted();
+  }
+
+  async rollback(): Promise<void> {
+    this.finished = true;
+    if (!this.begun) return;
+    await this.client.query('ROLLBACK').catch((err: Error) => (this.broken = err));
+  }
+
+  private async beginAlone(): Promise<void> {
+    if (this.begun) return;
+    this.begun = true;
+    try {
+      await this.client.query('BEGIN');
+    } catch (err) {
+      throw (this.broken = err as Error);
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.finished)
+      throw new Error('Transaction is closed: use tx only inside the transaction() callback');
+  }
 }
 
 export async function openPostgres(options: OpenDatabaseOptions & { url: string }): Promise<Database> {
@@ -79,42 +188,34 @@ export async function openPostgres(options: OpenDatabaseOptions & { url: string 
     max: options.poolSize ?? DEFAULT_POOL_SIZE,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     types: pgTypeParsers,
+    // A statement is sent without waiting for the answer to the one before, so a transaction's BEGIN and its
+    // first statement (and its last writes and COMMIT) share one round trip.
+    pipeline: true,
   });
   // An idle pooled connection can die at any time (server restart, network); without a listener
   // the 'error' event would crash the process. The pool discards the client by itself.
   const reportError = (err: Error) => onError?.(err);
   pool.on('error', reportError);
 
-  async function transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  async function transaction<T>(fn: (tx: TransactionExecutor) => Promise<T>): Promise<T> {
     const client = await pool.connect();
     // A checked-out client has no pool listener; its errors while idle inside fn are ours to handle.
     client.on('error', reportError);
-    let brokenConnection: Error | undefined;
+    const transaction = new PipelinedTransaction(client);
     try {
+      let result: T;
       try {
-        await client.query('BEGIN');
+        result = await fn(transaction.executor);
+        await transaction.commit();
       } catch (err) {
-        brokenConnection = err as Error;
+        await transaction.rollback();
         throw err;
       }
-      const { tx, finish } = openTransactionExecutor(client);
-      try {
-        const result = await fn(tx);
-        const commit = await client.query('COMMIT');
-        // If fn swallowed a failed statement, Postgres answers COMMIT with ROLLBACK instead of an
-        // error. Report it like PGlite does rather than pretend the work was saved.
-        if (commit.command === 'ROLLBACK') throw rolledBackInsteadOfCommitted();
-        return result;
-      } catch (err) {
-        await client.query('ROLLBACK').catch((rollbackErr: Error) => (brokenConnection = rollbackErr));
-        throw err;
-      } finally {
-        finish();
-      }
+      return result;
     } finally {
       client.off('error', reportError);
       // Passing an error destroys the client instead of returning a connection in an unknown state.
-      client.release(brokenConnection);
+      client.release(transaction.broken);
     }
   }
 

@@ -9,6 +9,17 @@ export interface SqlExecutor {
   query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>>;
 }
 
+/** What a transaction() callback runs its statements with. */
+export interface TransactionExecutor extends SqlExecutor {
+  /**
+   * Queues a write whose result nobody reads, to run when the transaction commits: after every query the
+   * callback made, in the order queued. On PostgreSQL the queued writes leave with COMMIT in one network
+   * write and one round trip. A failed one fails the commit: transaction() rejects with its error and
+   * nothing of the transaction is kept.
+   */
+  queryAtCommit(sql: string, params?: unknown[]): void;
+}
+
 export interface Database extends SqlExecutor {
   readonly kind: 'postgres' | 'pglite';
   /** The service's schema; every connection runs with search_path = <schema>, public. */
@@ -16,8 +27,10 @@ export interface Database extends SqlExecutor {
   /**
    * Runs fn inside BEGIN/COMMIT; ROLLBACK and rethrow if fn throws.
    * Use only `tx` inside fn: on PGlite (one connection) calling the database itself would deadlock.
+   * On PostgreSQL, BEGIN leaves with fn's first statement, and COMMIT with the writes fn queued with
+   * `queryAtCommit`; a transaction that ran nothing sends nothing.
    */
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: TransactionExecutor) => Promise<T>): Promise<T>;
   /** SELECT 1; throws if the database is unreachable or closed. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -49,7 +62,7 @@ export interface Migration {
  * Internal: the executor handed to transaction() callbacks can also run multi-statement scripts
  * (simple query protocol), which migrations need. Not part of the public API.
  */
-export interface ScriptExecutor extends SqlExecutor {
+export interface ScriptExecutor extends TransactionExecutor {
   execScript(sql: string): Promise<void>;
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SqlExecutor } from '@parley/db';
+import type { TransactionExecutor } from '@parley/db';
 import type { ConversationEvent, ConversationEventOf, ConversationEventType } from '@parley/protocol';
 import { toBusEvent, topicOfConversationEvent, type Topic } from '@parley/event-bus';
 import { currentActingClient } from './acting-client.js';
@@ -29,7 +29,7 @@ export interface AppendRequest<T extends ConversationEventType> {
 export class EventAppender {
   readonly appended: CommittedEvent[] = [];
 
-  constructor(private readonly tx: SqlExecutor) {}
+  constructor(private readonly tx: TransactionExecutor) {}
 
   async assignNextSeq(conversationId: string): Promise<number> {
     const { rows } = await this.tx.query<{ last_seq: number }>(
@@ -89,9 +89,10 @@ export class EventAppender {
 
   /**
    * Stores prepared events whose seqs follow their conversations' `last_seq` (the caller holds those rows'
-   * locks), moving each conversation's `last_seq` to its last event in the same statement.
+   * locks), moving each conversation's `last_seq` to its last event in the same statement. The statement is
+   * queued for the commit (it leaves with COMMIT), so a failure surfaces as the transaction's.
    */
-  async appendPrepared(prepared: PreparedEvent[]): Promise<void> {
+  appendPreparedAtCommit(prepared: PreparedEvent[]): void {
     if (prepared.length === 0) return;
     const lastSeqs = new Map<string, number>();
     for (const { committed } of prepared)
@@ -99,20 +100,28 @@ export class EventAppender {
         committed.event.conversationId,
         Math.max(committed.event.seq, lastSeqs.get(committed.event.conversationId) ?? 0),
       );
-    await this.store(
+    const { sql, params } = this.storeStatement(
       prepared,
       [...lastSeqs].map(([id, lastSeq]) => ({ id, last_seq: lastSeq })),
     );
+    this.tx.queryAtCommit(sql, params);
+    for (const p of prepared) this.appended.push(p.committed);
+  }
+
+  private async store(prepared: PreparedEvent[]): Promise<void> {
+    const { sql, params } = this.storeStatement(prepared);
+    await this.tx.query(sql, params);
+    for (const p of prepared) this.appended.push(p.committed);
   }
 
   /**
    * The events and their outbox rows in one statement: one round trip, and never one without the other;
    * with `advance`, those conversations' `last_seq` move in the same statement.
    */
-  private async store(
+  private storeStatement(
     prepared: PreparedEvent[],
     advance?: Array<{ id: string; last_seq: number }>,
-  ): Promise<void> {
+  ): { sql: string; params: unknown[] } {
     const events = prepared.map(({ committed: { event }, actingClientId }) => ({
       conversation_id: event.conversationId,
       seq: event.seq,
@@ -132,8 +141,8 @@ export class EventAppender {
         request_id: requestId,
       })),
     );
-    await this.tx.query(
-      `WITH ${
+    return {
+      sql: `WITH ${
         advance
           ? `advanced AS (
                UPDATE conversations c SET last_seq = a.last_seq, updated_at = now()
@@ -150,11 +159,10 @@ export class EventAppender {
        FROM jsonb_to_recordset($2::jsonb) AS o(event_id uuid, source_id uuid, topic text, payload jsonb,
          request_id text)
        JOIN stored ON stored.id = o.source_id`,
-      advance
+      params: advance
         ? [JSON.stringify(events), JSON.stringify(outbox), JSON.stringify(advance)]
         : [JSON.stringify(events), JSON.stringify(outbox)],
-    );
-    for (const p of prepared) this.appended.push(p.committed);
+    };
   }
 }
 

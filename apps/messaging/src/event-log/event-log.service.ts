@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Database, SqlExecutor } from '@parley/db';
+import type { Database, TransactionExecutor } from '@parley/db';
 import { MessagingLimits, type RetransmitResponse } from '@parley/protocol';
 import { DATABASE } from '../infrastructure/tokens.js';
 import { EventDeliveryService } from '../realtime/event-delivery.service.js';
@@ -30,7 +30,7 @@ export class EventLogService {
    * Redis to answer. Publishes still leave in commit order, as they queue on one Redis connection in the
    * order they are made, and delivery never throws (a failed push is repaired by seq).
    */
-  async commit<T>(work: (tx: SqlExecutor, log: EventAppender) => Promise<T>): Promise<T> {
+  async commit<T>(work: (tx: TransactionExecutor, log: EventAppender) => Promise<T>): Promise<T> {
     let appender: EventAppender | undefined;
     const result = await this.db.transaction(async (tx) => {
       appender = new EventAppender(tx);

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Database, SqlExecutor } from '@parley/db';
+import type { Database, SqlExecutor, TransactionExecutor } from '@parley/db';
 import type { Message, MessagePart, ReplyPreview } from '@parley/protocol';
 import { DATABASE } from '../infrastructure/tokens.js';
 
@@ -66,7 +66,8 @@ export class MessagesRepository {
   }
 
   /** Several new messages of one conversation in one statement (the rows a batch of sends commits). */
-  async insertMany(tx: SqlExecutor, messages: Message[]): Promise<void> {
+  /** Queues the insert of `messages` for the commit of `tx` (it leaves with COMMIT). */
+  insertManyAtCommit(tx: TransactionExecutor, messages: Message[]): void {
     if (messages.length === 0) return;
     const rows = messages.map((m) => ({
       id: m.id,
@@ -80,7 +81,7 @@ export class MessagesRepository {
       reply_preview: m.replyPreview,
       mentions: m.mentions,
     }));
-    await tx.query(
+    tx.queryAtCommit(
       `INSERT INTO messages (id, conversation_id, seq, sender_id, client_message_id, parts, created_at,
          reply_to, reply_preview, mentions)
        SELECT id, conversation_id, seq, sender_id, client_message_id, parts, created_at, reply_to,
