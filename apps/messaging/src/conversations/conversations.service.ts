@@ -37,13 +37,16 @@ export interface ParticipantContext {
   participant: ParticipantAccessRow & { is_guest?: boolean };
   permissions: Permissions;
   /** Everyone in the conversation now, the actor included: the recipients of what it does. */
-  participantIds: string[];
+  participantIds: readonly string[];
 }
 
-/** A conversation's row, locked in the current transaction, and the rights of everyone in it. */
+/** A conversation's row, locked in the current transaction, with everyone in it and the rights of some. */
 export interface LockedConversation {
   conversation: ConversationRow;
+  /** The rights of the users the lock was taken for, those of them who are in the conversation. */
   access: GuestAwareAccessRow[];
+  /** Everyone in the conversation. Shared by every context made from this lock: read, never change. */
+  participantIds: readonly string[];
 }
 
 /** What `userId` may do in a locked conversation; throws the error a request of theirs should get. */
@@ -53,7 +56,7 @@ export function participantContextOf(
   action?: ConversationAction,
 ): ParticipantContext {
   if (!locked) throw new NotFoundError('conversation not found');
-  const { conversation, access } = locked;
+  const { conversation, access, participantIds } = locked;
   const participant = access.find((p) => p.user_id === userId);
   if (!participant) {
     if (conversation.type === 'channel') throw new ForbiddenError('join the channel first');
@@ -67,7 +70,7 @@ export function participantContextOf(
         : `missing permission: ${action}`,
     );
   }
-  return { conversation, participant, permissions, participantIds: access.map((p) => p.user_id) };
+  return { conversation, participant, permissions, participantIds };
 }
 
 @Injectable()
@@ -416,17 +419,20 @@ export class ConversationsService {
     userId: string,
     action?: ConversationAction,
   ): Promise<ParticipantContext> {
-    return participantContextOf(await this.lockWithAccess(tx, conversationId), userId, action);
+    const locked = await this.repo.lockWithAccess(tx, [conversationId], [userId]);
+    return participantContextOf(locked.get(conversationId), userId, action);
   }
 
-  /** The conversation's row, locked, with everyone's rights. */
-  async lockWithAccess(tx: SqlExecutor, conversationId: string): Promise<LockedConversation | undefined> {
-    return (await this.repo.lockWithAccess(tx, [conversationId])).get(conversationId);
-  }
-
-  /** The same for several conversations at once (the ones found; an unknown id is left out). */
-  lockManyWithAccess(tx: SqlExecutor, conversationIds: string[]): Promise<Map<string, LockedConversation>> {
-    return this.repo.lockWithAccess(tx, conversationIds);
+  /**
+   * Several conversations locked at once (the ones found; an unknown id is left out), each with everyone in it
+   * and the rights of those of `userIds` who are.
+   */
+  lockManyWithAccess(
+    tx: SqlExecutor,
+    conversationIds: string[],
+    userIds: string[],
+  ): Promise<Map<string, LockedConversation>> {
+    return this.repo.lockWithAccess(tx, conversationIds, userIds);
   }
 
   participantIds(conversationId: string, exec?: SqlExecutor): Promise<string[]> {

@@ -16,7 +16,7 @@ export interface AppendRequest<T extends ConversationEventType> {
   actorId: string;
   /** Built once the seq is known, so payloads may carry it (a message's own seq). */
   payload: (seq: number, createdAt: string) => ConversationEventOf<T>['payload'];
-  recipients: string[];
+  recipients: readonly string[];
   /** Topics the event is published on besides its own, each under an id of its own (e.g. for one group). */
   alsoPublishAs?: Topic[];
 }

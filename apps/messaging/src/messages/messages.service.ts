@@ -164,7 +164,7 @@ export class MessagesService {
     row: MessageRow,
     partsInput: MessagePartInput[],
     actorId: string,
-    recipients: string[],
+    recipients: readonly string[],
     seq: number,
   ): Promise<Message> {
     const { conversation_id: conversationId, id: messageId } = row;

@@ -11,10 +11,12 @@ export function checkMentions(
   mentions: readonly string[] | undefined,
   participantIds: readonly string[],
 ): { mentions: string[]; issues: FieldIssue[] } {
+  // Most messages mention nobody: no set of a large group's members for them.
+  if (!mentions || mentions.length === 0) return { mentions: [], issues: [] };
   const members = new Set(participantIds);
   const issues: FieldIssue[] = [];
   const unique: string[] = [];
-  (mentions ?? []).forEach((userId, i) => {
+  mentions.forEach((userId, i) => {
     if (!members.has(userId))
       issues.push({ path: `body.mentions.${i}`, message: 'not a participant of this conversation' });
     else if (!unique.includes(userId)) unique.push(userId);

@@ -68,7 +68,8 @@ export class SendBatchWriter {
     const outcomes: ItemOutcome<SendOutcome>[] = [];
     await this.eventLog.commit(async (tx, log) => {
       const conversationIds = [...new Set(sends.map((send) => send.conversationId))];
-      const locked = await this.conversations.lockManyWithAccess(tx, conversationIds);
+      const senderIds = [...new Set(sends.map((send) => send.senderId))];
+      const locked = await this.conversations.lockManyWithAccess(tx, conversationIds, senderIds);
       const lastSeqs = new Map([...locked].map(([id, { conversation }]) => [id, conversation.last_seq]));
       const messages: Message[] = [];
       const events: PreparedEvent[] = [];
@@ -131,7 +132,7 @@ export class SendBatchWriter {
     conversationId: string,
     send: PendingSend,
     seq: number,
-  ): Promise<{ message: Message; recipients: string[]; byGuest: boolean }> {
+  ): Promise<{ message: Message; recipients: readonly string[]; byGuest: boolean }> {
     const { senderId, req } = send;
     const ctx = participantContextOf(locked, senderId, 'write');
     const { mentions, issues } = checkMentions(req.mentions, ctx.participantIds);
