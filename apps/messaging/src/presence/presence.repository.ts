@@ -10,16 +10,18 @@ import { DATABASE } from '../infrastructure/tokens.js';
 export class PresenceRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
-  /** Everyone who should hear about `userId`'s status changes. */
-  async audienceOf(userId: string): Promise<string[]> {
-    const { rows } = await this.db.query<{ user_id: string }>(
-      `SELECT DISTINCT theirs.user_id FROM participants mine
+  /** Everyone who should hear about each of `userIds`' status changes, in one query (no entry: nobody). */
+  async audiencesOf(userIds: string[]): Promise<Map<string, string[]>> {
+    const { rows } = await this.db.query<{ user_id: string; audience: string[] }>(
+      `SELECT mine.user_id, json_agg(DISTINCT theirs.user_id) AS audience FROM participants mine
        JOIN conversations c ON c.id = mine.conversation_id AND c.type <> 'channel'
-       JOIN participants theirs ON theirs.conversation_id = mine.conversation_id AND theirs.user_id <> $1
-       WHERE mine.user_id = $1`,
-      [userId],
+       JOIN participants theirs ON theirs.conversation_id = mine.conversation_id
+         AND theirs.user_id <> mine.user_id
+       WHERE mine.user_id = ANY($1::uuid[])
+       GROUP BY mine.user_id`,
+      [userIds],
     );
-    return rows.map((r) => r.user_id);
+    return new Map(rows.map((r) => [r.user_id, r.audience]));
   }
 
   /** The subset of `userIds` whose presence `viewerId` may read: themselves and their audience. */

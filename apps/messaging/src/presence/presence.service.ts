@@ -6,11 +6,12 @@ import {
 } from '@nestjs/common';
 import type { RealtimeFanout } from '@parley/event-bus';
 import type { Logger } from '@parley/logger';
-import type { DeviceActivity, ServerFrame, UserPresence } from '@parley/protocol';
+import type { DeviceActivity, UserPresence } from '@parley/protocol';
 import type { Redis } from 'ioredis';
 import { MESSAGING_CONFIG, type MessagingConfig } from '../config/config.js';
 import { LOGGER, REALTIME_FANOUT, REDIS } from '../infrastructure/tokens.js';
-import { userChannel } from '../realtime/channels.js';
+import { FRAMES_TO_USERS_CHANNEL } from '../realtime/frames-to-users.js';
+import { PresenceAnnouncer } from './presence-announcer.js';
 import { deviceTtlMs } from './presence-status.js';
 import { PresenceStore, type DeviceChange } from './presence-store.js';
 import { PresenceRepository } from './presence.repository.js';
@@ -19,12 +20,14 @@ import { PresenceRepository } from './presence.repository.js';
  * Presence across nodes. Each connected device is an entry in Redis with an expiry that its socket's
  * heartbeat (every pong) pushes forward; a node that dies stops refreshing, its devices expire and
  * whichever node sweeps first announces the change. Status changes go live, as ephemeral `presence`
- * frames without a seq, to everyone who shares a direct or group conversation with the user. Presence is
- * best effort: a Redis failure is logged and never breaks a socket.
+ * frames without a seq, to everyone who shares a direct or group conversation with the user (announced in
+ * batches, see PresenceAnnouncer). Presence is best effort: a Redis failure is logged and never breaks a
+ * socket.
  */
 @Injectable()
 export class PresenceService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly store: PresenceStore;
+  private readonly announcer: PresenceAnnouncer;
   private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -35,6 +38,11 @@ export class PresenceService implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(MESSAGING_CONFIG) private readonly config: MessagingConfig,
   ) {
     this.store = new PresenceStore(redis, config.redis.prefix, deviceTtlMs(config.realtime.pingIntervalMs));
+    this.announcer = new PresenceAnnouncer({
+      audiencesOf: (userIds) => this.repo.audiencesOf(userIds),
+      publish: (messages) =>
+        this.fanout.publishMany(messages.map((message) => ({ channel: FRAMES_TO_USERS_CHANNEL, message }))),
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -82,12 +90,7 @@ export class PresenceService implements OnApplicationBootstrap, BeforeApplicatio
   private async change(userId: string, sessionId: string, op: DeviceChange): Promise<void> {
     try {
       const { presence, changed } = await this.store.apply(userId, sessionId, op);
-      if (!changed) return;
-      const audience = await this.repo.audienceOf(userId);
-      if (audience.length === 0) return;
-      const frame: ServerFrame = { type: 'presence', ...presence };
-      const message = JSON.stringify(frame);
-      await this.fanout.publishMany(audience.map((id) => ({ channel: userChannel(id), message })));
+      if (changed) await this.announcer.announce(presence);
     } catch (err) {
       this.logger.warn({ err, userId, op }, 'presence change not recorded or not announced');
     }
