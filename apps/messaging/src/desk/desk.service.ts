@@ -154,7 +154,9 @@ export class DeskService implements OnModuleInit, OnModuleDestroy {
     this.sweeping = true;
     try {
       for (const row of await this.repo.waiting(50)) {
-        if (!(await this.offer(row.conversation_id))) break; // nobody available: later ones would not fare better
+        // Only as the sweep saw it: the visitor's own message may have had it assigned since.
+        const offered = await this.offer(row.conversation_id, { ifAssignment: row.assignment });
+        if (!offered) break; // nobody available: later ones would not fare better
       }
     } catch (err) {
       this.logger.warn({ err }, 'desk sweep failed; the next one tries again');
@@ -166,14 +168,17 @@ export class DeskService implements OnModuleInit, OnModuleDestroy {
   /**
    * Gives the conversation to the next operator (or back to the queue), `leaving` the one who had it.
    * False when nobody took it (or `only` was not available): then a leaving operator is still replaced
-   * by the queue, but a transfer to a named operator changes nothing.
+   * by the queue, but a transfer to a named operator changes nothing. With `ifAssignment`, a conversation
+   * whose assignment moved past it is left alone (true: nothing for the caller to wait for).
    */
   private async offer(
     conversationId: string,
-    opts: { leaving?: string | null; only?: string } = {},
+    opts: { leaving?: string | null; only?: string; ifAssignment?: number } = {},
   ): Promise<boolean> {
     const row = await this.repo.find(conversationId);
     if (!row) return false;
+    // Changed since the caller looked (another offer won): not this caller's to give away.
+    if (opts.ifAssignment !== undefined && row.assignment !== opts.ifAssignment) return true;
     const previous = opts.leaving ?? null;
     const operators = await this.operators();
     let choice: OperatorChoice | undefined;

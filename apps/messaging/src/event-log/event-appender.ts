@@ -47,7 +47,10 @@ export class EventAppender {
   ): Promise<ConversationEventOf<T>> {
     const assigned = seq ?? (await this.assignNextSeq(req.conversationId));
     const prepared = this.prepare(req, assigned);
-    await this.store([prepared]);
+    // Nothing in the transaction reads it back: it leaves with COMMIT, a round trip saved.
+    const { sql, params } = this.storeStatement([prepared]);
+    this.tx.queryAtCommit(sql, params);
+    this.appended.push(prepared.committed);
     return prepared.committed.event as ConversationEventOf<T>;
   }
 
@@ -105,12 +108,6 @@ export class EventAppender {
       [...lastSeqs].map(([id, lastSeq]) => ({ id, last_seq: lastSeq })),
     );
     this.tx.queryAtCommit(sql, params);
-    for (const p of prepared) this.appended.push(p.committed);
-  }
-
-  private async store(prepared: PreparedEvent[]): Promise<void> {
-    const { sql, params } = this.storeStatement(prepared);
-    await this.tx.query(sql, params);
     for (const p of prepared) this.appended.push(p.committed);
   }
 
