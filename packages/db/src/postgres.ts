@@ -87,15 +87,6 @@ interface Corkable {
   uncork(): void;
 }
 
-/** The first failure among settled promises, in their order; undefined when all were fulfilled. */
-function firstFailure(
-  settled: PromiseSettledResult<unknown>[],
-): { index: number; error: unknown } | undefined {
-  const index = settled.findIndex((s) => s.status === 'rejected');
-  if (index < 0) return undefined;
-  return { index, error: (settled[index] as PromiseRejectedResult).reason };
-}
-
 /**
  * One transaction on a checked-out client. BEGIN is not sent on its own: it goes with the first statement,
  * and COMMIT goes with the writes queued for it, so a transaction of one read and one batch of writes costs
@@ -112,17 +103,8 @@ class PipelinedTransaction {
   readonly executor: ScriptExecutor = {
     query: async <R>(sql: string, params?: unknown[]) => {
       this.assertOpen();
-      if (this.begun) return runQuery<R>(this.client, sql, params);
-      this.begun = true;
-      const [begin, result] = await Promise.allSettled(
-        inOneWrite(
-          this.client,
-          () => [this.client.query('BEGIN'), runQuery<R>(this.client, sql, params)] as const,
-        ),
-      );
-      if (begin.status === 'rejected') throw (this.broken = begin.reason as Error);
-      if (result.status === 'rejected') throw result.reason;
-      return result.value;
+      const [result] = await this.send(() => [runQuery<R>(this.client, sql, params)]);
+      return result as QueryResult<R>;
     },
     queryAtCommit: (sql: string, params?: unknown[]) => {
       this.assertOpen();
@@ -130,8 +112,8 @@ class PipelinedTransaction {
     },
     execScript: async (sql: string) => {
       this.assertOpen();
-      await this.beginAlone();
-      await this.client.query(sql); // simple protocol: allows several statements
+      await this.send(() => []); // BEGIN alone: a script is several statements in the simple protocol
+      await this.client.query(sql);
     },
   };
 
@@ -139,24 +121,14 @@ class PipelinedTransaction {
   async commit(): Promise<void> {
     this.finished = true;
     if (!this.begun && this.atCommit.length === 0) return; // nothing ran, nothing to keep
-    const beginNow = !this.begun;
-    this.begun = true;
-    const settled = await Promise.allSettled(
-      inOneWrite(this.client, () => [
-        ...(beginNow ? [this.client.query('BEGIN')] : []),
-        ...this.atCommit.map(({ sql, params }) => runQuery(this.client, sql, params)),
-        this.client.query('COMMIT'),
-      ]),
-    );
-    const failed = firstFailure(settled);
-    if (failed) {
-      if (beginNow && failed.index === 0) this.broken = failed.error as Error;
-      throw failed.error;
-    }
+    const results = await this.send(() => [
+      ...this.atCommit.map(({ sql, params }) => runQuery(this.client, sql, params)),
+      this.client.query('COMMIT'),
+    ]);
     // If a statement failed without our knowing (fn swallowed its error), Postgres answers COMMIT with
     // ROLLBACK instead of an error. Report it like PGlite does rather than pretend the work was saved.
-    const commit = settled[settled.length - 1] as PromiseFulfilledResult<pg.QueryResult>;
-    if (commit.value.command === 'ROLLBACK') throw rolledBackInsteadOfCommitted();
+    const commit = results[results.length - 1] as pg.QueryResult;
+    if (commit.command === 'ROLLBACK') throw rolledBackInsteadOfCommitted();
   }
 
   async rollback(): Promise<void> {
@@ -165,14 +137,24 @@ class PipelinedTransaction {
     await this.client.query('ROLLBACK').catch((err: Error) => (this.broken = err));
   }
 
-  private async beginAlone(): Promise<void> {
-    if (this.begun) return;
+  /**
+   * Sends the queries `issue` makes in one network write, after BEGIN when the transaction has not begun yet,
+   * and waits for all of them. Throws the first failure (a failed BEGIN marks the connection broken);
+   * otherwise returns the results of `issue`'s queries, in order.
+   */
+  private async send(issue: () => Array<Promise<unknown>>): Promise<unknown[]> {
+    const withBegin = !this.begun;
     this.begun = true;
-    try {
-      await this.client.query('BEGIN');
-    } catch (err) {
-      throw (this.broken = err as Error);
+    const settled = await Promise.allSettled(
+      inOneWrite(this.client, () => [...(withBegin ? [this.client.query('BEGIN')] : []), ...issue()]),
+    );
+    const failed = settled.findIndex((s) => s.status === 'rejected');
+    if (failed >= 0) {
+      const error = (settled[failed] as PromiseRejectedResult).reason as Error;
+      if (withBegin && failed === 0) this.broken = error;
+      throw error;
     }
+    return settled.slice(withBegin ? 1 : 0).map((s) => (s as PromiseFulfilledResult<unknown>).value);
   }
 
   private assertOpen(): void {

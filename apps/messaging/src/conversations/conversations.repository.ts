@@ -68,14 +68,10 @@ export class ConversationsRepository {
   }
 
   /**
-   * Locks the conversations' rows (in id order, so two writers locking several never wait on each other in a
-   * circle) and reads every participant's rights, in one round trip: the writers of a conversation queue on
-   * this lock, so each statement held under it is paid by everyone behind.
-   */
-  /**
    * Locks the rows of conversations `ids` (in id order, so two lockers never wait on each other in a circle)
    * and returns each with everyone in it and the rights of those of `userIds` who are: a send to a group of a
-   * thousand reads a thousand ids, not a thousand rows of rights.
+   * thousand reads a thousand ids, not a thousand rows of rights. One round trip: the writers of a
+   * conversation queue on this lock, so each statement held under it is paid by everyone behind.
    */
   async lockWithAccess(
     tx: SqlExecutor,

@@ -48,9 +48,7 @@ export class EventAppender {
     const assigned = seq ?? (await this.assignNextSeq(req.conversationId));
     const prepared = this.prepare(req, assigned);
     // Nothing in the transaction reads it back: it leaves with COMMIT, a round trip saved.
-    const { sql, params } = this.storeStatement([prepared]);
-    this.tx.queryAtCommit(sql, params);
-    this.appended.push(prepared.committed);
+    this.storeAtCommit([prepared]);
     return prepared.committed.event as ConversationEventOf<T>;
   }
 
@@ -103,22 +101,17 @@ export class EventAppender {
         committed.event.conversationId,
         Math.max(committed.event.seq, lastSeqs.get(committed.event.conversationId) ?? 0),
       );
-    const { sql, params } = this.storeStatement(
+    this.storeAtCommit(
       prepared,
       [...lastSeqs].map(([id, lastSeq]) => ({ id, last_seq: lastSeq })),
     );
-    this.tx.queryAtCommit(sql, params);
-    for (const p of prepared) this.appended.push(p.committed);
   }
 
   /**
-   * The events and their outbox rows in one statement: one round trip, and never one without the other;
+   * Queues for the commit the events and their outbox rows in one statement, never one without the other;
    * with `advance`, those conversations' `last_seq` move in the same statement.
    */
-  private storeStatement(
-    prepared: PreparedEvent[],
-    advance?: Array<{ id: string; last_seq: number }>,
-  ): { sql: string; params: unknown[] } {
+  private storeAtCommit(prepared: PreparedEvent[], advance?: Array<{ id: string; last_seq: number }>): void {
     const events = prepared.map(({ committed: { event }, actingClientId }) => ({
       conversation_id: event.conversationId,
       seq: event.seq,
@@ -138,8 +131,8 @@ export class EventAppender {
         request_id: requestId,
       })),
     );
-    return {
-      sql: `WITH ${
+    this.tx.queryAtCommit(
+      `WITH ${
         advance
           ? `advanced AS (
                UPDATE conversations c SET last_seq = a.last_seq, updated_at = now()
@@ -156,10 +149,11 @@ export class EventAppender {
        FROM jsonb_to_recordset($2::jsonb) AS o(event_id uuid, source_id uuid, topic text, payload jsonb,
          request_id text)
        JOIN stored ON stored.id = o.source_id`,
-      params: advance
+      advance
         ? [JSON.stringify(events), JSON.stringify(outbox), JSON.stringify(advance)]
         : [JSON.stringify(events), JSON.stringify(outbox)],
-    };
+    );
+    for (const p of prepared) this.appended.push(p.committed);
   }
 }
 

@@ -65,8 +65,10 @@ export class MessagesRepository {
     return rows[0];
   }
 
-  /** Several new messages of one conversation in one statement (the rows a batch of sends commits). */
-  /** Queues the insert of `messages` for the commit of `tx` (it leaves with COMMIT). */
+  /**
+   * Queues for the commit of `tx` the insert of several new messages in one statement (the rows a batch of
+   * sends commits); it leaves with COMMIT.
+   */
   insertManyAtCommit(tx: TransactionExecutor, messages: Message[]): void {
     if (messages.length === 0) return;
     const rows = messages.map((m) => ({

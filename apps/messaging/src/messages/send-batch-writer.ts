@@ -34,10 +34,10 @@ export interface SendOutcome {
 
 /**
  * Commits a batch of sends in one transaction: one statement locks the rows of their conversations and reads
- * everyone's rights, one inserts the messages, one their events, outbox rows and new `last_seq`s; the last two
- * leave with COMMIT, so a batch is two round trips. A send that breaks a rule (not a participant, a bad
- * mention, a reply to nothing) fails alone; whatever fails the transaction itself is retried send by send, so
- * no send fails for another's sake.
+ * their members and the senders' rights, one inserts the messages, one their events, outbox rows and new
+ * `last_seq`s; the last two leave with COMMIT, so a batch is two round trips. A send that breaks a rule (not a
+ * participant, a bad mention, a reply to nothing) fails alone; whatever fails the transaction itself is
+ * retried send by send, so no send fails for another's sake.
  */
 @Injectable()
 export class SendBatchWriter {
