@@ -605,6 +605,9 @@ export class Messenger extends TypedEmitter<MessengerEvents> {
   }
 
   private async syncAll(): Promise<void> {
+    // Only these may be forgotten below: one adopted from a live event while the answer was on its way
+    // can be newer than that answer.
+    const knownBefore = new Set(this.entries.values());
     const me = await this.getUser();
     const seen = new Set<string>();
     await Promise.all(
@@ -629,7 +632,7 @@ export class Messenger extends TypedEmitter<MessengerEvents> {
         this.changed(summary.id);
       }),
     );
-    for (const id of [...this.entries.keys()]) if (!seen.has(id)) this.forget(id);
+    for (const [id, entry] of [...this.entries]) if (!seen.has(id) && knownBefore.has(entry)) this.forget(id);
     this.emit('synced');
     this.firstSync.resolve();
   }
@@ -696,6 +699,10 @@ export class Messenger extends TypedEmitter<MessengerEvents> {
             event.type === 'conversation.created'
               ? structuredClone(event.payload.conversation)
               : await this.api.get(`/v1/conversations/${id}`, ConversationSchema);
+          // The sync after `ready` may have listed it meanwhile: that entry stays, or the events applied to it
+          // and the Conversation the app already holds would be dropped for a second one.
+          const known = this.entries.get(id);
+          if (known) return known;
           const conversation = Conversation.create(data, this.backend);
           const entry = { conversation, sequencer: new EventSequencer<ConversationEvent>(event.seq - 1) };
           this.entries.set(id, entry);

@@ -18,7 +18,7 @@ const open: Messenger[] = [];
 
 async function connect(
   session: AuthSession,
-  extra: { store?: CacheStore; createWebSocket?: WebSocketFactory } = {},
+  extra: { store?: CacheStore; createWebSocket?: WebSocketFactory; fetch?: typeof fetch } = {},
 ): Promise<Messenger> {
   const m = await Messenger.connect({
     baseUrl: server.url,
@@ -35,6 +35,25 @@ function record(m: Messenger): ConversationEvent[] {
   const seen: ConversationEvent[] = [];
   m.on('event', ({ event }) => seen.push(event));
   return seen;
+}
+
+/** A fetch whose first answer to `GET <path>` waits until that path's hold settles; the request goes at once. */
+function holdingFetch(holds: Record<string, () => Promise<unknown>>): {
+  fetch: typeof fetch;
+  asked: Set<string>;
+} {
+  const asked = new Set<string>();
+  const holding: typeof fetch = async (input, init) => {
+    const path = new URL(input instanceof Request ? input.url : String(input)).pathname;
+    const res = await fetch(input, init);
+    const hold = holds[path];
+    if (hold && (init?.method ?? 'GET') === 'GET' && !asked.has(path)) {
+      asked.add(path);
+      await hold();
+    }
+    return res;
+  };
+  return { fetch: holding, asked };
 }
 
 beforeAll(async () => {
@@ -158,6 +177,67 @@ describe('Messenger against the real service', () => {
         .messages()
         .map((m) => m.text),
     ).toEqual(['n1', 'n2', 'n3', 'n4', 'n5', 'n6']);
+  });
+
+  it('keeps one Conversation when a live event for an unknown conversation races the sync after ready', async () => {
+    const [annS, benS] = await Promise.all([server.signUp('ann'), server.signUp('ben')]);
+    const ann = await connect(annS);
+    await ann.synced();
+    const conv = await ann.createConversation({ type: 'group', participants: [benS.user.id] });
+    await conv.sendMessage('first');
+
+    // Ben's device holds the answer to its sync (`GET /v1/me`) until a live event has made it ask for the
+    // conversation on its own, and holds that answer until the sync has listed the conversation.
+    const device: { ben?: Messenger } = {};
+    let held: ReturnType<Messenger['conversation']>;
+    const gate = holdingFetch({
+      '/v1/me': () =>
+        eventually(() => gate.asked.has(`/v1/conversations/${conv.id}`), 'the live event asked'),
+      [`/v1/conversations/${conv.id}`]: async () => {
+        held = await eventually(() => device.ben?.conversation(conv.id), 'the sync listed the conversation');
+      },
+    });
+    const ben = (device.ben = await connect(benS, { fetch: gate.fetch }));
+    await eventually(() => gate.asked.has('/v1/me'), 'the device syncing after ready');
+    await conv.sendMessage('second');
+    await ben.synced();
+    await eventually(() => held !== undefined, 'the race played out');
+    await conv.sendMessage('third');
+
+    // seq 1 created it, 2-4 are the three messages.
+    await eventually(() => held!.lastSeq === 4, 'the listed conversation at the last seq');
+    expect(ben.conversation(conv.id)).toBe(held);
+    expect(held!.messages().map((m) => m.text)).toEqual(['first', 'second', 'third']);
+  });
+
+  it('keeps a conversation created while its sync answer was on the way', async () => {
+    const [annS, benS] = await Promise.all([server.signUp('ann'), server.signUp('ben')]);
+    const ann = await connect(annS);
+    await ann.synced();
+    // Ben's sync answer is read before the conversation exists and arrives after its live creation.
+    const device: { ben?: Messenger; conversationId?: string } = {};
+    const gate = holdingFetch({
+      '/v1/me': () =>
+        eventually(
+          () =>
+            device.conversationId !== undefined &&
+            device.ben?.conversation(device.conversationId) !== undefined,
+          'the live creation adopted',
+        ),
+    });
+    const ben = (device.ben = await connect(benS, { fetch: gate.fetch }));
+    const left: string[] = [];
+    ben.on('conversationLeft', ({ conversationId: id }) => left.push(id));
+    await eventually(() => gate.asked.has('/v1/me'), 'the device syncing after ready');
+    const conv = await ann.createConversation({ type: 'group', participants: [benS.user.id] });
+    device.conversationId = conv.id;
+    await ben.synced();
+    const adopted = ben.conversation(conv.id);
+    await conv.sendMessage('hello');
+
+    await eventually(() => adopted?.lastSeq === 2, 'the adopted conversation gets the message');
+    expect(ben.conversation(conv.id)).toBe(adopted);
+    expect(left).toEqual([]);
   });
 
   it('catches up after being offline: every missed event once, in order, and nothing twice', async () => {
