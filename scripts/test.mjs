@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The one test command: every workspace's tests (one at a time, they share PostgreSQL and Redis), then a
-// single closing total read from the per-run JSON reports. A failing workspace does not stop the others
-// (--continue), so the total counts every suite.
+// The one test command: the builds, then every workspace's tests (one at a time, they share PostgreSQL
+// and Redis), then a single closing total read from the per-run JSON reports. A failing workspace does
+// not stop the others (--continue), so the total counts every suite.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
@@ -10,6 +10,20 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const reports = join(root, '.test-results');
 rmSync(reports, { recursive: true, force: true });
+
+// Builds first, several packages at a time; the tests then find every build done.
+const build = spawnSync(
+  'npx',
+  ['turbo', 'run', 'build', '--output-logs=errors-only', ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
+if (build.status !== 0) {
+  process.stdout.write('\nThe build failed, so no test ran.\n0 passed, 1 failed\n');
+  process.exit(1);
+}
 
 const turbo = spawnSync(
   'npx',
