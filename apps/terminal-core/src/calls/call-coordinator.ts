@@ -118,11 +118,19 @@ export class CallCoordinator {
   ): Promise<TerminalSession> {
     const session = new TerminalSession({ ...ref, id: randomUUID() }, write, this.options.messagesPerSecond);
     this.sessions.set(session.ref.id, session);
-    await this.registry.register({ ...session.ref, node: this.nodeId });
-    await this.directoryChanged(ref.msisdn);
-    if (ref.mode === 'pipe') {
-      const active = await this.registry.activeCallsOf(ref.msisdn);
-      session.send(active[0] ? M.inCall(active[0], ref.msisdn) : M.idle(''));
+    try {
+      await this.registry.register({ ...session.ref, node: this.nodeId });
+      await this.directoryChanged(ref.msisdn);
+      if (ref.mode === 'pipe') {
+        const active = await this.registry.activeCallsOf(ref.msisdn);
+        session.send(active[0] ? M.inCall(active[0], ref.msisdn) : M.idle(''));
+      }
+    } catch (err) {
+      // The directory failed (Redis is away): the caller ends the stream, and nothing of it is kept here.
+      this.sessions.delete(session.ref.id);
+      session.closed = true;
+      void this.registry.unregister(session.ref).catch(() => undefined);
+      throw err;
     }
     this.logger.debug({ terminal: session.ref }, 'terminal registered');
     return session;
@@ -164,8 +172,15 @@ export class CallCoordinator {
       if (message.message?.$case === 'bye') this.track(session, callId, false);
       await this.sendToOwner(owner, { kind: 'input', terminal: session.ref, callId, message: normalized });
     } catch (err) {
-      if (!(err instanceof TerminalProtocolError)) throw err;
-      session.send(M.error(message.callId ?? '', err.code, err.message));
+      // Anything else is the directory failing (Redis away): the message is not lost in silence, the
+      // terminal hears it may send it again.
+      if (!(err instanceof TerminalProtocolError))
+        this.logger.warn({ err, callId: message.callId }, 'could not route a terminal message');
+      const refusal =
+        err instanceof TerminalProtocolError
+          ? err
+          : tryAgain('signalling is unavailable right now; try again');
+      session.send(M.error(message.callId ?? '', refusal.code, refusal.message));
     }
   }
 

@@ -5,6 +5,7 @@ import type { Logger } from '@parley/logger';
 import { WebTerminalServiceNames, type WebTerminalMessage } from '@parley/protocol';
 import { WebTerminalServiceService, webTerminalServiceNamed } from '@parley/protocol/grpc';
 import type { CallCoordinator } from '../calls/call-coordinator.js';
+import type { TerminalSession } from '../terminals/terminal-session.js';
 import { authenticateTerminal } from '../terminals/terminal-auth.js';
 import { TerminalCoreMetrics } from '../metrics.js';
 import { BoundedStreamWriter } from './bounded-stream-writer.js';
@@ -127,7 +128,17 @@ export class WebTerminalGrpcServer {
         });
       },
     );
-    const session = await this.coordinator.register({ msisdn, mode }, (message) => writer.write(message));
+    let session: TerminalSession;
+    try {
+      session = await this.coordinator.register({ msisdn, mode }, (message) => writer.write(message));
+    } catch (err) {
+      this.logger.warn({ err, msisdn, mode }, 'could not register a terminal');
+      stream.emit('error', {
+        code: status.UNAVAILABLE,
+        details: 'cannot register the terminal right now; reconnect',
+      });
+      return;
+    }
     const end = () =>
       void this.coordinator
         .unregister(session)

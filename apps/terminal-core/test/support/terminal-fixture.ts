@@ -16,8 +16,10 @@ export class TerminalFixture {
   constructor(
     label: string,
     private readonly msisdnPrefix: string,
+    /** A Redis of the test's own (its nodes must then be started with that REDIS_URL); the machine's by default. */
+    redisUrl?: string,
   ) {
-    this.ns = allocateTestNamespace(`tc_${label}`, { databaseUrl: null });
+    this.ns = allocateTestNamespace(`tc_${label}`, { databaseUrl: null, ...(redisUrl ? { redisUrl } : {}) });
   }
 
   get core(): RunningTerminalCore {
