@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// The one test command: the builds, then every workspace's tests (one workspace at a time, they share
-// PostgreSQL and Redis; the browser suite beside them), then a single closing total read from the per-run
-// JSON reports. A failing workspace does not stop the others (--continue), so the total counts every suite.
-import { spawn, spawnSync } from 'node:child_process';
+// The one test command: the builds, then every workspace's tests (one at a time, they share PostgreSQL
+// and Redis), then a single closing total read from the per-run JSON reports. A failing workspace does
+// not stop the others (--continue), so the total counts every suite.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,45 +25,14 @@ if (build.status !== 0) {
   process.exit(1);
 }
 
-const extraArgs = process.argv.slice(2);
-const suites =
-  extraArgs.length > 0 ? [turboTests(extraArgs)] : [browserTests(), turboTests(['--filter=!@parley/e2e'])];
-const passedAll = (await Promise.all(suites)).every(Boolean);
-
-/** Every workspace's tests (or those the arguments select), one workspace at a time, output as it comes. */
-function turboTests(args) {
-  return new Promise((done) => {
-    const child = spawn(
-      'npx',
-      ['turbo', 'run', 'test', '--concurrency=1', '--continue', '--output-logs=full', ...args],
-      { cwd: root, stdio: 'inherit' },
-    );
-    child.on('close', (code) => done(code === 0));
-  });
-}
-
-/**
- * The browser suite, beside the others: it mostly waits on browsers, timers and media, so it fits in the
- * time the others run. Its output is printed whole once it ends, so the two do not interleave.
- */
-function browserTests() {
-  process.stdout.write('The browser suite (e2e) runs beside the others; its output follows when it ends.\n');
-  return new Promise((done) => {
-    const chunks = [];
-    const child = spawn('npm', ['test', '-w', '@parley/e2e'], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '1' },
-    });
-    child.stdout.on('data', (chunk) => chunks.push(chunk));
-    child.stderr.on('data', (chunk) => chunks.push(chunk));
-    child.on('close', (code) => {
-      process.stdout.write('\n=== e2e: the browser suite ===\n');
-      process.stdout.write(Buffer.concat(chunks));
-      done(code === 0);
-    });
-  });
-}
+const turbo = spawnSync(
+  'npx',
+  ['turbo', 'run', 'test', '--concurrency=1', '--continue', '--output-logs=full', ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 
 /** Vitest's JSON report and Playwright's name their totals differently. */
 function countsOf(report) {
@@ -98,6 +67,6 @@ if (existsSync(reports)) {
   }
 }
 process.stdout.write(`\nTest runs:\n${lines.join('\n')}\n\n`);
-if (!passedAll && failed === 0) failed = 1; // a workspace failed before its tests reported
+if (turbo.status !== 0 && failed === 0) failed = 1; // a workspace failed before its tests reported
 process.stdout.write(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
-process.exit(passedAll && failed === 0 ? 0 : 1);
+process.exit(turbo.status === 0 && failed === 0 ? 0 : 1);
