@@ -174,12 +174,12 @@ export class CallCoordinator {
     } catch (err) {
       // Anything else is the directory failing (Redis away): the message is not lost in silence, the
       // terminal hears it may send it again.
-      if (!(err instanceof TerminalProtocolError))
-        this.logger.warn({ err, callId: message.callId }, 'could not route a terminal message');
       const refusal =
         err instanceof TerminalProtocolError
           ? err
           : tryAgain('signalling is unavailable right now; try again');
+      if (refusal !== err)
+        this.logger.warn({ err, callId: message.callId }, 'could not route a terminal message');
       session.send(M.error(message.callId ?? '', refusal.code, refusal.message));
     }
   }
