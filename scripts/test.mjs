@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { countsOf, failuresOf } from './lib/test-reports.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const reports = join(root, '.test-results');
@@ -34,39 +35,30 @@ const turbo = spawnSync(
   },
 );
 
-/** Vitest's JSON report and Playwright's name their totals differently. */
-function countsOf(report) {
-  if (report.stats && 'expected' in report.stats) {
-    return {
-      passed: report.stats.expected + (report.stats.flaky ?? 0),
-      failed: report.stats.unexpected,
-      skipped: report.stats.skipped,
-    };
-  }
-  return {
-    passed: report.numPassedTests ?? 0,
-    failed: report.numFailedTests ?? 0,
-    skipped: (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0),
-  };
-}
-
 let passed = 0;
 let failed = 0;
 let skipped = 0;
 const lines = [];
+const failures = [];
 if (existsSync(reports)) {
   for (const file of readdirSync(reports)
     .filter((f) => f.endsWith('.json'))
     .sort()) {
-    const counts = countsOf(JSON.parse(readFileSync(join(reports, file), 'utf8')));
+    const report = JSON.parse(readFileSync(join(reports, file), 'utf8'));
+    const counts = countsOf(report);
+    const named = failuresOf(report, root);
     passed += counts.passed;
-    failed += counts.failed;
+    // A file that failed to load counts too, though no test in it ran.
+    const failedHere = Math.max(counts.failed, named.length);
+    failed += failedHere;
     skipped += counts.skipped;
     const label = file.replace(/(\.playwright)?\.json$/, '');
-    lines.push(`  ${label.padEnd(28)} ${counts.passed} passed, ${counts.failed} failed`);
+    lines.push(`  ${label.padEnd(28)} ${counts.passed} passed, ${failedHere} failed`);
+    for (const f of named) failures.push(`  ${label}: ${f.where} › ${f.test}\n      ${f.reason}`);
   }
 }
 process.stdout.write(`\nTest runs:\n${lines.join('\n')}\n\n`);
+if (failures.length > 0) process.stdout.write(`Failed:\n${failures.join('\n')}\n\n`);
 if (turbo.status !== 0 && failed === 0) failed = 1; // a workspace failed before its tests reported
 process.stdout.write(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
 process.exit(turbo.status === 0 && failed === 0 ? 0 : 1);
