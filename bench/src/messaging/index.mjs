@@ -42,6 +42,11 @@ async function waitForQuietOutbox(api) {
   );
 }
 
+/** Whether a figure's key is selected by `--only` (a key or any of its dotted prefixes); all without it. */
+export function selects(only, key) {
+  return !only || only.some((wanted) => key === wanted || key.startsWith(`${wanted}.`));
+}
+
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor((sorted.length - 1) / 2)];
@@ -52,11 +57,13 @@ const median = (values) => {
  * several rounds the round whose main number is the median is reported whole (so its p50, p99 and counts
  * belong together), with the range of the main number over the rounds.
  */
+/** The figures whose setup was prepared (the selected ones). */
 function figureList({ services, workers, prepared, settings }) {
   const figures = [];
   const { sends, delivery, directLoad, retransmit } = prepared;
   for (const shape of settings.sends.shapes) {
     for (const db of ['postgres', 'pglite']) {
+      if (!sends[db]?.[shape.key]) continue;
       figures.push({
         key: `sends.${db}.${shape.key}`,
         api: services[db].api,
@@ -93,36 +100,40 @@ function figureList({ services, workers, prepared, settings }) {
         }),
     });
   }
-  figures.push({
-    key: 'directLoad',
-    api: services.postgres.api,
-    main: (r) => r.deliveryLatencyMs.p99,
-    measure: (phase) =>
-      measureDirectLoad({
-        api: services.postgres.api,
-        service: services.postgres.service,
-        workers,
-        prepared: directLoad,
-        settings: settings.directLoad,
-        phase,
-      }),
-  });
-  figures.push({
-    key: 'retransmit',
-    api: services.postgres.api,
-    main: (r) => r.eventsPerSecond,
-    measure: () => measureRetransmit(services.postgres.api, services.postgres.service, retransmit),
-  });
+  if (directLoad)
+    figures.push({
+      key: 'directLoad',
+      api: services.postgres.api,
+      main: (r) => r.deliveryLatencyMs.p99,
+      measure: (phase) =>
+        measureDirectLoad({
+          api: services.postgres.api,
+          service: services.postgres.service,
+          workers,
+          prepared: directLoad,
+          settings: settings.directLoad,
+          phase,
+        }),
+    });
+  if (retransmit)
+    figures.push({
+      key: 'retransmit',
+      api: services.postgres.api,
+      main: (r) => r.eventsPerSecond,
+      measure: () => measureRetransmit(services.postgres.api, services.postgres.service, retransmit),
+    });
   return figures;
 }
 
-async function prepareAll({ services, settings }) {
+/** Users, conversations and seeded events of the selected figures only (seeding a million takes a while). */
+async function prepareAll({ services, settings, only }) {
   const sends = {};
   // The two services' users and conversations are created side by side.
   await Promise.all(
-    ['postgres', 'pglite'].map(async (db) => {
+    Object.keys(services).map(async (db) => {
       sends[db] = {};
       for (const shape of settings.sends.shapes) {
+        if (!selects(only, `sends.${db}.${shape.key}`)) continue;
         progress(`setup: sends (${shape.label}) on ${db}`);
         sends[db][shape.key] = await prepareSends(services[db].api, shape);
       }
@@ -131,6 +142,7 @@ async function prepareAll({ services, settings }) {
   const api = services.postgres.api;
   const delivery = [];
   for (const size of settings.delivery.sizes) {
+    if (!selects(only, `delivery.${size.devices}`)) continue;
     progress(`setup: a group with ${size.devices} devices`);
     delivery.push(
       await prepareDeliveryGroup(api, {
@@ -139,13 +151,19 @@ async function prepareAll({ services, settings }) {
       }),
     );
   }
-  progress(`setup: ${settings.directLoad.conversations} direct conversations`);
-  const directLoad = await prepareDirectLoad(api, settings.directLoad);
-  progress(`setup: seeding ${settings.retransmit.seedCount} events`);
-  const retransmit = await prepareRetransmit(api, services.postgres.service, {
-    ...settings.retransmit,
-    databaseUrl,
-  });
+  let directLoad;
+  if (selects(only, 'directLoad')) {
+    progress(`setup: ${settings.directLoad.conversations} direct conversations`);
+    directLoad = await prepareDirectLoad(api, settings.directLoad);
+  }
+  let retransmit;
+  if (selects(only, 'retransmit')) {
+    progress(`setup: seeding ${settings.retransmit.seedCount} events`);
+    retransmit = await prepareRetransmit(api, services.postgres.service, {
+      ...settings.retransmit,
+      databaseUrl,
+    });
+  }
   return { sends, delivery, directLoad, retransmit };
 }
 
@@ -215,6 +233,7 @@ export function printMessagingTable(results, { quick, repeat, settings, skippedS
       ['pglite', 'PGlite'],
     ]) {
       const s = results[`sends.${db}.${shape.key}`];
+      if (!s) continue;
       rows.push([
         db === 'postgres' ? `${n}. Sends/s persisted, ${shape.label}, ${name}` : `   ${name}`,
         `${fmt(s.sendsPerSecond)}/s`,
@@ -228,6 +247,7 @@ export function printMessagingTable(results, { quick, repeat, settings, skippedS
   settings.delivery.sizes.forEach((size, i) => {
     const label = `4${'abcd'[i] ?? i}. Send->delivered, ${fmt(size.devices)} devices`;
     const d = results[`delivery.${size.devices}`];
+    if (!d) return;
     if (size.standsInFor)
       rows.push([`    (instead of ${fmt(size.standsInFor)})`, 'largest that fits', `ulimit -n ${limit}`]);
     rows.push([
@@ -252,6 +272,18 @@ export function printMessagingTable(results, { quick, repeat, settings, skippedS
     rows.push([`4. Send->delivered, ${fmt(skipped.devices)} devices`, 'skipped', skipped.reason]);
   rows.push(...memoryRows);
   const l = results.directLoad;
+  if (l) rows.push(...directLoadRows(l, settings));
+  const r = results.retransmit;
+  if (r) rows.push(...retransmitRows(r));
+  printTable(
+    `Parley messaging benchmark${quick ? ' (--quick)' : ''}: ${cpus().length} CPUs, Node ${process.version}, ulimit -n ${limit}, ${repeat === 1 ? 'one round' : `median of ${repeat} rounds`}`,
+    rows,
+  );
+}
+
+function directLoadRows(l, settings) {
+  const p99Target = settings.deliveryP99TargetMs;
+  const rows = [];
   rows.push([
     `6. Delivery at ${fmt(settings.directLoad.ratePerSecond)} msg/s, ${fmt(l.conversations)} direct conversations p50 / p99 / max`,
     `${l.deliveryLatencyMs.p50} / ${l.deliveryLatencyMs.p99} / ${l.deliveryLatencyMs.max} ms`,
@@ -267,7 +299,11 @@ export function printMessagingTable(results, { quick, repeat, settings, skippedS
     `${fmt(l.memory.rssKbPerSocket)} KB RSS`,
     `V8 heap ${fmt(l.memory.heapKbPerSocket)} KB`,
   ]);
-  const r = results.retransmit;
+  return rows;
+}
+
+function retransmitRows(r) {
+  const rows = [];
   rows.push([
     `7. Retransmit ${fmt(r.eventsExpected)} events, paged`,
     `${r.seconds} s`,
@@ -278,10 +314,7 @@ export function printMessagingTable(results, { quick, repeat, settings, skippedS
     `${r.stream.seconds} s`,
     `${fmt(r.stream.eventsPerSecond)} events/s, ${r.stream.megabytes} MB in one response; server memory ${r.stream.serverBaselineMb} -> peak ${r.stream.serverPeakMb} MB; in seq order: ${r.stream.inOrder}`,
   ]);
-  printTable(
-    `Parley messaging benchmark${quick ? ' (--quick)' : ''}: ${cpus().length} CPUs, Node ${process.version}, ulimit -n ${limit}, ${repeat === 1 ? 'one round' : `median of ${repeat} rounds`}`,
-    rows,
-  );
+  return rows;
 }
 
 /** Every check a figure depends on; a failed one makes the run exit non-zero. */
@@ -353,7 +386,7 @@ export function fitToOpenFiles(settings, limit) {
  * workers, prepares every figure's users and conversations, runs the figures N times interleaved, prints
  * the median round of each, cleans up.
  */
-export async function runMessagingBench({ quick, repeat = 1 }) {
+export async function runMessagingBench({ quick, repeat = 1, only }) {
   const limit = openFilesLimit();
   const { settings, skippedSizes } = fitToOpenFiles(quick ? quickSettings : fullSettings, limit);
 
@@ -387,13 +420,20 @@ export async function runMessagingBench({ quick, repeat = 1 }) {
           [
             ['postgres', 'messaging'],
             ['pglite', 'messaging-pglite'],
-          ].map(async ([db, name]) => {
-            const service = await startMessagingService(env, { database: db, name });
-            stops.push(service.stop);
-            const api = messagingApi(service.url, { maxSockets: 128, idleTimeoutMs: 3000 });
-            stops.push(async () => api.close());
-            services[db] = { service, api };
-          }),
+          ]
+            // PostgreSQL's service holds every figure but the PGlite sends.
+            .filter(
+              ([db]) =>
+                db === 'postgres' ||
+                settings.sends.shapes.some((shape) => selects(only, `sends.pglite.${shape.key}`)),
+            )
+            .map(async ([db, name]) => {
+              const service = await startMessagingService(env, { database: db, name });
+              stops.push(service.stop);
+              const api = messagingApi(service.url, { maxSockets: 128, idleTimeoutMs: 3000 });
+              stops.push(async () => api.close());
+              services[db] = { service, api };
+            }),
         );
         const failedStart = started.find((r) => r.status === 'rejected');
         if (failedStart) throw failedStart.reason;
@@ -407,7 +447,7 @@ export async function runMessagingBench({ quick, repeat = 1 }) {
           ),
         );
         const run = async () => {
-          const prepared = await prepareAll({ services, settings });
+          const prepared = await prepareAll({ services, settings, only });
           return runRounds(figureList({ services, workers, prepared, settings }), repeat);
         };
         return Promise.race([run(), crashed]);
