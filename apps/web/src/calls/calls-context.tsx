@@ -15,9 +15,9 @@ import {
   type ConnectionState,
   type Messenger,
   type OtherDeviceCall,
-  type TerminalError,
 } from '@parley/sdk';
 import { describeError } from '../app/errors';
+import { callErrorText } from './call-error-text';
 import { useToast } from '../ui/toast';
 
 declare global {
@@ -52,19 +52,6 @@ export function useCalls(): CallsValue {
   const value = useContext(CallsContext);
   if (!value) throw new Error('useCalls outside <CallsProvider>');
   return value;
-}
-
-const ERROR_TEXT: Record<string, string> = {
-  TRY_AGAIN: 'The call is busy negotiating. Try again in a moment.',
-  INVALID_CALL_ID: 'That call no longer exists.',
-  NOT_INCALL: 'That call is not on this device.',
-  RATE_LIMIT_HIT: 'Too many call actions. Slow down a little.',
-  MEDIA: 'Camera or microphone problem',
-};
-
-function errorText(err: TerminalError): string {
-  const base = ERROR_TEXT[err.code] ?? 'The call service refused that';
-  return err.message && err.code !== 'TRY_AGAIN' ? `${base}: ${err.message}` : base;
 }
 
 /**
@@ -122,7 +109,7 @@ export function CallsProvider({
         // About a call that is over here (a Bye crossing the other side's, a refused pull that already
         // ended with its reason): the call-ended note says it; a toast would only add noise.
         if (err.callId && err.code !== 'MEDIA' && !t.getCall(err.callId)) return;
-        toast(errorText(err));
+        toast(callErrorText(err));
       }),
     ];
     setTerminal(t);
