@@ -1,57 +1,15 @@
 // Terminal against the real terminal-core (and the messaging service for tokens), over the WebSocket
 // bridge with `ws`; WebRTC is faked (the core relays SDP untouched, so signalling is what is tested).
 // Needs apps/terminal-core and apps/messaging built (the root test command builds them first).
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  freePort,
-  randomMsisdn,
-  startMessagingForTests,
-  startService,
-  testRedisUrl,
-  type MessagingForTests,
-  type ServiceProcess,
-} from '@parley/testing';
+import { randomMsisdn, startMessagingForTests, type MessagingForTests } from '@parley/testing';
 import { Terminal, type Call, type OtherDeviceCall } from '../src/index.js';
 import { nodeWebSocket } from '../src/node.js';
+import { TerminalCoreProcess } from './terminal-core-process.js';
 import { FakePeerConnection, rtc, until } from './terminal-fakes.js';
 
-const coreJs = fileURLToPath(new URL('../../../apps/terminal-core/dist/main.js', import.meta.url));
-
-class TerminalCore {
-  private service: ServiceProcess | undefined;
-  url = '';
-  async start(jwksUrl: string, prefix: string): Promise<void> {
-    const [port, grpcPort] = [await freePort(), await freePort()];
-    this.url = `ws://127.0.0.1:${port}`;
-    this.service = await startService({
-      name: 'terminal-core',
-      main: coreJs,
-      env: {
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        GRPC_PORT: String(grpcPort),
-        GRPC_HOST: '127.0.0.1',
-        REDIS_URL: testRedisUrl,
-        REDIS_PREFIX: prefix,
-        JWKS_URL: jwksUrl,
-        PHONE_ANSWER_DELAY_MS: '200',
-        LOG_LEVEL: 'warn',
-      },
-      healthUrl: `http://127.0.0.1:${port}/health`,
-      startTimeoutMs: 20_000,
-    });
-  }
-  async stop(): Promise<void> {
-    await this.service?.stop();
-  }
-}
-
-// The root test command builds every app first; running this file alone needs `npx turbo run build`.
-if (!existsSync(coreJs)) throw new Error(`terminal-core is not built (${coreJs}): run npx turbo run build`);
 let messaging: MessagingForTests;
-const core = new TerminalCore();
+const core = new TerminalCoreProcess();
 const open: Terminal[] = [];
 
 /** A user with a number and `devices` registered terminals of theirs. */

@@ -1,6 +1,6 @@
 // Terminal against a scripted bridge: a fake WebSocket plays terminal-core (frames in canonical JSON) and
 // a fake RTCPeerConnection stands in for WebRTC, so every WebTerminal scenario runs in Node.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { IllegalCallTransitionError, Terminal, type Call, type TerminalError } from '../src/index.js';
 import {
   FakePeerConnection,
@@ -15,7 +15,7 @@ const terminals: Terminal[] = [];
 let idSeq = 0;
 
 /** A terminal plus the sockets it opened (the last one is the live registration). */
-async function registered(token = 'token-1') {
+async function registered(token = 'token-1', dialRetryDelaysMs?: number[]) {
   const sockets: FakeSocket[] = [];
   const terminal = new Terminal({
     url: 'ws://core.test:3002',
@@ -29,6 +29,7 @@ async function registered(token = 'token-1') {
     newCallId: () => `00000000-0000-4000-8000-${String(++idSeq).padStart(12, '0')}`,
     minReconnectDelayMs: 5,
     maxReconnectDelayMs: 20,
+    dialRetryDelaysMs,
   });
   terminals.push(terminal);
   const errors: TerminalError[] = [];
@@ -218,6 +219,48 @@ describe('Terminal (scripted core)', () => {
     });
     expect(call).toMatchObject({ state: 'ended', endReason: 'try_again' });
     expect(errors.map((e) => [e.code, e.callId])).toEqual([['TRY_AGAIN', id]]);
+  });
+
+  it('a new call refused with TRY_AGAIN sends its Offer again after a while, unreported, and goes on once the core takes it', async () => {
+    const { terminal, socket, errors } = await registered('token-1', [20, 40]);
+    const call = await terminal.call(CALLEE);
+    const offers = () => socket().sent.filter((m) => m.offer);
+    socket().deliver({ error: { err: 'TRY_AGAIN', message: 'signalling is unavailable' }, callId: call.id });
+    expect(call.state).toBe('dialing');
+    await until(() => offers().length === 2, 'the Offer sent again');
+    expect(offers()[1]).toEqual(offers()[0]);
+    socket().deliver({ error: { err: 'TRY_AGAIN', message: 'signalling is unavailable' }, callId: call.id });
+    await until(() => offers().length === 3, 'the Offer sent a third time');
+    socket().deliver({ ringing: {}, callId: call.id });
+    expect(call.state).toBe('ringing');
+    expect(errors).toEqual([]);
+  });
+
+  it('a new call still refused with TRY_AGAIN once its tries are used up ends with try_again and reports it', async () => {
+    const { terminal, socket, errors } = await registered('token-1', [10]);
+    const call = await terminal.call(CALLEE);
+    const offers = () => socket().sent.filter((m) => m.offer);
+    socket().deliver({ error: { err: 'TRY_AGAIN', message: 'first' }, callId: call.id });
+    await until(() => offers().length === 2, 'the Offer sent again');
+    socket().deliver({ error: { err: 'TRY_AGAIN', message: 'second' }, callId: call.id });
+    expect(call).toMatchObject({ state: 'ended', endReason: 'try_again' });
+    expect(errors.map((e) => [e.code, e.message])).toEqual([['TRY_AGAIN', 'second']]);
+  });
+
+  it('hanging up a call that waits to try its Offer again sends a Bye and no further Offer', async () => {
+    const { terminal, socket } = await registered('token-1', [30]);
+    const call = await terminal.call(CALLEE);
+    vi.useFakeTimers();
+    try {
+      socket().deliver({ error: { err: 'TRY_AGAIN', message: 'later' }, callId: call.id });
+      call.hangup();
+      expect(socket().sent.at(-1)).toEqual({ bye: { reason: 'cancelled' }, callId: call.id });
+      const sent = socket().sent.length;
+      vi.advanceTimersByTime(1000);
+      expect(socket().sent.length).toBe(sent);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('toPhone: sends Action{ToPhone}; the InCall that follows ends the call here (moved_to_phone) and lists it', async () => {

@@ -40,7 +40,15 @@ export interface CallContext {
   iceServers?: () => Promise<RTCIceServer[] | undefined>;
   iceGatheringTimeoutMs: number;
   reportError: (error: Error) => void;
+  /**
+   * Waits before each new try of an Offer the core refused with TRY_AGAIN (its directory briefly out of
+   * reach); the call ends with `try_again` once they are used up. Default DIAL_RETRY_DELAYS_MS.
+   */
+  dialRetryDelaysMs?: readonly number[];
 }
+
+/** About 4 s in all: a Redis restart or failover of a few seconds, and short for someone waiting to call. */
+export const DIAL_RETRY_DELAYS_MS: readonly number[] = [250, 500, 1000, 2000];
 
 export interface CallInit {
   id: string;
@@ -77,6 +85,9 @@ export class Call extends TypedEmitter<CallEvents> {
   private sharing: { screen: MediaStreamTrack; camera: MediaStreamTrack | undefined } | undefined;
   /** Our mid-call Offer waiting for the far end's Answer. */
   private renegotiating: { resolve: () => void; reject: (err: Error) => void } | undefined;
+  /** A new call's Offer, kept to send again if the core asks to try again, and the tries so far. */
+  private dialOffer:
+    { message: WebTerminalMessage; retries: number; timer?: ReturnType<typeof setTimeout> } | undefined;
   /** Whether the core knows this call (we sent its Offer, or it offered it to us). */
   private known: boolean;
 
@@ -348,9 +359,10 @@ export class Call extends TypedEmitter<CallEvents> {
         await pc.setLocalDescription(await pc.createOffer());
         await waitForIceGathering(pc, this.context.iceGatheringTimeoutMs);
         if (this.isOver()) return;
-        const sdp = pc.localDescription?.sdp ?? '';
-        if (!this.context.send(M.offer(this.id, sdp, msisdn))) this.end('connection_lost');
-        else this.known = true;
+        const offer = M.offer(this.id, pc.localDescription?.sdp ?? '', msisdn);
+        if (!this.context.send(offer)) return this.end('connection_lost');
+        this.known = true;
+        if (msisdn) this.dialOffer = { message: offer, retries: 0 };
       } catch (err) {
         this.fail(err);
       }
@@ -433,8 +445,13 @@ export class Call extends TypedEmitter<CallEvents> {
     this.end(this.toPhoneRequested ? 'moved_to_phone' : 'moved');
   }
 
-  /** @internal The core refused a message about this call; a call not yet established ends. */
-  refused(code: string): void {
+  /**
+   * @internal The core refused a message about this call; a call not yet established ends, unless the
+   * core asked to try again: then the Offer goes again after a while. True when the refusal is handled
+   * here (a try is scheduled), so the terminal does not report it.
+   */
+  refused(code: string): boolean {
+    if (code === 'TRY_AGAIN' && this.state === 'dialing' && this.retryDial()) return true;
     const pending = this.renegotiating;
     if (pending && this.pc) {
       this.renegotiating = undefined;
@@ -450,11 +467,30 @@ export class Call extends TypedEmitter<CallEvents> {
     }
     // An Offer the core refused left no call there: end it here without a Bye.
     if (this.state === 'dialing') this.end(code.toLowerCase());
+    return false;
+  }
+
+  /** Schedules the next try of the dial's Offer; false when there is none to send or none left. */
+  private retryDial(): boolean {
+    const dial = this.dialOffer;
+    const delays = this.context.dialRetryDelaysMs ?? DIAL_RETRY_DELAYS_MS;
+    if (dial?.timer) return true; // a try is already on its way
+    if (!dial || dial.retries >= delays.length) return false;
+    const delay = delays[dial.retries]!;
+    dial.retries++;
+    dial.timer = setTimeout(() => {
+      dial.timer = undefined;
+      if (this.state !== 'dialing') return;
+      if (!this.context.send(dial.message)) this.end('connection_lost');
+    }, delay);
+    return true;
   }
 
   /** @internal Ends the call locally without telling the core (it already knows, or cannot be told). */
   end(reason: CallEndReason): void {
     if (this.isOver()) return;
+    clearTimeout(this.dialOffer?.timer);
+    this.dialOffer = undefined;
     this.endedAt = Date.now();
     this.apply({ type: 'ended', reason }, false);
     this.renegotiating?.reject(new Error('the call ended'));

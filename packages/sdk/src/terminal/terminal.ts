@@ -34,6 +34,11 @@ export interface TerminalOptions {
   iceGatheringTimeoutMs?: number;
   /** Call ids (default crypto.randomUUID). */
   newCallId?: () => string;
+  /**
+   * Waits before each new try of a call's Offer that the core answered with TRY_AGAIN (default 250, 500,
+   * 1,000 and 2,000 ms); `[]` ends such a call at once with `try_again`.
+   */
+  dialRetryDelaysMs?: readonly number[];
   /** Backoff bounds of the reconnects (defaults 250 ms … 15 s). */
   minReconnectDelayMs?: number;
   maxReconnectDelayMs?: number;
@@ -223,6 +228,7 @@ export class Terminal extends TypedEmitter<TerminalEvents> {
       rtcConfiguration: this.options.rtcConfiguration,
       iceServers: this.iceServerSource,
       iceGatheringTimeoutMs: this.options.iceGatheringTimeoutMs ?? 3000,
+      dialRetryDelaysMs: this.options.dialRetryDelaysMs,
       reportError: (err) => this.emit('error', new TerminalError('MEDIA', err.message, init.id)),
     });
     this.calls.set(call.id, call);
@@ -285,7 +291,8 @@ export class Terminal extends TypedEmitter<TerminalEvents> {
       }
       case 'error': {
         const code = terminalErrorName(body.value.err);
-        call?.refused(code);
+        // A dial the call sends again (the core asked to try again) is not an error yet.
+        if (call?.refused(code)) return;
         this.emit('error', new TerminalError(code, body.value.message, callId || undefined));
         return;
       }
