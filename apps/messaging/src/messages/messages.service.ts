@@ -35,6 +35,7 @@ import { replyExcerpt } from './replies-and-mentions.js';
 import { SendBatchWriter, type PendingSend, type SendOutcome } from './send-batch-writer.js';
 import { GroupCommit } from '../event-log/group-commit.js';
 import { DATABASE } from '../infrastructure/tokens.js';
+import { MESSAGING_CONFIG, type MessagingConfig } from '../config/config.js';
 import { sendLaneCount, sendLaneOf } from './send-lanes.js';
 import { MessagingMetrics } from '../metrics.js';
 
@@ -63,10 +64,11 @@ export class MessagesService {
     @Inject(SendBatchWriter) batchWriter: SendBatchWriter,
     @Inject(DATABASE) db: Database,
     @Inject(ServiceMetrics) metrics: ServiceMetrics,
+    @Inject(MESSAGING_CONFIG) config: MessagingConfig,
   ) {
     this.persisted = metrics.counter(MessagingMetrics.messagesPersisted);
     this.sends = new GroupCommit((_lane, sends) => batchWriter.write(sends), SENDS_PER_COMMIT);
-    this.sendLanes = sendLaneCount(db.kind);
+    this.sendLanes = sendLaneCount(db.kind, config.sends.commitLanes);
   }
 
   /** Per conversation of the user: unread count and the last visible message. */

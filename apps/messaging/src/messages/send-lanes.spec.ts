@@ -8,11 +8,12 @@ describe('send lanes', () => {
     expect(new Set(Array.from({ length: 5 }, () => sendLaneOf(id, 4))).size).toBe(1);
   });
 
-  it('spreads conversations over every lane on PostgreSQL, and over one on PGlite', () => {
+  it('spreads conversations over every configured lane on PostgreSQL, and over one on PGlite', () => {
     const ids = Array.from({ length: 200 }, () => randomUUID());
-    expect(new Set(ids.map((id) => sendLaneOf(id, sendLaneCount('postgres'))))).toEqual(
+    expect(new Set(ids.map((id) => sendLaneOf(id, sendLaneCount('postgres', 4))))).toEqual(
       new Set(['0', '1', '2', '3']),
     );
-    expect(new Set(ids.map((id) => sendLaneOf(id, sendLaneCount('pglite'))))).toEqual(new Set(['0']));
+    expect(new Set(ids.map((id) => sendLaneOf(id, sendLaneCount('postgres', 1))))).toEqual(new Set(['0']));
+    expect(new Set(ids.map((id) => sendLaneOf(id, sendLaneCount('pglite', 4))))).toEqual(new Set(['0']));
   });
 });
