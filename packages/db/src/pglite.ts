@@ -1,9 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { PGlite, type Results, type Transaction } from '@electric-sql/pglite';
+import { PgliteThread } from './pglite/client.js';
 import { createSchemaIfMissing, quoteIdent } from './schema.js';
-import { pgliteParsers } from './type-parsers.js';
 import type {
   Database,
   OpenDatabaseOptions,
@@ -14,40 +13,21 @@ import type {
 
 const IN_MEMORY = 'memory://';
 
-function toQueryResult<R>(result: Results<R>): QueryResult<R> {
-  return { rows: result.rows, rowCount: result.rowCount ?? result.affectedRows ?? result.rows.length };
-}
-
-/** A transaction's executor, and the writes it queued for its commit (run in order before COMMIT). */
-function transactionExecutor(tx: Transaction): { executor: ScriptExecutor; runQueued(): Promise<void> } {
-  const queued: Array<{ sql: string; params: unknown[] | undefined }> = [];
-  return {
-    executor: {
-      query: async <R>(sql: string, params?: unknown[]) => toQueryResult(await tx.query<R>(sql, params)),
-      queryAtCommit: (sql: string, params?: unknown[]) => {
-        queued.push({ sql, params });
-      },
-      execScript: async (sql: string) => {
-        await tx.exec(sql); // simple protocol: allows several statements
-      },
-    },
-    runQueued: async () => {
-      for (const { sql, params } of queued.splice(0)) await tx.query(sql, params);
-    },
-  };
-}
-
 /** Absolute data directory, or undefined for an in-memory database. */
 function dataDirectory(pgliteDir: string | undefined): string | undefined {
   if (pgliteDir === undefined || pgliteDir === IN_MEMORY) return undefined;
   return resolve(pgliteDir);
 }
 
+/**
+ * Embedded PostgreSQL (PGlite) in a thread of its own (pglite/worker.ts): its engine runs beside the
+ * service's event loop, and each query crosses threads as a message. One connection, as before.
+ */
 export async function openPglite(options: OpenDatabaseOptions): Promise<Database> {
   const { schema } = options;
   const dataDir = dataDirectory(options.pgliteDir);
   if (dataDir !== undefined) await mkdir(dataDir, { recursive: true });
-  const pglite = await PGlite.create({ dataDir, parsers: pgliteParsers });
+  const thread = new PgliteThread();
 
   // PGlite has one connection and queues every query behind an open transaction, so calling
   // the database (instead of tx) inside transaction() would wait forever. Detect it and throw.
@@ -58,20 +38,36 @@ export async function openPglite(options: OpenDatabaseOptions): Promise<Database
     }
   };
 
+  let nextTransaction = 1;
   async function transaction<T>(fn: (tx: TransactionExecutor) => Promise<T>): Promise<T> {
     assertNotInsideTransaction();
-    // PGlite's own transaction() holds its lock until COMMIT/ROLLBACK, so concurrent callers queue.
-    return pglite.transaction(async (tx) => {
-      const marker = { open: true };
-      const { executor, runQueued } = transactionExecutor(tx);
-      try {
-        const result = await insideTransaction.run(marker, () => fn(executor));
-        await runQueued();
-        return result;
-      } finally {
-        marker.open = false; // promises fn left behind may outlive the transaction
-      }
-    });
+    const tx = nextTransaction++;
+    // Resolves once PGlite's transaction lock is ours: concurrent callers queue there.
+    await thread.call({ op: 'begin', tx });
+    const queued: Array<{ sql: string; params: unknown[] | undefined }> = [];
+    const executor: ScriptExecutor = {
+      query: async <R>(sql: string, params?: unknown[]) =>
+        (await thread.call({ op: 'txQuery', tx, sql, params })) as QueryResult<R>,
+      queryAtCommit: (sql: string, params?: unknown[]) => {
+        queued.push({ sql, params });
+      },
+      execScript: async (sql: string) => {
+        await thread.call({ op: 'txExec', tx, sql });
+      },
+    };
+    const marker = { open: true };
+    let result: T;
+    try {
+      result = await insideTransaction.run(marker, () => fn(executor));
+    } catch (err) {
+      marker.open = false;
+      await thread.call({ op: 'end', tx, commit: false, queued: [] });
+      throw err;
+    }
+    marker.open = false; // promises fn left behind may outlive the transaction
+    // The queued writes run in order, then COMMIT; a failed one rolls everything back.
+    await thread.call({ op: 'end', tx, commit: true, queued });
+    return result;
   }
 
   let closing: Promise<void> | undefined;
@@ -80,19 +76,20 @@ export async function openPglite(options: OpenDatabaseOptions): Promise<Database
     schema,
     query: async <R>(sql: string, params?: unknown[]) => {
       assertNotInsideTransaction();
-      return toQueryResult(await pglite.query<R>(sql, params));
+      return (await thread.call({ op: 'query', sql, params })) as QueryResult<R>;
     },
     transaction,
     ping: async () => {
       await database.query('SELECT 1');
     },
-    close: () => (closing ??= pglite.close()),
+    close: () => (closing ??= thread.close()),
   };
 
   try {
+    await thread.call({ op: 'open', dataDir });
     await createSchemaIfMissing(database, schema);
     // One session for the life of the database, so setting it once covers every query.
-    await pglite.exec(`SET search_path TO ${quoteIdent(schema)}, public`);
+    await thread.call({ op: 'exec', sql: `SET search_path TO ${quoteIdent(schema)}, public` });
   } catch (err) {
     await database.close().catch(() => undefined);
     throw err;
