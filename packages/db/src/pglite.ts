@@ -61,7 +61,8 @@ export async function openPglite(options: OpenDatabaseOptions): Promise<Database
       result = await insideTransaction.run(marker, () => fn(executor));
     } catch (err) {
       marker.open = false;
-      await thread.call({ op: 'end', tx, commit: false, queued: [] });
+      // The callback's error is the one to report, even if the thread is gone by now.
+      await thread.call({ op: 'end', tx, commit: false, queued: [] }).catch(() => undefined);
       throw err;
     }
     marker.open = false; // promises fn left behind may outlive the transaction
