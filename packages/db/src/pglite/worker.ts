@@ -11,7 +11,8 @@ const port = parentPort;
 
 let pglite: PGlite | undefined;
 /** Open transactions: the callback PGlite runs waits in `end` until the other thread ends it. */
-const transactions = new Map<number, { tx: Transaction; end: (request: EndRequest) => void }>();
+const transactions = new Map<number, OpenTransaction>();
+type OpenTransaction = { tx: Transaction; end: (request: EndRequest) => void };
 type EndRequest = Extract<PgliteRequest, { op: 'end' }>;
 const ROLLBACK = Symbol('rollback');
 
@@ -30,20 +31,19 @@ function database(): PGlite {
   return pglite;
 }
 
-function transaction(tx: number): Transaction {
+function openTransaction(tx: number): OpenTransaction {
   const open = transactions.get(tx);
   if (!open) throw new Error(`transaction ${tx} is closed`);
-  return open.tx;
+  return open;
 }
 
 function begin(request: Extract<PgliteRequest, { op: 'begin' }>): void {
+  // Set once the other thread ends the transaction; unset, a failure is BEGIN's own.
   let ending: EndRequest | undefined;
-  let begun = false;
   database()
     .transaction(async (tx) => {
       ending = await new Promise<EndRequest>((end) => {
         transactions.set(request.tx, { tx, end });
-        begun = true;
         reply({ id: request.id, ok: true });
       });
       transactions.delete(request.tx);
@@ -54,9 +54,9 @@ function begin(request: Extract<PgliteRequest, { op: 'begin' }>): void {
       () => ending && reply({ id: ending.id, ok: true }),
       (err: unknown) => {
         transactions.delete(request.tx);
-        if (!begun) return replyError(request.id, err);
-        if (ending && err === ROLLBACK) return reply({ id: ending.id, ok: true });
-        if (ending) replyError(ending.id, err);
+        if (!ending) return replyError(request.id, err);
+        if (err === ROLLBACK) return reply({ id: ending.id, ok: true });
+        replyError(ending.id, err);
       },
     );
 }
@@ -74,15 +74,12 @@ async function handle(request: PgliteRequest): Promise<void> {
     case 'begin':
       return begin(request);
     case 'txQuery':
-      return replyRows(request.id, await transaction(request.tx).query(request.sql, request.params));
+      return replyRows(request.id, await openTransaction(request.tx).tx.query(request.sql, request.params));
     case 'txExec':
-      await transaction(request.tx).exec(request.sql); // simple protocol: allows several statements
+      await openTransaction(request.tx).tx.exec(request.sql); // simple protocol: allows several statements
       return reply({ id: request.id, ok: true });
-    case 'end': {
-      const open = transactions.get(request.tx);
-      if (!open) throw new Error(`transaction ${request.tx} is closed`);
-      return open.end(request);
-    }
+    case 'end':
+      return openTransaction(request.tx).end(request);
     case 'close':
       await pglite?.close();
       reply({ id: request.id, ok: true });
