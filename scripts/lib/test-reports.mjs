@@ -1,9 +1,13 @@
 // Reads the per-run JSON reports (vitest's and Playwright's) that the root test command totals, and names
 // each failed test, so the last lines of a run say what failed without scrolling through every suite.
+import { stripVTControlCharacters } from 'node:util';
+
+/** Playwright's JSON report keeps its totals in `stats`; vitest's has them at the top. */
+const isPlaywrightReport = (report) => report.stats !== undefined && 'expected' in report.stats;
 
 /** Vitest's JSON report and Playwright's name their totals differently. */
 export function countsOf(report) {
-  if (report.stats && 'expected' in report.stats) {
+  if (isPlaywrightReport(report)) {
     return {
       passed: report.stats.expected + (report.stats.flaky ?? 0),
       failed: report.stats.unexpected,
@@ -19,8 +23,7 @@ export function countsOf(report) {
 
 /** The first line of a failure message, without terminal colours. */
 function firstLine(message) {
-  // eslint-disable-next-line no-control-regex
-  const plain = String(message ?? '').replace(/\u001b\[[0-9;]*m/g, '');
+  const plain = stripVTControlCharacters(String(message ?? ''));
   return (
     plain
       .split('\n')
@@ -76,6 +79,6 @@ function playwrightFailures(report) {
 
 /** Every failed test of one report: where it is, its name and the first line of why. */
 export function failuresOf(report, root) {
-  if (report.stats && 'expected' in report.stats) return playwrightFailures(report);
+  if (isPlaywrightReport(report)) return playwrightFailures(report);
   return vitestFailures(report, root);
 }

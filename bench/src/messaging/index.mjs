@@ -43,7 +43,7 @@ async function waitForQuietOutbox(api) {
 }
 
 /** Whether a figure's key is selected by `--only` (a key or any of its dotted prefixes); all without it. */
-export function selects(only, key) {
+function selects(only, key) {
   return !only || only.some((wanted) => key === wanted || key.startsWith(`${wanted}.`));
 }
 
@@ -55,9 +55,9 @@ const median = (values) => {
 /**
  * The figures of one run. Each has a `measure(phase)` run once per round and a `main` number; with
  * several rounds the round whose main number is the median is reported whole (so its p50, p99 and counts
- * belong together), with the range of the main number over the rounds.
+ * belong together), with the range of the main number over the rounds. Only the figures whose setup was
+ * prepared (the ones `--only` selects) are listed.
  */
-/** The figures whose setup was prepared (the selected ones). */
 function figureList({ services, workers, prepared, settings }) {
   const figures = [];
   const { sends, delivery, directLoad, retransmit } = prepared;
