@@ -1,8 +1,9 @@
 // terminal-core as a child process for the SDK's tests against the real core (built by the root test
-// command first; alone, `npx turbo run build`).
+// command first; alone, `npx turbo run build`), and what those tests wait for.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { freePort, startService, testRedisUrl, type ServiceProcess } from '@parley/testing';
+import type { Call, Terminal } from '../src/index.js';
 
 const coreJs = fileURLToPath(new URL('../../../apps/terminal-core/dist/main.js', import.meta.url));
 
@@ -40,4 +41,14 @@ export class TerminalCoreProcess {
   async stop(): Promise<void> {
     await this.service?.stop();
   }
+}
+
+/** The next call that rings on `t`. */
+export function nextIncoming(t: Terminal): Promise<Call> {
+  return new Promise((resolve) => {
+    const off = t.on('incoming', (call) => {
+      off();
+      resolve(call);
+    });
+  });
 }

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { randomMsisdn, startMessagingForTests, type MessagingForTests } from '@parley/testing';
 import { Terminal, type Call, type OtherDeviceCall } from '../src/index.js';
 import { nodeWebSocket } from '../src/node.js';
-import { TerminalCoreProcess } from './terminal-core-process.js';
+import { nextIncoming, TerminalCoreProcess } from './terminal-core-process.js';
 import { FakePeerConnection, rtc, until } from './terminal-fakes.js';
 
 let messaging: MessagingForTests;
@@ -31,15 +31,6 @@ async function user(devices = 1, msisdn = randomMsisdn()) {
   // The bridge registers a terminal just after its socket opens (no hello frame): give it a moment.
   await new Promise((r) => setTimeout(r, 150));
   return { msisdn, terminals };
-}
-
-function nextIncoming(t: Terminal): Promise<Call> {
-  return new Promise((resolve) => {
-    const off = t.on('incoming', (call) => {
-      off();
-      resolve(call);
-    });
-  });
 }
 
 function observe(t: Terminal) {

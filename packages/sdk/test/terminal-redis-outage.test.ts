@@ -11,8 +11,8 @@ import {
   type MessagingForTests,
   type PrivateRedis,
 } from '@parley/testing';
-import { Terminal, type Call, type TerminalError, type WebSocketLike } from '../src/index.js';
-import { TerminalCoreProcess } from './terminal-core-process.js';
+import { Terminal, type TerminalError, type WebSocketLike } from '../src/index.js';
+import { nextIncoming, TerminalCoreProcess } from './terminal-core-process.js';
 import { rtc, until } from './terminal-fakes.js';
 
 let redis: PrivateRedis;
@@ -48,15 +48,6 @@ async function terminalOfNewUser() {
   terminal.on('error', (e) => errors.push(e));
   await terminal.register();
   return { msisdn, terminal, offersSent, errors };
-}
-
-function nextIncoming(t: Terminal): Promise<Call> {
-  return new Promise((resolve) => {
-    const off = t.on('incoming', (call) => {
-      off();
-      resolve(call);
-    });
-  });
 }
 
 async function redisCheck(): Promise<string | undefined> {
