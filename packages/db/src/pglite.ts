@@ -21,13 +21,18 @@ function dataDirectory(pgliteDir: string | undefined): string | undefined {
 
 /**
  * Embedded PostgreSQL (PGlite) in a thread of its own (pglite/worker.ts): its engine runs beside the
- * service's event loop, and each query crosses threads as a message. One connection, as before.
+ * service's event loop, and each query crosses threads as a message. One connection, as before. A thread
+ * that stops is opened again on the same directory (pglite/client.ts).
  */
 export async function openPglite(options: OpenDatabaseOptions): Promise<Database> {
   const { schema } = options;
   const dataDir = dataDirectory(options.pgliteDir);
   if (dataDir !== undefined) await mkdir(dataDir, { recursive: true });
-  const thread = new PgliteThread();
+  const thread = new PgliteThread({
+    dataDir,
+    heapLimitMb: options.pgliteHeapLimitMb,
+    onError: options.onError,
+  });
 
   // PGlite has one connection and queues every query behind an open transaction, so calling
   // the database (instead of tx) inside transaction() would wait forever. Detect it and throw.
@@ -87,10 +92,10 @@ export async function openPglite(options: OpenDatabaseOptions): Promise<Database
   };
 
   try {
-    await thread.call({ op: 'open', dataDir });
+    await thread.open();
     await createSchemaIfMissing(database, schema);
-    // One session for the life of the database, so setting it once covers every query.
-    await thread.call({ op: 'exec', sql: `SET search_path TO ${quoteIdent(schema)}, public` });
+    // One session per thread: set once, and again if the thread is reopened.
+    await thread.setSession(`SET search_path TO ${quoteIdent(schema)}, public`);
   } catch (err) {
     await database.close().catch(() => undefined);
     throw err;

@@ -47,7 +47,15 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
   /** Per-statement timeout. Applied on postgres only: PGlite cannot interrupt a running statement. */
   statementTimeoutMs?: number;
-  /** Receives connection errors that happen outside any query (e.g. an idle pooled connection dropped). */
+  /**
+   * V8 heap limit, in MB, of PGlite's thread (default: Node's). A query whose results overflow it stops
+   * that thread, not the process, and the thread is reopened. Ignored by postgres.
+   */
+  pgliteHeapLimitMb?: number;
+  /**
+   * Receives connection errors that happen outside any query (e.g. an idle pooled connection dropped,
+   * PGlite's thread stopping or failing to reopen).
+   */
   onError?: (err: Error) => void;
 }
 
