@@ -6,7 +6,7 @@ import { eventually } from '@parley/testing';
 import type { RunningTerminalCore } from './support/core-under-test.js';
 import type { GrpcTerminal } from './support/grpc-terminal.js';
 import { TerminalFixture } from './support/terminal-fixture.js';
-import { WsTerminal } from './support/ws-terminal.js';
+import { upgradeStatus, WsTerminal, type JsonFrame } from './support/ws-terminal.js';
 
 const world = new TerminalFixture('cluster', '+4793');
 const msisdn = () => world.msisdn();
@@ -19,18 +19,6 @@ const grpcTerminal = (node: RunningTerminalCore, number: string): Promise<GrpcTe
 /** A bridge terminal on `node`, closed with the fixture's terminals. */
 const wsTerminal = (node: RunningTerminalCore, token: string, mode = 'multi'): Promise<WsTerminal> =>
   WsTerminal.open(node, token, (t) => world.track(t), mode);
-
-function upgradeStatus(url: string): Promise<number> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(url);
-    ws.on('unexpected-response', (_q, res) => resolve(res.statusCode ?? 0));
-    ws.on('open', () => {
-      ws.close();
-      resolve(101);
-    });
-    ws.on('error', () => undefined);
-  });
-}
 
 beforeAll(async () => {
   await world.start({}, ['node-one', 'node-two']);
@@ -155,6 +143,26 @@ describe('WebSocket bridge for browsers', () => {
     for (const id of ids)
       ws.send(JSON.stringify({ offer: { sdp: `early-${id}`, msisdn: { e164: b } }, callId: id }));
     for (const id of ids) await desk.next('offer', id);
+  });
+
+  it('registers a terminal before its socket opens: a call placed the moment it opens rings it', async () => {
+    const b = msisdn();
+    const caller = await grpcTerminal(node1, msisdn());
+    const ws = new WebSocket(
+      `${node2.httpUrl.replace('http', 'ws')}/v1/terminal?access_token=${await world.tokenFor(b)}`,
+    );
+    world.track({ close: () => ws.close() });
+    const frames: JsonFrame[] = [];
+    ws.on('message', (data) => frames.push(JSON.parse(data.toString()) as JsonFrame));
+    await new Promise((resolve) => ws.once('open', resolve));
+    const id = randomUUID();
+    caller.offer(id, b);
+    const offer = await eventually(
+      () => frames.find((f) => f.callId === id && 'offer' in f),
+      'the offer on the socket that just opened',
+    );
+    expect(offer).toMatchObject({ offer: { sdp: expect.any(String) } });
+    expect(caller.kinds()).not.toContain('bye');
   });
 
   it('a Pipe over the bridge gets Idle on opening', async () => {

@@ -1,7 +1,8 @@
 // Redis killed and restarted under calls (a Redis of the test's own, never the machine's shared one): the
 // owner decides its calls from memory, so a ringing call and an active call carry on across the outage and
 // end with a Bye afterwards; a new call or a terminal arriving while Redis is away gets a clear answer
-// instead of silence; once Redis is back, new calls connect and the node still stops cleanly.
+// instead of silence (a browser terminal a 503 at the upgrade); once Redis is back, new calls connect and
+// the node still stops cleanly.
 import { randomUUID } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import { TerminalErrorCode } from '@parley/protocol';
 import { eventually, startPrivateRedis, type PrivateRedis } from '@parley/testing';
 import { GrpcTerminal } from './support/grpc-terminal.js';
 import { TerminalFixture } from './support/terminal-fixture.js';
+import { upgradeStatus } from './support/ws-terminal.js';
 
 let redis: PrivateRedis;
 let world: TerminalFixture;
@@ -75,6 +77,11 @@ describe('Redis restarted under calls', () => {
       GrpcTerminal.open(world.core.grpcPort, await world.tokenFor(world.msisdn()), 'multi'),
     );
     expect(await unregistered.waitForError()).toMatchObject({ code: status.UNAVAILABLE });
+    // A browser terminal is refused at the upgrade, with a status its client retries.
+    const token = await world.tokenFor(world.msisdn());
+    expect(
+      await upgradeStatus(`${world.core.httpUrl.replace('http', 'ws')}/v1/terminal?access_token=${token}`),
+    ).toBe(503);
 
     await redis.start();
     await eventually(async () => (await redisCheck()) === 'up', 'the core sees Redis again', 30_000);

@@ -26,10 +26,9 @@ async function user(devices = 1, msisdn = randomMsisdn()) {
     });
     open.push(t);
     terminals.push(t);
+    // Resolves once the socket is open, and the bridge registers a terminal before it opens.
     await t.register();
   }
-  // The bridge registers a terminal just after its socket opens (no hello frame): give it a moment.
-  await new Promise((r) => setTimeout(r, 150));
   return { msisdn, terminals };
 }
 

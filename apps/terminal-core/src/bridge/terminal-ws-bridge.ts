@@ -3,6 +3,7 @@ import { extractBearerToken, type TokenVerifier } from '@parley/auth';
 import type { Logger } from '@parley/logger';
 import { TerminalErrorCode, TerminalMessages as M, WebTerminalMessage } from '@parley/protocol';
 import {
+  UnavailableError,
   ValidationError,
   WebSocketEndpoint,
   WebSocketMetrics,
@@ -16,18 +17,46 @@ import { authenticateTerminal } from '../terminals/terminal-auth.js';
 
 export const TERMINAL_WS_PATH = '/v1/terminal';
 
-interface TerminalIdentity {
-  msisdn: string;
-  mode: 'pipe' | 'multi';
+/** A terminal registered at the upgrade, and where its messages go until and after its socket opens. */
+interface BridgeTerminal {
+  session: TerminalSession;
+  outlet: SocketOutlet;
+}
+
+/**
+ * The socket side of a terminal registered before its socket exists: frames the core sends meanwhile (an
+ * incoming Offer, a Pipe's Idle) wait here and go out, in order, once the socket opens.
+ */
+class SocketOutlet {
+  private socket: ManagedSocket | undefined;
+  private readonly waiting: string[] = [];
+
+  constructor(private readonly onStalled: (wasOpen: boolean) => void) {}
+
+  send(frame: string): void {
+    if (!this.socket) {
+      this.waiting.push(frame);
+      return;
+    }
+    const wasOpen = this.socket.isOpen;
+    if (!this.socket.send(frame)) this.onStalled(wasOpen);
+  }
+
+  attach(socket: ManagedSocket): void {
+    this.socket = socket;
+    for (const frame of this.waiting.splice(0)) this.send(frame);
+  }
 }
 
 /**
  * Browsers cannot speak gRPC streams, so they register over a WebSocket carrying the same
  * WebTerminalMessage in protobuf's canonical JSON, one message per text frame, into the same engine.
+ * The terminal is registered during the upgrade, so a socket that opens is a registered terminal (a call
+ * placed to it at once rings it), and a directory that is away refuses the upgrade with 503.
  * Sockets that miss a ping interval are dead peers: dropping them ends their calls.
  */
 export class TerminalWsBridge {
-  private readonly endpoint: WebSocketEndpoint<TerminalIdentity>;
+  private readonly endpoint: WebSocketEndpoint<BridgeTerminal>;
 
   constructor(
     server: Server,
@@ -36,13 +65,14 @@ export class TerminalWsBridge {
     private readonly logger: Logger,
     metrics?: ServiceMetrics,
   ) {
-    this.endpoint = new WebSocketEndpoint<TerminalIdentity>(server, {
+    this.endpoint = new WebSocketEndpoint<BridgeTerminal>(server, {
       path: TERMINAL_WS_PATH,
       logger,
       maxPayloadBytes: 256 * 1024,
       heartbeatMs: 20_000,
-      authenticate: (req, url) => this.authenticate(req, url),
-      onOpen: (socket, identity) => this.open(socket, identity),
+      authenticate: (req, url) => this.register(req, url),
+      onOpen: (socket, terminal) => this.open(socket, terminal),
+      onAbandoned: ({ session }) => this.unregister(session),
     });
     metrics?.sample(WebSocketMetrics.openConnections, () => [
       { labels: { endpoint: TERMINAL_WS_PATH }, value: this.endpoint.connections },
@@ -54,7 +84,7 @@ export class TerminalWsBridge {
     return this.endpoint.close();
   }
 
-  private async authenticate(req: IncomingMessage, url: URL): Promise<TerminalIdentity> {
+  private async register(req: IncomingMessage, url: URL): Promise<BridgeTerminal> {
     const mode = url.searchParams.get('mode') ?? 'multi';
     if (mode !== 'pipe' && mode !== 'multi')
       throw new ValidationError('mode must be pipe or multi', [
@@ -64,45 +94,33 @@ export class TerminalWsBridge {
       this.verifier,
       extractBearerToken({ headers: req.headers, url: req.url }),
     );
-    return { msisdn, mode };
-  }
-
-  private async open(socket: ManagedSocket, { msisdn, mode }: TerminalIdentity): Promise<void> {
-    const ws = socket.ws;
-    // Listen before registering: frames a client sends at once are queued, not lost, and a socket that
-    // closes while registering is still unregistered.
-    const early: Array<{ data: RawData; isBinary: boolean }> = [];
-    let closedEarly = false;
-    const registered: { session?: TerminalSession } = {};
-    ws.on('message', (data, isBinary) => {
-      if (registered.session) this.receiveFrame(registered.session, data, isBinary);
-      else early.push({ data, isBinary });
-    });
-    const unregister = () => {
-      if (!registered.session) return;
-      void this.coordinator
-        .unregister(registered.session)
-        .catch((err) => this.logger.warn({ err }, 'unregister failed'));
-    };
-    ws.on('close', () => {
-      if (!registered.session) closedEarly = true;
-      else unregister();
-    });
-    const session = await this.coordinator.register({ msisdn, mode }, (message) => {
-      const wasOpen = socket.isOpen;
-      if (socket.send(JSON.stringify(WebTerminalMessage.toJSON(message)))) return;
+    const outlet = new SocketOutlet((wasOpen) => {
       // Not sent: the socket is closing. When it was open a moment ago, the peer stopped reading and the
       // endpoint closed it (4008, which the peer sees once it reads again). Its calls end now, not when the
       // close handshake gives up on a peer that does not answer.
       if (wasOpen) this.logger.warn({ msisdn, mode }, 'terminal stopped reading; socket closed');
-      queueMicrotask(unregister);
+      queueMicrotask(() => this.unregister(session));
     });
-    registered.session = session;
-    if (closedEarly) {
-      await this.coordinator.unregister(session);
-      return;
+    let session: TerminalSession;
+    try {
+      session = await this.coordinator.register({ msisdn, mode }, (message) =>
+        outlet.send(JSON.stringify(WebTerminalMessage.toJSON(message))),
+      );
+    } catch (err) {
+      this.logger.warn({ err, msisdn, mode }, 'could not register a terminal');
+      throw new UnavailableError('cannot register the terminal right now; reconnect');
     }
-    for (const frame of early.splice(0)) this.receiveFrame(session, frame.data, frame.isBinary);
+    return { session, outlet };
+  }
+
+  private open(socket: ManagedSocket, { session, outlet }: BridgeTerminal): void {
+    socket.ws.on('message', (data, isBinary) => this.receiveFrame(session, data, isBinary));
+    socket.ws.on('close', () => this.unregister(session));
+    outlet.attach(socket);
+  }
+
+  private unregister(session: TerminalSession): void {
+    void this.coordinator.unregister(session).catch((err) => this.logger.warn({ err }, 'unregister failed'));
   }
 
   private receiveFrame(session: TerminalSession, data: RawData, isBinary: boolean): void {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { eventually } from '@parley/testing';
 import type { RunningTerminalCore } from './core-under-test.js';
@@ -23,7 +22,7 @@ export class WsTerminal {
     ws.on('close', (code) => (this.closeCode = code));
   }
 
-  /** Opens a registered bridge terminal (a MultiPipe proves registration as GrpcTerminal does). */
+  /** Opens a bridge terminal: the bridge registers it before the socket opens. */
   static async open(
     node: RunningTerminalCore,
     token: string,
@@ -39,11 +38,6 @@ export class WsTerminal {
       ws.once('unexpected-response', (_q, res) => reject(new Error(`refused ${res.statusCode}`)));
     });
     track({ close: () => ws.close() });
-    if (mode === 'multi') {
-      const probe = randomUUID();
-      t.send({ answer: { sdp: 'probe' }, callId: probe });
-      await t.next('error', probe);
-    }
     return t;
   }
 
@@ -62,4 +56,17 @@ export class WsTerminal {
     this.frames.splice(this.frames.indexOf(frame), 1);
     return frame;
   }
+}
+
+/** The HTTP status an upgrade to `url` gets: 101 when a socket opens. */
+export function upgradeStatus(url: string): Promise<number> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url);
+    ws.on('unexpected-response', (_q, res) => resolve(res.statusCode ?? 0));
+    ws.on('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.on('error', () => undefined);
+  });
 }

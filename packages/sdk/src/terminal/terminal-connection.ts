@@ -32,8 +32,9 @@ export function terminalSocketUrl(base: string, accessToken: string, mode: Termi
 
 /**
  * The terminal's registration: one WebSocket to terminal-core that stays up (a ReconnectingSocket, like the
- * messaging connection). The bridge has no hello frame: the terminal counts as registered once the socket
- * opens.
+ * messaging connection). The bridge registers the terminal before it accepts the socket, so the terminal
+ * is registered once the socket opens; a core that cannot register it refuses the upgrade, and the socket
+ * tries again.
  */
 export class TerminalConnection {
   private readonly socket: ReconnectingSocket;

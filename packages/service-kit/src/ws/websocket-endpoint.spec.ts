@@ -95,6 +95,96 @@ describe('WebSocketEndpoint upgrades', () => {
   });
 });
 
+describe('WebSocketEndpoint sessions that never become sockets', () => {
+  /** An endpoint whose authenticate waits for `admit`, recording what was opened and what abandoned. */
+  async function heldEndpoint() {
+    const held = createServer();
+    let admit!: () => void;
+    const admitted = new Promise<void>((resolve) => (admit = resolve));
+    let authenticated!: () => void;
+    const reachedAuth = new Promise<void>((resolve) => (authenticated = resolve));
+    const opened: string[] = [];
+    let abandonedOne!: (user: string) => void;
+    const abandoned = new Promise<string>((resolve) => (abandonedOne = resolve));
+    const heldEndpoint = new WebSocketEndpoint<{ user: string }>(held, {
+      path: '/held',
+      logger: createLogger({ service: 'ws-endpoint-spec', level: 'silent' }),
+      maxPayloadBytes: 1024,
+      authenticate: async (_req, url) => {
+        authenticated();
+        if (url.searchParams.has('wait')) await admitted;
+        return { user: url.searchParams.get('user') ?? '' };
+      },
+      onOpen: (_socket, session) => void opened.push(session.user),
+      onAbandoned: (session) => abandonedOne(session.user),
+    });
+    await new Promise<void>((resolve) => held.listen(0, '127.0.0.1', resolve));
+    const heldPort = (held.address() as AddressInfo).port;
+    const close = async () => {
+      await heldEndpoint.close(100);
+      await new Promise((resolve) => held.close(resolve));
+    };
+    return { endpoint: heldEndpoint, heldPort, admit, reachedAuth, opened, abandoned, close };
+  }
+
+  function rawUpgrade(port: number, target: string, key = 'dGhlIHNhbXBsZSBub25jZQ==') {
+    const socket = connect(port, '127.0.0.1', () =>
+      socket.write(
+        `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+          `Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${key}\r\n\r\n`,
+      ),
+    );
+    socket.on('error', () => undefined);
+    return socket;
+  }
+
+  it('hands back the session of an upgrade the service stopped accepting while it was authenticated', async () => {
+    const held = await heldEndpoint();
+    const socket = rawUpgrade(held.heldPort, '/held?user=late&wait');
+    await held.reachedAuth;
+    const closing = held.endpoint.close(100);
+    held.admit();
+    expect(await held.abandoned).toBe('late');
+    expect(held.opened).toEqual([]);
+    socket.destroy();
+    await closing;
+    await held.close();
+  });
+
+  it('hands back the session of a handshake that ws refuses after authentication', async () => {
+    const held = await heldEndpoint();
+    try {
+      const socket = rawUpgrade(held.heldPort, '/held?user=bad-key', 'not-a-key');
+      expect(await held.abandoned).toBe('bad-key');
+      expect(held.opened).toEqual([]);
+      socket.destroy();
+    } finally {
+      await held.close();
+    }
+  });
+
+  it('does not hand back the session of a socket that opened, when it closes later', async () => {
+    const held = await heldEndpoint();
+    let abandonedUser: string | undefined;
+    void held.abandoned.then((user) => (abandonedUser = user));
+    try {
+      const ws = new WebSocket(`ws://127.0.0.1:${held.heldPort}/held?user=kept`);
+      await new Promise((resolve) => ws.once('open', resolve));
+      await new Promise((resolve) => {
+        ws.once('close', resolve);
+        ws.close();
+      });
+      // A refused handshake after it: its hand-back is the first and only one.
+      rawUpgrade(held.heldPort, '/held?user=second', 'not-a-key');
+      expect(await held.abandoned).toBe('second');
+      expect(abandonedUser).toBe('second');
+      expect(held.opened).toEqual(['kept']);
+    } finally {
+      await held.close();
+    }
+  });
+});
+
 /** Every message a new socket on `path` receives up to `last`, with whether it came as text. */
 function receiveUntilLast(path: string): Promise<Array<{ text: string; binary: boolean }>> {
   return new Promise((resolve, reject) => {

@@ -106,6 +106,12 @@ export interface WebSocketEndpointOptions<S> {
   authenticate: (req: IncomingMessage, url: URL) => Promise<S>;
   /** A socket was accepted for `session`. */
   onOpen: (socket: ManagedSocket, session: S, req: IncomingMessage) => void | Promise<void>;
+  /**
+   * `authenticate` succeeded but no socket came of it (ws refused the handshake, the service began
+   * closing, the connection was already gone): undo what it set up for `session`. A client that leaves
+   * unnoticed gets a socket that closes at once instead, so `onOpen` sees it.
+   */
+  onAbandoned?: (session: S) => void;
 }
 
 const endpointsByServer = new WeakMap<Server, Map<string, WebSocketEndpoint<unknown>>>();
@@ -207,11 +213,20 @@ export class WebSocketEndpoint<S> {
       } else rejectUpgrade(socket, failure);
       return;
     }
+    let opened = false;
+    const abandon = () => {
+      if (!opened) this.options.onAbandoned?.(session);
+    };
     if (!this.accepting || socket.destroyed) {
       socket.destroy();
+      abandon();
       return;
     }
+    // A handshake that ws refuses (or a client that leaves) ends in the socket closing without a callback.
+    socket.once('close', abandon);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
+      opened = true;
+      socket.off('close', abandon);
       const managed = new ManagedSocket(ws, this.options.maxBufferedBytes ?? 4 * 1024 * 1024);
       this.sockets.add(managed);
       ws.on('pong', () => (managed.alive = true));
