@@ -145,6 +145,8 @@ async function startGateway(): Promise<void> {
         MESSAGING_URL: messaging[1]!.url,
         WEBHOOK_GATEWAY_CLIENT_ID: GATEWAY_CLIENT.id,
         WEBHOOK_GATEWAY_CLIENT_SECRET: GATEWAY_CLIENT.secret,
+        // The receiver listens on loopback, which deliveries may not reach unless listed.
+        OUTBOUND_ALLOWED_INTERNAL: '127.0.0.1',
         GATEWAY_PUBLIC_URL: gatewayUrl,
         VAPID_KEY_FILE: gatewayNs.tempFile('vapid.json'),
         RATE_LIMIT_WRITES_PER_MINUTE: '1000000',

@@ -174,6 +174,8 @@ beforeAll(async () => {
       { ...ADMIN, scopes: ['admin'] },
       { ...READER, scopes: ['messages.read'] },
     ]),
+    // The hook server listens on loopback, which hooks may not reach unless listed.
+    OUTBOUND_ALLOWED_INTERNAL: '127.0.0.1',
   });
   [ann, ben] = await Promise.all([svc.api.newUser('ann'), svc.api.newUser('ben')]);
   [managerToken, adminToken, readerToken] = await Promise.all([
@@ -424,6 +426,17 @@ describe('configuring hooks over REST', () => {
     expect((await put('type:direct', { url, fallback: 'maybe' })).status).toBe(400);
     expect((await put('type:direct', { url, extra: true })).status).toBe(400);
     expect((await put('type:direct', {})).status).toBe(400);
+    // Internal addresses that are not listed: the answer names the range and the setting.
+    for (const [internal, range] of [
+      ['http://10.1.1.1/hook', /10\.1\.1\.1 is a private address/],
+      ['http://169.254.169.254/latest/meta-data/', /linkLocal/],
+      ['http://[::1]:6379/', /loopback/],
+    ] as const) {
+      const refused = await put('type:direct', { url: internal });
+      expect(refused.status, internal).toBe(400);
+      expect(JSON.stringify(refused.body), internal).toMatch(range);
+      expect(JSON.stringify(refused.body), internal).toMatch(/OUTBOUND_ALLOWED_INTERNAL/);
+    }
     expect((await svc.api.delete(path('type:nope'), managerToken)).status).toBe(400);
     expect((await svc.api.get('/v1/server/pre-send-hooks', managerToken)).body.hooks).toEqual(
       expect.not.arrayContaining([expect.objectContaining({ scope: 'type:direct' })]),

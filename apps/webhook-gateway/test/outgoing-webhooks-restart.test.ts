@@ -61,6 +61,8 @@ async function startGateway(): Promise<{ url: string; service: ServiceProcess }>
       MESSAGING_URL: messaging.url,
       WEBHOOK_GATEWAY_CLIENT_ID: GATEWAY_CLIENT.id,
       WEBHOOK_GATEWAY_CLIENT_SECRET: GATEWAY_CLIENT.secret,
+      // The test's receivers listen on loopback, which deliveries may not reach unless listed.
+      OUTBOUND_ALLOWED_INTERNAL: '127.0.0.1',
       VAPID_KEY_FILE: gatewayNs.tempFile('vapid.json'),
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
       OUTGOING_WEBHOOK_RETRY_SCHEDULE_MS: String(RETRY_DELAY_MS),

@@ -170,6 +170,8 @@ function gatewayEnv(): Record<string, string> {
     MESSAGING_URL: messaging.url,
     WEBHOOK_GATEWAY_CLIENT_ID: GATEWAY_CLIENT.id,
     WEBHOOK_GATEWAY_CLIENT_SECRET: GATEWAY_CLIENT.secret,
+    // The test's receivers listen on loopback, which deliveries may not reach unless listed.
+    OUTBOUND_ALLOWED_INTERNAL: '127.0.0.1',
     RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     OUTGOING_WEBHOOK_RETRY_SCHEDULE_MS: RETRY_SCHEDULE_MS.join(','),
@@ -722,6 +724,30 @@ describe('outgoing webhooks', () => {
     expect((await api('GET', '/v1/webhooks/endpoints/not-a-uuid', hooksToken)).status).toBe(400);
     expect((await api('GET', `${path}/deliveries?cursor=nope`, hooksToken)).status).toBe(400);
     expect((await api('GET', `${path}/deliveries?limit=1000`, hooksToken)).status).toBe(400);
+  });
+
+  it('refuses endpoints on internal addresses that are not listed, naming the range', async () => {
+    const internal: Array<[string, RegExp]> = [
+      ['http://10.0.0.7/hook', /10\.0\.0\.7 is a private address/],
+      ['http://169.254.169.254/latest/meta-data/', /linkLocal/],
+      ['http://[::1]:6379/', /loopback/],
+      ['http://[::ffff:192.168.1.1]/hook', /private/],
+      ['http://100.64.1.1/hook', /carrierGradeNat/],
+    ];
+    for (const [url, reason] of internal) {
+      const res = await api('POST', '/v1/webhooks/endpoints', hooksToken, { url, topics: ['message.sent'] });
+      expect(res.status, url).toBe(400);
+      expect(res.body, url).toMatchObject({ message: expect.stringMatching(reason) });
+      expect(JSON.stringify(res.body), url).toMatch(/OUTBOUND_ALLOWED_INTERNAL/);
+    }
+    const { endpoint } = await createEndpoint('moved', ['message.sent']);
+    const moved = await api('PATCH', `/v1/webhooks/endpoints/${endpoint.id}`, hooksToken, {
+      url: 'http://192.168.0.1/hook',
+    });
+    expect(moved.status).toBe(400);
+    expect((await api('GET', `/v1/webhooks/endpoints/${endpoint.id}`, hooksToken)).body).toMatchObject({
+      url: endpoint.url,
+    });
   });
 
   it('a delivery waiting for its retry survives a gateway restart and keeps its webhook-id', async () => {

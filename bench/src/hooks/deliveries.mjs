@@ -137,6 +137,8 @@ export async function measureDeliveries({
         MESSAGING_URL: messaging.url,
         WEBHOOK_GATEWAY_CLIENT_ID: gatewayClient.id,
         WEBHOOK_GATEWAY_CLIENT_SECRET: gatewayClient.secret,
+        // The receiver listens on loopback, which deliveries may not reach unless listed.
+        OUTBOUND_ALLOWED_INTERNAL: '127.0.0.1',
         GATEWAY_PUBLIC_URL: url,
         RATE_LIMIT_WRITES_PER_MINUTE: '100000000',
         // As in production: the endpoint's secret is kept encrypted and opened for every attempt.

@@ -73,6 +73,8 @@ export async function measurePreSendLatency({
   const clientSecret = randomBytes(24).toString('base64url');
   const messaging = await startMessagingService({
     OAUTH_CLIENTS: JSON.stringify([{ id: CLIENT_ID, secret: clientSecret, scopes: ['webhooks.manage'] }]),
+    // The hook listens on loopback, which hooks may not reach unless listed.
+    OUTBOUND_ALLOWED_INTERNAL: '127.0.0.1',
   });
   const api = messagingApi(messaging.url, { maxSockets: 64 });
   const hook = await startAcceptingHook();

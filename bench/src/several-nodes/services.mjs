@@ -126,6 +126,8 @@ export class Deployment {
         MESSAGING_URL: messagingUrl,
         WEBHOOK_GATEWAY_CLIENT_ID: client.id,
         WEBHOOK_GATEWAY_CLIENT_SECRET: client.secret,
+        // The receiver listens on loopback, which deliveries may not reach unless listed.
+        OUTBOUND_ALLOWED_INTERNAL: '127.0.0.1',
         GATEWAY_PUBLIC_URL: `http://127.0.0.1:${port}`,
         VAPID_KEY_FILE: ns.tempFile('vapid.json'),
         RATE_LIMIT_WRITES_PER_MINUTE: '100000000',

@@ -12,6 +12,7 @@ export {
 export {
   databaseSection,
   httpSection,
+  outboundSection,
   processSection,
   rateLimitSection,
   redisSection,
@@ -90,3 +91,11 @@ export {
   WebSocketEndpoint,
   type WebSocketEndpointOptions,
 } from './ws/websocket-endpoint.js';
+
+export { OutboundTargets } from './outbound/internal-targets.js';
+export {
+  createOutboundFetch,
+  OUTBOUND_REFUSED,
+  OutboundTargetRefusedError,
+  type OutboundFetch,
+} from './outbound/outbound-fetch.js';

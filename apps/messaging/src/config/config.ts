@@ -3,6 +3,7 @@ import {
   defineConfig,
   httpSection,
   jsonVariable,
+  outboundSection,
   processSection,
   rateLimitSection,
   redisSection,
@@ -29,6 +30,7 @@ export const messagingConfig = defineConfig('messaging', {
   redis: redisSection(),
   process: processSection(),
   rateLimits: rateLimitSection(),
+  outbound: outboundSection(),
   tokens: section(
     {
       JWT_ISSUER: z.string().min(1).default('parley-messaging'),

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PreSendHookCall } from '@parley/protocol';
+import { OUTBOUND_REFUSED, type OutboundFetch } from '@parley/service-kit';
 import { Webhook } from 'standardwebhooks';
 import type { HookCallResult } from './pre-send-decision.js';
 
@@ -13,18 +14,23 @@ export interface HookTarget {
 }
 
 /**
- * POSTs one signed pre-send call. Node's fetch runs on undici's global dispatcher, a pooled keep-alive
- * agent per origin, so back-to-back sends to the same hook reuse connections instead of paying a TCP (and
- * TLS) handshake each. The timeout covers the whole exchange, answer body included.
+ * POSTs one signed pre-send call through `outboundFetch`, which refuses internal targets that are not
+ * listed and pools keep-alive connections per origin, so back-to-back sends to the same hook reuse
+ * connections instead of paying a TCP (and TLS) handshake each. The timeout covers the whole exchange,
+ * answer body included.
  */
-export async function callPreSendHook(target: HookTarget, call: PreSendHookCall): Promise<HookCallResult> {
+export async function callPreSendHook(
+  outboundFetch: OutboundFetch,
+  target: HookTarget,
+  call: PreSendHookCall,
+): Promise<HookCallResult> {
   const payload = JSON.stringify(call);
   const msgId = `msg_${randomUUID()}`;
   const at = new Date();
   const signature = new Webhook(target.secret).sign(msgId, at, payload);
   const signal = AbortSignal.timeout(target.timeoutMs);
   try {
-    const res = await fetch(target.url, {
+    const res = await outboundFetch(target.url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -38,8 +44,14 @@ export async function callPreSendHook(target: HookTarget, call: PreSendHookCall)
     });
     const body = await readCapped(res);
     return { kind: 'answered', status: res.status, body };
-  } catch {
-    return { kind: 'failed', reason: signal.aborted ? 'timeout' : 'network' };
+  } catch (err) {
+    if (signal.aborted) return { kind: 'failed', reason: 'timeout' };
+    const cause = (err as { cause?: { code?: unknown; message?: string } }).cause;
+    return {
+      kind: 'failed',
+      reason: 'network',
+      detail: cause?.code === OUTBOUND_REFUSED ? cause.message : undefined,
+    };
   }
 }
 

@@ -10,7 +10,8 @@ import { findPartSizeViolation } from '../messages/part-limits.js';
 
 /** What came back from one hook call, before any policy is applied. */
 export type HookCallResult =
-  { kind: 'answered'; status: number; body: string } | { kind: 'failed'; reason: 'timeout' | 'network' };
+  | { kind: 'answered'; status: number; body: string }
+  | { kind: 'failed'; reason: 'timeout' | 'network'; detail?: string };
 
 /** What happens to the message. `outcome` names the case for logs and metrics. */
 export type PreSendDecision =

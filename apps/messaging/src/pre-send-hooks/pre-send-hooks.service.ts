@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from '@parley/logger';
+import { createOutboundFetch, OutboundTargets, type OutboundFetch } from '@parley/service-kit';
 import type {
   MessagePartInput,
   PreSendHook,
@@ -10,7 +11,7 @@ import type {
 } from '@parley/protocol';
 import { MESSAGING_CONFIG, type MessagingConfig } from '../config/config.js';
 import { ConversationsService } from '../conversations/conversations.service.js';
-import { NotFoundError } from '../errors/domain-errors.js';
+import { NotFoundError, ValidationError } from '../errors/domain-errors.js';
 import { LOGGER } from '../infrastructure/tokens.js';
 import { callPreSendHook } from './hook-caller.js';
 import { candidateScopes, normaliseScope } from './hook-scope.js';
@@ -30,6 +31,8 @@ export class PreSendHooksService {
   /** Bumped by every change, so a read that started before it can neither be reused nor cached. */
   private generation = 0;
   private readonly cacheTtlMs: number;
+  private readonly targets: OutboundTargets;
+  private readonly outboundFetch: OutboundFetch;
 
   constructor(
     @Inject(PreSendHooksRepository) private readonly repo: PreSendHooksRepository,
@@ -38,6 +41,8 @@ export class PreSendHooksService {
     @Inject(MESSAGING_CONFIG) config: MessagingConfig,
   ) {
     this.cacheTtlMs = config.preSendHooks.cacheTtlMs;
+    this.targets = new OutboundTargets(config.outbound.allowedInternal);
+    this.outboundFetch = createOutboundFetch(this.targets);
   }
 
   async list(): Promise<PreSendHook[]> {
@@ -50,6 +55,9 @@ export class PreSendHooksService {
     scope: string,
     req: PutPreSendHookRequest,
   ): Promise<{ hook: PreSendHook; secret?: string; created: boolean }> {
+    // A hook on an internal address is refused at once; a name is checked again at each call.
+    const refusal = this.targets.urlRefusal(req.url);
+    if (refusal) throw new ValidationError(`url: ${refusal}`, [{ path: 'body.url', message: refusal }]);
     const newSecret = `whsec_${randomBytes(32).toString('base64')}`;
     const { row, created } = await this.repo.upsert({
       scope: normaliseScope(scope),
@@ -109,6 +117,7 @@ export class PreSendHooksService {
     };
     const started = performance.now();
     const result = await callPreSendHook(
+      this.outboundFetch,
       { url: hook.url, secret: hook.secret, timeoutMs: hook.timeout_ms },
       call,
     );
@@ -121,6 +130,7 @@ export class PreSendHooksService {
         outcome: decision.outcome,
         verdict: decision.verdict,
         status: result.kind === 'answered' ? result.status : undefined,
+        error: result.kind === 'failed' ? result.detail : undefined,
         latencyMs: Math.round((performance.now() - started) * 10) / 10,
       },
       'pre-send hook called',

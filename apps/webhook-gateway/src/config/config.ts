@@ -2,6 +2,7 @@ import {
   databaseSection,
   defineConfig,
   httpSection,
+  outboundSection,
   processSection,
   rateLimitSection,
   redisSection,
@@ -162,6 +163,7 @@ export const webhookGatewayConfig = defineConfig('webhook-gateway', {
   tokens: tokenVerificationSection(),
   process: processSection(),
   rateLimits: rateLimitSection(),
+  outbound: outboundSection(),
   messaging: section(
     {
       /** Where conversations are checked (as the caller) and the gateway's own token comes from. */

@@ -2,7 +2,7 @@ import { Inject, Injectable, Module, type OnApplicationShutdown, type OnModuleIn
 import { runMigrations, type Database } from '@parley/db';
 import { ConsumerGroups, DelayedJobs, EventBus, type ConsumerGroupDeclaration } from '@parley/event-bus';
 import { createLogger, type Logger } from '@parley/logger';
-import { ServiceMetrics } from '@parley/service-kit';
+import { createOutboundFetch, OutboundTargets, ServiceMetrics } from '@parley/service-kit';
 import { Redis } from 'ioredis';
 import type { WebhookGatewayConfig } from '../config/config.js';
 import { GATEWAY_CONFIG, GATEWAY_DATABASE } from '../core/gateway-core.module.js';
@@ -103,6 +103,8 @@ class ConcurrencyRedis implements OnApplicationShutdown {
           logger.warn(
             'OUTGOING_WEBHOOK_SECRETS_KEY is unset: webhook signing secrets are stored unencrypted',
           );
+        const targets = new OutboundTargets(config.outbound.allowedInternal);
+        const outboundFetch = createOutboundFetch(targets);
         return new OutgoingWebhooksService(
           db,
           new OutgoingWebhooksRepository(),
@@ -113,7 +115,8 @@ class ConcurrencyRedis implements OnApplicationShutdown {
             config.redis.prefix,
             config.outgoingWebhooks.timeoutMs + 5_000,
           ),
-          postWebhook,
+          (url, headers, body, timeoutMs) => postWebhook(outboundFetch, url, headers, body, timeoutMs),
+          targets,
           new SecretBox(config.outgoingWebhooks.secretsKey),
           config.outgoingWebhooks,
           logger,

@@ -11,7 +11,13 @@ import type {
   WebhookDeliveryListQuery,
   WebhookEndpoint,
 } from '@parley/protocol';
-import { ConflictError, NotFoundError, ValidationError, type ServiceMetrics } from '@parley/service-kit';
+import {
+  ConflictError,
+  NotFoundError,
+  ValidationError,
+  type OutboundTargets,
+  type ServiceMetrics,
+} from '@parley/service-kit';
 import { WebhookGatewayMetrics } from '../metrics.js';
 import { z } from 'zod';
 import type { OutgoingWebhooksConfig } from '../config/config.js';
@@ -61,6 +67,7 @@ export class OutgoingWebhooksService {
     private readonly bus: EventBus,
     private readonly concurrency: EndpointConcurrency,
     private readonly send: SendWebhook,
+    private readonly targets: OutboundTargets,
     private readonly secrets: SecretBox,
     private readonly config: OutgoingWebhooksConfig,
     private readonly logger: Logger,
@@ -72,6 +79,7 @@ export class OutgoingWebhooksService {
   // ---- endpoints (REST) ----
 
   async createEndpoint(clientId: string, req: CreateWebhookEndpointRequest): Promise<CreatedWebhookEndpoint> {
+    this.checkTarget(req.url);
     const secret = newWebhookSecret();
     const id = randomUUID();
     const endpoint = await this.repo.insertEndpoint(this.db, {
@@ -104,6 +112,7 @@ export class OutgoingWebhooksService {
     req: UpdateWebhookEndpointRequest,
   ): Promise<WebhookEndpoint> {
     const current = await this.ownEndpoint(clientId, id);
+    if (req.url !== undefined) this.checkTarget(req.url);
     const disabled =
       req.disabled === undefined || req.disabled === current.disabled
         ? undefined
@@ -119,6 +128,12 @@ export class OutgoingWebhooksService {
     });
     if (!updated) throw new NotFoundError('no such webhook endpoint');
     return publicEndpoint(updated);
+  }
+
+  /** An endpoint on an internal address is refused at once; a name is checked again at each delivery. */
+  private checkTarget(url: string): void {
+    const refusal = this.targets.urlRefusal(url);
+    if (refusal) throw new ValidationError(`url: ${refusal}`, [{ path: 'body.url', message: refusal }]);
   }
 
   async deleteEndpoint(clientId: string, id: string): Promise<void> {

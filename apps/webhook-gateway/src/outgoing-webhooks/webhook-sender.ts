@@ -1,3 +1,5 @@
+import { OUTBOUND_REFUSED, type OutboundFetch } from '@parley/service-kit';
+
 /** The outcome of one POST to an endpoint, as the delivery log shows it. */
 export interface SendOutcome {
   ok: boolean;
@@ -8,9 +10,11 @@ export interface SendOutcome {
 
 /**
  * POSTs a signed webhook. Only a 2xx is a success; a redirect is not followed (the endpoint's URL is what
- * the client registered), and no answer within the timeout is a failure.
+ * the client registered), and no answer within the timeout is a failure. `outboundFetch` refuses internal
+ * targets; the refusal is the attempt's error, as the client sees it in the delivery log.
  */
 export async function postWebhook(
+  outboundFetch: OutboundFetch,
   url: string,
   headers: Record<string, string>,
   body: string,
@@ -19,7 +23,7 @@ export async function postWebhook(
   const started = performance.now();
   const elapsed = (): number => Math.round(performance.now() - started);
   try {
-    const res = await fetch(url, {
+    const res = await outboundFetch(url, {
       method: 'POST',
       headers: { ...headers, 'content-type': 'application/json', 'user-agent': 'Parley-Webhooks/1' },
       body,
@@ -44,7 +48,9 @@ export async function postWebhook(
       durationMs: elapsed(),
       error: timedOut
         ? `no answer within ${timeoutMs} ms`
-        : (cause?.code ?? cause?.message ?? (err as Error).message ?? 'request failed'),
+        : cause?.code === OUTBOUND_REFUSED
+          ? (cause.message ?? OUTBOUND_REFUSED)
+          : (cause?.code ?? cause?.message ?? (err as Error).message ?? 'request failed'),
     };
   }
 }

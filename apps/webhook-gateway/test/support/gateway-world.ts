@@ -81,6 +81,8 @@ export class GatewayWorld {
       MESSAGING_URL: this.messagingUrl,
       WEBHOOK_GATEWAY_CLIENT_ID: GATEWAY_CLIENT.id,
       WEBHOOK_GATEWAY_CLIENT_SECRET: GATEWAY_CLIENT.secret,
+      // The test's receivers listen on loopback, which deliveries may not reach unless listed.
+      OUTBOUND_ALLOWED_INTERNAL: '127.0.0.1',
       PARLEY_PROVIDER_WEBHOOK_SECRET: PARLEY_WEBHOOK_SECRET,
       RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseAllowedInternal } from '../outbound/internal-targets.js';
 import { section } from './define-config.js';
 
 const Port = z.coerce.number().int().min(0).max(65535);
@@ -48,6 +49,28 @@ export const httpSection = (defaults: { port: number; bodyLimitBytes?: number })
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
       metricsToken: e.METRICS_TOKEN,
     }),
+  );
+
+/**
+ * Where calls to client-registered URLs (webhooks, hooks) may go: public addresses, and the internal ones
+ * (loopback, private, link-local…) listed here, comma separated: `10.0.0.0/8,127.0.0.1,hooks.internal`.
+ */
+export const outboundSection = () =>
+  section(
+    {
+      OUTBOUND_ALLOWED_INTERNAL: z
+        .string()
+        .default('')
+        .transform((value, ctx): string[] => {
+          try {
+            return parseAllowedInternal(value);
+          } catch (err) {
+            ctx.addIssue({ code: 'custom', message: (err as Error).message });
+            return [];
+          }
+        }),
+    },
+    (e) => ({ allowedInternal: e.OUTBOUND_ALLOWED_INTERNAL }),
   );
 
 /** REDIS_URL and the key prefix that keeps deployments (and test runs) apart on one Redis. */
