@@ -3,9 +3,13 @@ import { readFile } from 'node:fs/promises';
 import { PushNotificationPayload, PushSubscriptionRecord, VideoInvite } from '@parley/protocol';
 import webpush from 'web-push';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOutboundFetch, OutboundTargets } from '@parley/service-kit';
 import { WebPushSender } from '../src/push/web-push-sender.js';
 import { WebPushReceiver } from './support-video/web-push-receiver.js';
 import { eventually, GatewayWorld, type User } from './support/gateway-world.js';
+
+/** The test's push service listens on loopback, which pushes may not reach unless listed. */
+const loopbackAllowed = createOutboundFetch(new OutboundTargets(['127.0.0.1']));
 
 describe('Web Push sending', () => {
   let receiver: WebPushReceiver;
@@ -18,7 +22,7 @@ describe('Web Push sending', () => {
 
   it('encrypts for the subscription and signs with the VAPID key', async () => {
     const keys = webpush.generateVAPIDKeys();
-    const sender = new WebPushSender({ ...keys, subject: 'mailto:ops@parley.test' }, 60);
+    const sender = new WebPushSender({ ...keys, subject: 'mailto:ops@parley.test' }, 60, loopbackAllowed);
     const subscription = receiver.subscribe();
     const payload = {
       type: 'video.missed' as const,
@@ -44,7 +48,7 @@ describe('Web Push sending', () => {
 
   it('calls a 410 subscription gone and a 500 a failure worth retrying', async () => {
     const keys = webpush.generateVAPIDKeys();
-    const sender = new WebPushSender({ ...keys, subject: 'mailto:ops@parley.test' }, 60);
+    const sender = new WebPushSender({ ...keys, subject: 'mailto:ops@parley.test' }, 60, loopbackAllowed);
     const gone = receiver.subscribe();
     const broken = receiver.subscribe();
     receiver.answer(gone, 410);
@@ -60,9 +64,34 @@ describe('Web Push sending', () => {
       kind: 'gone',
       status: 410,
     });
-    expect(await sender.send({ endpoint: broken.json.endpoint, ...broken.json.keys }, payload)).toMatchObject({
+    expect(await sender.send({ endpoint: broken.json.endpoint, ...broken.json.keys }, payload)).toMatchObject(
+      {
+        kind: 'failed',
+      },
+    );
+  });
+
+  it('does not reach a push service on an internal address that is not listed', async () => {
+    const keys = webpush.generateVAPIDKeys();
+    const refusing = createOutboundFetch(new OutboundTargets());
+    const sender = new WebPushSender({ ...keys, subject: 'mailto:ops@parley.test' }, 60, refusing);
+    const subscription = receiver.subscribe();
+    const payload = {
+      type: 'video.missed' as const,
+      title: 't',
+      body: 'b',
+      conversationId: randomUUID(),
+      inviteId: randomUUID(),
+    };
+    const outcome = await sender.send(
+      { endpoint: subscription.json.endpoint, ...subscription.json.keys },
+      payload,
+    );
+    expect(outcome).toEqual({
       kind: 'failed',
+      error: expect.stringMatching(/^refused: 127\.0\.0\.1 is a loopback/),
     });
+    expect(receiver.receivedBy(subscription)).toEqual([]);
   });
 });
 
@@ -78,7 +107,11 @@ describe('push subscriptions and missed-call pushes', () => {
     pushService = await WebPushReceiver.start();
     await world.startMessaging();
     // One try and a short window: each invite here is missed quickly.
-    await world.startGateway({ VIDEO_INVITE_TRIES: '1', VIDEO_INVITE_WINDOW_MS: '600', VAPID_KEY_FILE: keyFile });
+    await world.startGateway({
+      VIDEO_INVITE_TRIES: '1',
+      VIDEO_INVITE_WINDOW_MS: '600',
+      VAPID_KEY_FILE: keyFile,
+    });
     ada = await world.signUp('ada');
     bob = await world.signUp('bob');
   });
@@ -144,6 +177,9 @@ describe('push subscriptions and missed-call pushes', () => {
       [bob.token, { ...good, keys: { ...good.keys, auth: 'x'.repeat(65) } }, 400],
       [bob.token, { ...good, extra: 1 }, 400],
       [bob.token, 'not json', 400],
+      // A push service on an internal address that is not listed.
+      [bob.token, { ...good, endpoint: 'https://169.254.169.254/latest/meta-data/' }, 400],
+      [bob.token, { ...good, endpoint: 'https://10.0.0.3/push/x' }, 400],
     ];
     for (const [token, body, status] of cases) {
       const res = await world.api('POST', '/v1/push/subscriptions', token, body);

@@ -7,7 +7,7 @@ import type {
   PushSubscriptionRequest,
   VapidPublicKey,
 } from '@parley/protocol';
-import { NotFoundError } from '@parley/service-kit';
+import { NotFoundError, ValidationError, type OutboundTargets } from '@parley/service-kit';
 import type { PushSubscriptionsRepository } from './push-subscriptions.repository.js';
 import type { PushSender } from './web-push-sender.js';
 
@@ -29,13 +29,18 @@ export class PushService {
     private readonly sender: PushSender,
     private readonly vapidPublicKey: string,
     private readonly logger: Logger,
+    private readonly targets: OutboundTargets,
   ) {}
 
   publicKey(): VapidPublicKey {
     return { publicKey: this.vapidPublicKey };
   }
 
+  /** A push service on an internal address is refused at once; a name is checked again at each send. */
   async subscribe(userId: string, req: PushSubscriptionRequest): Promise<PushSubscriptionRecord> {
+    const refusal = this.targets.urlRefusal(req.endpoint);
+    if (refusal)
+      throw new ValidationError(`endpoint: ${refusal}`, [{ path: 'body.endpoint', message: refusal }]);
     return this.db.transaction((tx) => this.subscriptions.upsert(tx, randomUUID(), userId, req));
   }
 

@@ -1,4 +1,5 @@
 import type { PushNotificationPayload } from '@parley/protocol';
+import { OUTBOUND_REFUSED, type OutboundFetch } from '@parley/service-kit';
 import webpush from 'web-push';
 import type { VapidKeys } from './vapid-keys.js';
 
@@ -30,7 +31,8 @@ export class WebPushSender implements PushSender {
   constructor(
     private readonly vapid: VapidKeys & { subject: string },
     private readonly ttlSeconds: number,
-    private readonly fetchImpl: typeof fetch = fetch,
+    /** Refuses internal push services that are not listed: the endpoint is whatever a browser sent. */
+    private readonly outboundFetch: OutboundFetch,
   ) {}
 
   async send(target: PushTarget, payload: PushNotificationPayload): Promise<PushOutcome> {
@@ -44,15 +46,19 @@ export class WebPushSender implements PushSender {
         urgency: 'high',
       },
     );
-    let res: Response;
+    let res: Awaited<ReturnType<OutboundFetch>>;
     try {
-      res = await this.fetchImpl(request.endpoint, {
+      res = await this.outboundFetch(request.endpoint, {
         method: request.method,
         headers: request.headers as Record<string, string>,
         body: request.body,
+        redirect: 'manual',
         signal: AbortSignal.timeout(10_000),
       });
     } catch (err) {
+      const cause = (err as { cause?: { code?: unknown; message?: string } }).cause;
+      if (cause?.code === OUTBOUND_REFUSED)
+        return { kind: 'failed', error: cause.message ?? OUTBOUND_REFUSED };
       return { kind: 'failed', error: `push service unreachable: ${(err as Error).message}` };
     }
     const text = await res.text().catch(() => '');

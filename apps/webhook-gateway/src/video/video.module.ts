@@ -2,6 +2,7 @@ import { Inject, Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { runMigrations, type Database } from '@parley/db';
 import { EventBus } from '@parley/event-bus';
 import { createLogger, type Logger } from '@parley/logger';
+import { createOutboundFetch, OutboundTargets } from '@parley/service-kit';
 import { MessagingServerClient } from '@parley/server-sdk';
 import { CallsService } from '../calls/calls.service.js';
 import type { WebhookGatewayConfig } from '../config/config.js';
@@ -64,8 +65,20 @@ class VideoTables implements OnModuleInit {
             'generated a VAPID key pair and kept it in the key file; set VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY in production',
           );
         else logger.info({ source }, 'VAPID keys loaded');
-        const sender = new WebPushSender({ ...keys, subject: config.push.subject }, config.push.ttlSeconds);
-        return new PushService(db, new PushSubscriptionsRepository(), sender, keys.publicKey, logger);
+        const targets = new OutboundTargets(config.outbound.allowedInternal);
+        const sender = new WebPushSender(
+          { ...keys, subject: config.push.subject },
+          config.push.ttlSeconds,
+          createOutboundFetch(targets),
+        );
+        return new PushService(
+          db,
+          new PushSubscriptionsRepository(),
+          sender,
+          keys.publicKey,
+          logger,
+          targets,
+        );
       },
     },
     {

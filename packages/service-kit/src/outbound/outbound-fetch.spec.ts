@@ -72,6 +72,10 @@ describe('createOutboundFetch against a server on loopback', () => {
   beforeAll(async () => {
     server = createServer((req, res) => {
       received.push(`${req.method} ${req.headers.host}`);
+      if (req.url === '/redirect') {
+        res.writeHead(307, { location: `http://127.0.0.1:${port}/hook` });
+        return res.end();
+      }
       res.end('ok');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -109,5 +113,16 @@ describe('createOutboundFetch against a server on loopback', () => {
     const byName = createOutboundFetch(new OutboundTargets(['localhost']));
     expect((await byName(`http://localhost:${port}/hook`, { method: 'POST', body: 'y' })).status).toBe(200);
     expect(received.slice(-2)).toEqual([`POST 127.0.0.1:${port}`, `POST localhost:${port}`]);
+  });
+
+  it('refuses a redirect to an internal address it may not reach', async () => {
+    const byName = createOutboundFetch(new OutboundTargets(['localhost']));
+    const before = received.length;
+    expect(await failure(byName, `http://localhost:${port}/redirect`)).toMatchObject({
+      code: OUTBOUND_REFUSED,
+      message: expect.stringMatching(/127\.0\.0\.1 is a loopback address/),
+    });
+    // The first hop was allowed and answered; the redirect was never followed.
+    expect(received.slice(before)).toEqual([`POST localhost:${port}`]);
   });
 });

@@ -1,7 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { isIP } from 'node:net';
-import { Agent, fetch as undiciFetch, type RequestInit, type Response } from 'undici';
+import { Agent, buildConnector, fetch as undiciFetch, type RequestInit, type Response } from 'undici';
 import type { OutboundTargets } from './internal-targets.js';
 
 /** The `code` of a connection refused because its target is internal. */
@@ -16,7 +16,7 @@ export type OutboundFetch = (url: string, init: RequestInit) => Promise<Response
 /**
  * `fetch` for calls to URLs that clients registered. Each connection is checked after its name resolves
  * and before it is made, so a name that resolves to an internal address is refused however it was
- * registered (DNS rebinding included); an address written in the URL is checked before the request.
+ * registered (DNS rebinding included), and so is a redirect to one.
  * Keep-alive connections are pooled per origin, as Node's own fetch does.
  */
 export function createOutboundFetch(targets: OutboundTargets): OutboundFetch {
@@ -32,15 +32,14 @@ export function createOutboundFetch(targets: OutboundTargets): OutboundFetch {
       callback(null, allowed[0]!.address, allowed[0]!.family);
     });
   };
-  const dispatcher = new Agent({ connect: { lookup: guardedLookup } });
-  return async (url, init) => {
-    const hostname = new URL(url).hostname.replace(/^\[|\]$/g, '');
-    // An address in the URL is connected to without a lookup, so it is checked here.
-    if (isIP(hostname)) {
-      const reason = targets.refusal(hostname);
-      if (reason)
-        throw new TypeError('fetch failed', { cause: new OutboundTargetRefusedError(`refused: ${reason}`) });
-    }
-    return undiciFetch(url, { ...init, dispatcher });
+  const connectNamed = buildConnector({ lookup: guardedLookup });
+  // An address (in the URL or a redirect's Location) is connected to without a lookup: judged here.
+  const connect: buildConnector.connector = (options, callback) => {
+    const host = options.hostname.replace(/^\[|\]$/g, '');
+    const reason = isIP(host) ? targets.refusal(host) : undefined;
+    if (reason) return callback(new OutboundTargetRefusedError(`refused: ${reason}`), null);
+    connectNamed(options, callback);
   };
+  const dispatcher = new Agent({ connect });
+  return (url, init) => undiciFetch(url, { ...init, dispatcher });
 }
