@@ -276,6 +276,44 @@ describe('Terminal (scripted core)', () => {
     expect(terminal.otherDeviceCalls().map((c) => c.callId)).toEqual([call.id]);
   });
 
+  it('a renegotiation refused with TRY_AGAIN (both ends at once) goes again after a while, unreported, and resolves on the Answer', async () => {
+    const { terminal, socket, errors } = await registered('token-1', [20, 40]);
+    const call = await terminal.call(CALLEE);
+    socket().deliver({ answer: { sdp: offerSdp(false) }, callId: call.id });
+    await until(() => call.state === 'active', 'active');
+    const offers = () => socket().sent.filter((m) => m.offer);
+    const renegotiated = call.renegotiate();
+    await until(() => offers().length === 2, 'the new Offer');
+    socket().deliver({
+      error: { err: 'TRY_AGAIN', message: 'another offer is being negotiated' },
+      callId: call.id,
+    });
+    // Meanwhile the far end's own Offer is answered.
+    socket().deliver({ offer: { sdp: offerSdp(true), msisdn: { e164: CALLEE } }, callId: call.id });
+    await until(() => socket().kinds().at(-1) === 'answer', 'the far end answered');
+    await until(() => offers().length === 3, 'the new Offer sent again');
+    socket().deliver({ answer: { sdp: offerSdp(true) }, callId: call.id });
+    await renegotiated;
+    expect(call.state).toBe('active');
+    expect(errors).toEqual([]);
+  });
+
+  it('a renegotiation still refused with TRY_AGAIN once its tries are used up rejects and is reported', async () => {
+    const { terminal, socket, errors } = await registered('token-1', [10]);
+    const call = await terminal.call(CALLEE);
+    socket().deliver({ answer: { sdp: offerSdp(false) }, callId: call.id });
+    await until(() => call.state === 'active', 'active');
+    const offers = () => socket().sent.filter((m) => m.offer);
+    const renegotiated = call.renegotiate().catch((err: unknown) => err);
+    await until(() => offers().length === 2, 'the new Offer');
+    socket().deliver({ error: { err: 'TRY_AGAIN', message: 'first' }, callId: call.id });
+    await until(() => offers().length === 3, 'the new Offer sent again');
+    socket().deliver({ error: { err: 'TRY_AGAIN', message: 'second' }, callId: call.id });
+    expect(await renegotiated).toMatchObject({ name: 'OfferRefusedError', code: 'TRY_AGAIN' });
+    expect(call.state).toBe('active');
+    expect(errors.map((e) => [e.code, e.message])).toEqual([['TRY_AGAIN', 'second']]);
+  });
+
   it('renegotiation from the same endpoint is answered on the same RTCPeerConnection', async () => {
     const { terminal, socket } = await registered();
     const call = await terminal.call(CALLEE);

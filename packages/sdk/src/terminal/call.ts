@@ -41,10 +41,19 @@ export interface CallContext {
   iceGatheringTimeoutMs: number;
   reportError: (error: Error) => void;
   /**
-   * Waits before each new try of an Offer the core refused with TRY_AGAIN (its directory briefly out of
-   * reach); the call ends with `try_again` once they are used up. Default DIAL_RETRY_DELAYS_MS.
+   * Waits before each new try of an Offer the core refused with TRY_AGAIN: a new call's (its directory
+   * briefly out of reach), which ends with `try_again` once they are used up, and a renegotiation's (the
+   * far end's own Offer under way), which then rejects. Default DIAL_RETRY_DELAYS_MS.
    */
   dialRetryDelaysMs?: readonly number[];
+}
+
+/** The core refused an Offer of an established call; `code` is the refusal (TRY_AGAIN, INVALID_CALL_ID…). */
+export class OfferRefusedError extends Error {
+  constructor(readonly code: string) {
+    super(`the core refused the new offer (${code})`);
+    this.name = 'OfferRefusedError';
+  }
 }
 
 /** About 4 s in all: a Redis restart or failover of a few seconds, and short for someone waiting to call. */
@@ -84,7 +93,7 @@ export class Call extends TypedEmitter<CallEvents> {
   /** While sharing: the screen track in place of the camera's, and the camera track to put back. */
   private sharing: { screen: MediaStreamTrack; camera: MediaStreamTrack | undefined } | undefined;
   /** Our mid-call Offer waiting for the far end's Answer. */
-  private renegotiating: { resolve: () => void; reject: (err: Error) => void } | undefined;
+  private renegotiating: { resolve: () => void; reject: (err: Error) => void; mayRetry: boolean } | undefined;
   /** A new call's Offer, kept to send again if the core asks to try again, and the tries so far. */
   private dialOffer:
     { message: WebTerminalMessage; retries: number; timer?: ReturnType<typeof setTimeout> } | undefined;
@@ -319,10 +328,27 @@ export class Call extends TypedEmitter<CallEvents> {
 
   /**
    * Sends a new Offer on the current connection (after adding a track) and resolves when the far end's
-   * Answer is applied. The core refuses it while another Offer of this call is under way (TRY_AGAIN); the
-   * local description is then rolled back and this rejects.
+   * Answer is applied. The core refuses it while another Offer of this call is under way (TRY_AGAIN, both
+   * ends renegotiating at once): the local description is rolled back, the far end's Offer is answered,
+   * and this one goes again after each of `dialRetryDelaysMs`. Rejects with OfferRefusedError once they are
+   * used up, or at once for any other refusal.
    */
-  renegotiate(): Promise<void> {
+  async renegotiate(): Promise<void> {
+    const delays = this.context.dialRetryDelaysMs ?? DIAL_RETRY_DELAYS_MS;
+    for (let tries = 0; ; tries++) {
+      try {
+        return await this.renegotiateOnce(tries < delays.length);
+      } catch (err) {
+        const again = err instanceof OfferRefusedError && err.code === 'TRY_AGAIN' && tries < delays.length;
+        if (!again || this.isOver()) throw err;
+      }
+      // Outside the call's queue, so the far end's Offer is answered meanwhile.
+      await new Promise((resolve) => setTimeout(resolve, delays[tries]));
+      if (this.isOver()) throw new Error('the call ended');
+    }
+  }
+
+  private renegotiateOnce(mayRetry: boolean): Promise<void> {
     return this.serialize(async () => {
       const pc = this.pc;
       if (this.state !== 'active' || !pc)
@@ -331,7 +357,9 @@ export class Call extends TypedEmitter<CallEvents> {
       await waitForIceGathering(pc, this.context.iceGatheringTimeoutMs);
       if (this.isOver() || this.pc !== pc) return;
       // Set before sending: the Answer may come back before this task's next step.
-      const answered = new Promise<void>((resolve, reject) => (this.renegotiating = { resolve, reject }));
+      const answered = new Promise<void>(
+        (resolve, reject) => (this.renegotiating = { resolve, reject, mayRetry }),
+      );
       if (!this.context.send(M.offer(this.id, pc.localDescription?.sdp ?? ''))) {
         this.renegotiating = undefined;
         await pc.setLocalDescription({ type: 'rollback' }).catch(() => undefined);
@@ -459,7 +487,9 @@ export class Call extends TypedEmitter<CallEvents> {
       void pc
         .setLocalDescription({ type: 'rollback' })
         .catch(() => undefined)
-        .then(() => pending.reject(new Error(`the core refused the new offer (${code})`)));
+        .then(() => pending.reject(new OfferRefusedError(code)));
+      // renegotiate() sends it again: not worth reporting yet.
+      if (code === 'TRY_AGAIN' && pending.mayRetry) return true;
     }
     if (this.toPhoneRequested) {
       this.toPhoneRequested = false;

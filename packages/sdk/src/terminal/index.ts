@@ -5,7 +5,7 @@ export {
   type TerminalEvents,
   type OtherDeviceCall,
 } from './terminal.js';
-export { Call, type CallEvents, type TerminalRtc, waitForIceGathering } from './call.js';
+export { Call, OfferRefusedError, type CallEvents, type TerminalRtc, waitForIceGathering } from './call.js';
 export {
   CallTransitions,
   IllegalCallTransitionError,
