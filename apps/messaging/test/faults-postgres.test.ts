@@ -9,6 +9,7 @@ import { nodeWebSocket } from '@parley/sdk/node';
 import {
   allocateTestNamespace,
   eventually,
+  readReadiness,
   startMessagingForTests,
   startPrivatePostgres,
   type MessagingForTests,
@@ -92,12 +93,6 @@ async function eventSeqs(conversationId: string): Promise<number[]> {
     [conversationId],
   );
   return rows.map((r) => Number(r.seq));
-}
-
-async function pendingOutbox(): Promise<number | null> {
-  const res = await fetch(`${messaging.url}/health/ready`);
-  const body = (await res.json()) as { details?: { pendingOutbox?: number | null } };
-  return body.details?.pendingOutbox ?? null;
 }
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -218,7 +213,11 @@ describe('PostgreSQL goes away under messaging', () => {
       );
     expect(annConv.messages().map((m) => m.text)).toEqual(inSeqOrder);
     expect(benConv.messages().map((m) => m.text)).toEqual(inSeqOrder);
-    await eventually(async () => (await pendingOutbox()) === 0, 'the outbox drained', 30_000);
+    await eventually(
+      async () => (await readReadiness(messaging.url)).report.details.pendingOutbox === 0,
+      'the outbox drained',
+      30_000,
+    );
     console.info(
       `postgres crash: ${stored.length} sends, ${answers.length} attempts, ${refusals.length} refused with 503, ` +
         `${resent.size} resent; ${seqs.length} events, seqs 1..${seqs.length}`,

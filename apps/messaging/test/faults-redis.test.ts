@@ -9,7 +9,9 @@ import { Messenger, type Conversation } from '@parley/sdk';
 import { nodeWebSocket } from '@parley/sdk/node';
 import {
   allocateTestNamespace,
+  dependencyStatus,
   eventually,
+  readReadiness,
   startMessagingForTests,
   startPrivateRedis,
   type MessagingForTests,
@@ -23,25 +25,6 @@ let messaging: MessagingForTests;
 let bus: EventBus;
 const open: Messenger[] = [];
 const busMessageIds: string[] = [];
-
-interface Readiness {
-  status: number;
-  redis?: string;
-  pendingOutbox: number | null;
-}
-
-async function readiness(): Promise<Readiness> {
-  const res = await fetch(`${messaging.url}/health/ready`, { signal: AbortSignal.timeout(10_000) });
-  const body = (await res.json()) as {
-    checks?: { redis?: { status: string } };
-    details?: { pendingOutbox?: number | null };
-  };
-  return {
-    status: res.status,
-    ...(body.checks?.redis ? { redis: body.checks.redis.status } : {}),
-    pendingOutbox: body.details?.pendingOutbox ?? null,
-  };
-}
 
 async function connect(session: AuthSession): Promise<Messenger> {
   const messenger = await Messenger.connect({
@@ -146,7 +129,11 @@ describe('Redis restarted under steady chat traffic', () => {
 
     await redis.kill();
     const atKill = acceptedCount(senders);
-    await eventually(async () => (await readiness()).redis === 'down', 'messaging sees Redis down', 30_000);
+    await eventually(
+      async () => (await dependencyStatus(messaging.url, 'redis')) === 'down',
+      'messaging sees Redis down',
+      30_000,
+    );
     // A device that connects while Redis is away cannot be subscribed to live delivery yet: it must still
     // come in by itself once Redis is back.
     const lateDevice = await connect(catSession);
@@ -158,7 +145,11 @@ describe('Redis restarted under steady chat traffic', () => {
     const duringOutage = acceptedCount(senders) - atKill;
 
     await redis.start();
-    await eventually(async () => (await readiness()).status === 200, 'messaging ready again', 30_000);
+    await eventually(
+      async () => (await readReadiness(messaging.url)).httpStatus === 200,
+      'messaging ready again',
+      30_000,
+    );
     const atRestart = acceptedCount(senders);
     await eventually(() => acceptedCount(senders) >= atRestart + 15, 'traffic after the restart', 30_000);
     await Promise.all(senders.map((s) => s.stop()));
@@ -199,7 +190,11 @@ describe('Redis restarted under steady chat traffic', () => {
 
     // The outbox drains and the bus gets every message. A job the consumer held when Redis died stays
     // active until the bus's stalled-job check takes it back (10 s lock, checked every 2 s): about 10-14 s.
-    await eventually(async () => (await readiness()).pendingOutbox === 0, 'the outbox drained', 30_000);
+    await eventually(
+      async () => (await readReadiness(messaging.url)).report.details.pendingOutbox === 0,
+      'the outbox drained',
+      30_000,
+    );
     await eventually(
       () => accepted.every((a) => busMessageIds.includes(a.id)),
       'every message on the bus',

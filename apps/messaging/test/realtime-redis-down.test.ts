@@ -2,7 +2,7 @@
 // machine's shared one): they answer the retryable `realtime_unavailable` of the HTTP side, not
 // `internal`, the socket stays open, and the same frame goes through once Redis is back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startPrivateRedis, type PrivateRedis } from '@parley/testing';
+import { dependencyStatus, eventually, startPrivateRedis, type PrivateRedis } from '@parley/testing';
 import { startMessagingUnderTest, type MessagingUnderTest } from './support/messaging-under-test.js';
 import type { TestUser } from './support/api-client.js';
 import { TestDevice } from './support/device.js';
@@ -31,12 +31,6 @@ async function connect(user: TestUser): Promise<TestDevice> {
   return device;
 }
 
-async function redisCheck(): Promise<string | undefined> {
-  const res = await fetch(`${svc.url}/health/ready`);
-  const body = (await res.json()) as { checks?: { redis?: { status: string } } };
-  return body.checks?.redis?.status;
-}
-
 describe('realtime frames while Redis is down', () => {
   it('answer realtime_unavailable on an open socket, and go through again once Redis is back', async () => {
     const conv = await svc.api.post('/v1/conversations', ann.token, {
@@ -50,7 +44,7 @@ describe('realtime frames while Redis is down', () => {
 
     await redis.kill();
     await eventually(
-      async () => ((await redisCheck()) === 'down' ? true : undefined),
+      async () => ((await dependencyStatus(svc.url, 'redis')) === 'down' ? true : undefined),
       'Redis seen down',
       30_000,
     );
@@ -77,7 +71,11 @@ describe('realtime frames while Redis is down', () => {
 
     // Retryable: once Redis is back (and the node subscribed again), the same frame reaches Ben.
     await redis.start();
-    await eventually(async () => ((await redisCheck()) === 'up' ? true : undefined), 'Redis seen up', 30_000);
+    await eventually(
+      async () => ((await dependencyStatus(svc.url, 'redis')) === 'up' ? true : undefined),
+      'Redis seen up',
+      30_000,
+    );
     await eventually(
       () => {
         annDevice.send({ type: 'typing', conversationId, active: true });

@@ -7,19 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TerminalErrorCode } from '@parley/protocol';
-import { eventually, startPrivateRedis, type PrivateRedis } from '@parley/testing';
+import { dependencyStatus, eventually, startPrivateRedis, type PrivateRedis } from '@parley/testing';
 import { GrpcTerminal } from './support/grpc-terminal.js';
 import { TerminalFixture } from './support/terminal-fixture.js';
 import { upgradeStatus } from './support/ws-terminal.js';
 
 let redis: PrivateRedis;
 let world: TerminalFixture;
-
-async function redisCheck(): Promise<string | undefined> {
-  const res = await fetch(`${world.core.httpUrl}/health/ready`, { signal: AbortSignal.timeout(10_000) });
-  const body = (await res.json()) as { checks?: { redis?: { status: string } } };
-  return body.checks?.redis?.status;
-}
 
 beforeAll(async () => {
   // Like the deployed Redis, an append-only file: registrations and call records survive the restart.
@@ -50,7 +44,11 @@ describe('Redis restarted under calls', () => {
     const lateTarget = await world.terminal(lateCallee);
 
     await redis.kill();
-    await eventually(async () => (await redisCheck()) === 'down', 'the core sees Redis down', 30_000);
+    await eventually(
+      async () => (await dependencyStatus(world.core.httpUrl, 'redis')) === 'down',
+      'the core sees Redis down',
+      30_000,
+    );
 
     // The active call renegotiates while Redis is away: both ends are decided for from memory.
     active.caller.send({
@@ -84,7 +82,11 @@ describe('Redis restarted under calls', () => {
     ).toBe(503);
 
     await redis.start();
-    await eventually(async () => (await redisCheck()) === 'up', 'the core sees Redis again', 30_000);
+    await eventually(
+      async () => (await dependencyStatus(world.core.httpUrl, 'redis')) === 'up',
+      'the core sees Redis again',
+      30_000,
+    );
 
     // Both calls end as calls do: the other party gets the Bye.
     active.caller.bye(active.id);

@@ -5,24 +5,28 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SendVoiceSignalRequest } from '@parley/protocol';
-import { eventually, startPrivateRedis, type PrivateRedis, type ServiceProcess } from '@parley/testing';
+import {
+  dependencyStatus,
+  eventually,
+  startPrivateRedis,
+  type PrivateRedis,
+  type ServiceProcess,
+} from '@parley/testing';
 import { PROXY_CLIENT, SupportWorld, type Customer, type Party } from './support/support-world.js';
 
 let redis: PrivateRedis;
 let proxy: ServiceProcess;
 const world = new SupportWorld('faults_redis');
 
-async function redisStatus(url: string): Promise<string | undefined> {
-  const res = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(10_000) });
-  const body = (await res.json()) as { checks?: { redis?: { status: string } } };
-  return body.checks?.redis?.status;
-}
-
 /** Kills Redis and waits until both services have noticed it is gone. */
 async function killRedis(): Promise<void> {
   await redis.kill();
   for (const url of [world.messagingUrl, world.proxyUrl])
-    await eventually(async () => (await redisStatus(url)) === 'down', `${url} sees Redis down`, 30_000);
+    await eventually(
+      async () => (await dependencyStatus(url, 'redis')) === 'down',
+      `${url} sees Redis down`,
+      30_000,
+    );
 }
 
 /** Starts Redis again and waits until both services are ready on it. */

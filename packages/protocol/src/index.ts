@@ -9,3 +9,4 @@ export * from './server-api/index.js';
 export * from './outgoing-webhooks/index.js';
 export * from './pre-send-hooks/index.js';
 export * from './desk/index.js';
+export * from './health/index.js';

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import {
+  dependencyStatus,
   eventually,
   randomMsisdn,
   startMessagingForTests,
@@ -50,12 +51,6 @@ async function terminalOfNewUser() {
   return { msisdn, terminal, offersSent, errors };
 }
 
-async function redisCheck(): Promise<string | undefined> {
-  const res = await fetch(`${core.httpUrl}/health/ready`, { signal: AbortSignal.timeout(10_000) });
-  const body = (await res.json()) as { checks?: { redis?: { status: string } } };
-  return body.checks?.redis?.status;
-}
-
 beforeAll(async () => {
   // Like a deployed Redis, an append-only file: the registrations survive the restart.
   redis = await startPrivateRedis({ appendOnly: true });
@@ -82,7 +77,11 @@ describe('a call placed while the core cannot reach Redis', () => {
     await until(() => warmUp.state === 'ended', 'the first call ends', 5000);
 
     await redis.kill();
-    await eventually(async () => (await redisCheck()) === 'down', 'the core sees Redis down', 30_000);
+    await eventually(
+      async () => (await dependencyStatus(core.httpUrl, 'redis')) === 'down',
+      'the core sees Redis down',
+      30_000,
+    );
     const offersBefore = ann.offersSent.length;
     const ringing = nextIncoming(ben.terminal);
     const call = await ann.terminal.call(ben.msisdn);

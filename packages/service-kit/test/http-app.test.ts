@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { HealthReport } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEchoApp, type EchoApp } from './fixtures/echo-app.js';
 
@@ -193,10 +194,13 @@ describe('health', () => {
       checks: { redis: { status: 'up' } },
       details: { answer: 42 },
     });
+    // The shape clients parse it with.
+    expect(HealthReport.safeParse(ready.json).success).toBe(true);
     const sick = await startEchoApp({ prefix, redisDown: true });
     try {
       const res = await fetch(`${sick.http.url}/health/ready`);
       expect(res.status).toBe(503);
+      expect(HealthReport.parse(await res.clone().json()).status).toBe('degraded');
       expect(await res.json()).toMatchObject({
         status: 'degraded',
         checks: { postgres: { status: 'down', error: 'connection refused' } },

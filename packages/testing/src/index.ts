@@ -4,6 +4,7 @@ export { testDatabaseUrl, testDb, testRedisUrl, type TestDb } from './environmen
 export { freePort } from './ports.js';
 export { randomMsisdn } from './msisdn.js';
 export { eventually, type EventuallyOptions, type NotYet } from './eventually.js';
+export { dependencyStatus, readReadiness, type Readiness } from './readiness.js';
 export {
   adoptTestNamespace,
   allocateTestNamespace,

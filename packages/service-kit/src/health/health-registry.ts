@@ -1,11 +1,6 @@
-export type ProbeStatus = 'up' | 'down';
+import type { HealthReport, ProbeStatus } from '@parley/protocol';
 
-export interface HealthReport {
-  status: 'ok' | 'degraded' | 'closing';
-  service: string;
-  checks: Record<string, { status: ProbeStatus; ms: number; error?: string }>;
-  details: Record<string, unknown>;
-}
+export type { HealthReport, ProbeStatus };
 
 interface Probe {
   check: () => Promise<unknown>;
