@@ -1,6 +1,6 @@
-import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { epochMs, histogramSummary, mergeHistogram } from './probe.mjs';
+import { forkWorkerPool } from '../lib/worker-pool.mjs';
+import { histogramSummary, mergeHistogram } from './probe.mjs';
 
 const WORKER_JS = fileURLToPath(new URL('./worker.mjs', import.meta.url));
 
@@ -8,58 +8,17 @@ const WORKER_JS = fileURLToPath(new URL('./worker.mjs', import.meta.url));
 export const shares = (total, parts) =>
   Array.from({ length: parts }, (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0));
 
-function startWorker(index) {
-  const child = fork(WORKER_JS, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const pending = new Map();
-  let nextId = 0;
-  let exitError;
-  child.on('message', ({ id, ok, result, error }) => {
-    const call = pending.get(id);
-    pending.delete(id);
-    if (ok) call?.resolve(result);
-    else call?.reject(new Error(`load worker ${index}: ${error}`));
-  });
-  child.on('exit', (code, signal) => {
-    exitError = new Error(`load worker ${index} exited (${signal ?? code})`);
-    for (const call of pending.values()) call.reject(exitError);
-    pending.clear();
-  });
-  const call = (cmd, args = {}) =>
-    new Promise((resolve, reject) => {
-      if (exitError) return reject(exitError);
-      const id = nextId++;
-      pending.set(id, { resolve, reject });
-      child.send({ id, cmd, ...args });
-    });
-  return { child, call };
-}
-
 /**
  * Forked load workers that hold the sockets. Each connects its share of every variant's sockets and,
  * per phase, counts the probes received over all of them; this process only sends and adds up.
  */
 export async function startLoadWorkers(count) {
-  const workers = Array.from({ length: count }, (_, i) => startWorker(i));
-  const all = (cmd, argsOf) => Promise.all(workers.map((w, i) => w.call(cmd, argsOf(i))));
-
-  // Each worker's clock offset from ours (its epochMs minus ours), from the quickest of a few round trips.
-  const offsets = await Promise.all(
-    workers.map(async (w) => {
-      let best;
-      for (let i = 0; i < 5; i++) {
-        const before = epochMs();
-        const { now } = await w.call('clock');
-        const after = epochMs();
-        if (!best || after - before < best.rtt)
-          best = { rtt: after - before, offset: now - (before + after) / 2 };
-      }
-      return best.offset;
-    }),
-  );
+  const pool = await forkWorkerPool(WORKER_JS, count, 'load worker');
+  const { workers, all } = pool;
 
   return {
-    pids: workers.map((w) => w.child.pid),
-    clockOffsetsMs: offsets,
+    pids: pool.pids,
+    clockOffsetsMs: pool.clockOffsetsMs,
     /** Connects `total` sockets of a variant spread over the workers; Parley's take one token each. */
     async connect(variant, total, target) {
       const split = shares(total, workers.length);
@@ -83,8 +42,8 @@ export async function startLoadWorkers(count) {
         phase,
         variant,
         // The workers compare against their own clock.
-        windowStart: windowStart + offsets[i],
-        windowEnd: windowEnd + offsets[i],
+        windowStart: windowStart + pool.clockOffsetsMs[i],
+        windowEnd: windowEnd + pool.clockOffsetsMs[i],
       })),
     async totalReceived(phase) {
       const results = await all('totals', () => ({ phase }));
@@ -101,17 +60,6 @@ export async function startLoadWorkers(count) {
       };
     },
     close: (variant) => all('close', () => ({ variant })),
-    /** Ends the workers (their sockets close with them) and resolves once all have exited. */
-    stop: () =>
-      Promise.all(
-        workers.map(
-          (w) =>
-            new Promise((resolve) => {
-              if (w.child.exitCode !== null || w.child.signalCode !== null) return resolve();
-              w.child.once('exit', resolve);
-              w.child.kill('SIGTERM');
-            }),
-        ),
-      ),
+    stop: pool.stop,
   };
 }

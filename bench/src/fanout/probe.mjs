@@ -1,8 +1,7 @@
 // The message every variant delivers, and the latency histogram the load workers fill. Shared by the
 // benchmark process and its workers, so both sides agree on the format.
 
-/** Wall-clock milliseconds with sub-millisecond resolution, comparable between processes on one machine. */
-export const epochMs = () => performance.timeOrigin + performance.now();
+export { epochMs } from '../lib/time.mjs';
 
 const PROBE_MARK = 'fanout:';
 

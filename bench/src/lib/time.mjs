@@ -2,6 +2,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 export const sleep = (ms) => delay(ms);
 
+/** Wall-clock milliseconds with sub-millisecond resolution, comparable between processes on one machine. */
+export const epochMs = () => performance.timeOrigin + performance.now();
+
 /** Rejects with `what` in the message if `promise` has not settled within `ms`. */
 export function withTimeout(promise, ms, what) {
   let timer;

@@ -1,6 +1,5 @@
-import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { epochMs } from './probe.mjs';
+import { forkWorkerPool } from '../lib/worker-pool.mjs';
 
 const WORKER_JS = fileURLToPath(new URL('./device-worker.mjs', import.meta.url));
 
@@ -16,60 +15,21 @@ function split(items, parts) {
   return out;
 }
 
-function startWorker(index) {
-  const child = fork(WORKER_JS, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const pending = new Map();
-  let nextId = 0;
-  let exitError;
-  child.on('message', ({ id, ok, result, error }) => {
-    const call = pending.get(id);
-    pending.delete(id);
-    if (ok) call?.resolve(result);
-    else call?.reject(new Error(`device worker ${index}: ${error}`));
-  });
-  child.on('exit', (code, signal) => {
-    exitError = new Error(`device worker ${index} exited (${signal ?? code})`);
-    for (const call of pending.values()) call.reject(exitError);
-    pending.clear();
-  });
-  const call = (cmd, args = {}) =>
-    new Promise((resolve, reject) => {
-      if (exitError) return reject(exitError);
-      const id = nextId++;
-      pending.set(id, { resolve, reject });
-      child.send({ id, cmd, ...args });
-    });
-  return { child, call };
-}
-
 /**
  * Forked processes that hold the device sockets and time the deliveries, so this process only sends and
  * adds up. Each worker's clock offset from ours is measured once (the quickest of a few round trips) and
  * taken off its latencies.
  */
 export async function startDeviceWorkers(count) {
-  const workers = Array.from({ length: count }, (_, i) => startWorker(i));
-  const offsets = await Promise.all(
-    workers.map(async (w) => {
-      let best;
-      for (let i = 0; i < 5; i++) {
-        const before = epochMs();
-        const { now } = await w.call('clock');
-        const after = epochMs();
-        if (!best || after - before < best.rtt)
-          best = { rtt: after - before, offset: now - (before + after) / 2 };
-      }
-      return best.offset;
-    }),
-  );
-  const all = (cmd, argsOf) => Promise.all(workers.map((w, i) => w.call(cmd, argsOf(i))));
+  const pool = await forkWorkerPool(WORKER_JS, count, 'device worker');
+  const { all } = pool;
 
   return {
-    pids: workers.map((w) => w.child.pid),
-    clockOffsetsMs: offsets,
+    pids: pool.pids,
+    clockOffsetsMs: pool.clockOffsetsMs,
     /** Connects one socket per token (`/v1/realtime` at `url`), spread over the workers, as the set `set`. */
     async connect(set, url, tokens) {
-      const shares = split(tokens, workers.length);
+      const shares = split(tokens, pool.workers.length);
       const results = await all('connect', (i) => ({ set, url, tokens: shares[i] }));
       return {
         connected: results.reduce((n, r) => n + r.connected, 0),
@@ -80,7 +40,7 @@ export async function startDeviceWorkers(count) {
     },
     close: (set) => all('close', () => ({ set })),
     /** Starts counting the probes of `phase`. */
-    startPhase: (phase) => all('phase', (i) => ({ phase, offsetMs: offsets[i] })),
+    startPhase: (phase) => all('phase', (i) => ({ phase, offsetMs: pool.clockOffsetsMs[i] })),
     async received(phase) {
       return (await all('totals', () => ({ phase }))).reduce((n, r) => n + r.received, 0);
     },
@@ -94,17 +54,6 @@ export async function startDeviceWorkers(count) {
         outOfOrder: results.reduce((n, r) => n + r.outOfOrder, 0),
       };
     },
-    /** Ends the workers (their sockets close with them) and resolves once all have exited. */
-    stop: () =>
-      Promise.all(
-        workers.map(
-          (w) =>
-            new Promise((resolve) => {
-              if (w.child.exitCode !== null || w.child.signalCode !== null) return resolve();
-              w.child.once('exit', resolve);
-              w.child.kill('SIGTERM');
-            }),
-        ),
-      ),
+    stop: pool.stop,
   };
 }

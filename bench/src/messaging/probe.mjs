@@ -1,7 +1,6 @@
 // The probe a benchmark message carries in its text, shared by the sender and the device workers.
 
-/** Wall-clock milliseconds with sub-millisecond resolution, comparable between processes on one machine. */
-export const epochMs = () => performance.timeOrigin + performance.now();
+export { epochMs } from '../lib/time.mjs';
 
 const PROBE_MARK = 'probe:';
 
