@@ -254,16 +254,7 @@ export class ConversationsService {
       if (!target) throw new NotFoundError('participant not found');
       if (target.is_owner && !ctx.permissions.owner)
         throw new ForbiddenError('only an owner can remove an owner');
-      await this.repo.deleteParticipant(tx, conversationId, userId);
-      await this.repo.clearDistinct(tx, conversationId);
-      const remaining = await this.repo.participantIds(conversationId, tx);
-      await log.append({
-        conversationId,
-        type: 'participants.removed',
-        actorId,
-        payload: () => ({ userIds: [userId], left: false }),
-        recipients: [...remaining, userId],
-      });
+      await this.takeOut(tx, log, conversationId, actorId, userId, false);
     });
   }
 
@@ -284,20 +275,14 @@ export class ConversationsService {
   async leave(actorId: string, conversationId: string): Promise<void> {
     await this.eventLog.commit(async (tx, log) => {
       const ctx = await this.requireParticipant(tx, conversationId, actorId);
-      if (ctx.permissions.owner && (await this.repo.countOwners(tx, conversationId)) <= 1) {
-        const others = (await this.repo.participantIds(conversationId, tx)).filter((id) => id !== actorId);
-        if (others.length > 0) throw new ConflictError('make another participant an owner before leaving');
-      }
-      await this.repo.deleteParticipant(tx, conversationId, actorId);
-      await this.repo.clearDistinct(tx, conversationId);
-      const remaining = await this.repo.participantIds(conversationId, tx);
-      await log.append({
-        conversationId,
-        type: 'participants.removed',
-        actorId,
-        payload: () => ({ userIds: [actorId], left: true }),
-        recipients: [...remaining, actorId],
-      });
+      if (ctx.permissions.owner)
+        await this.refuseLastOwner(
+          tx,
+          conversationId,
+          actorId,
+          'make another participant an owner before leaving',
+        );
+      await this.takeOut(tx, log, conversationId, actorId, actorId, true);
     });
   }
 
@@ -341,20 +326,9 @@ export class ConversationsService {
       await this.lockForClient(tx, conversationId, 'changeParticipants');
       const target = await this.repo.findParticipant(conversationId, userId, tx);
       if (!target) throw new NotFoundError('participant not found');
-      if (target.is_owner && (await this.repo.countOwners(tx, conversationId)) <= 1) {
-        const others = (await this.repo.participantIds(conversationId, tx)).filter((id) => id !== userId);
-        if (others.length > 0) throw new ConflictError('make another participant an owner first');
-      }
-      await this.repo.deleteParticipant(tx, conversationId, userId);
-      await this.repo.clearDistinct(tx, conversationId);
-      const remaining = await this.repo.participantIds(conversationId, tx);
-      await log.append({
-        conversationId,
-        type: 'participants.removed',
-        actorId,
-        payload: () => ({ userIds: [userId], left: false }),
-        recipients: [...remaining, userId],
-      });
+      if (target.is_owner)
+        await this.refuseLastOwner(tx, conversationId, userId, 'make another participant an owner first');
+      await this.takeOut(tx, log, conversationId, actorId, userId, false);
     });
   }
 
@@ -455,6 +429,39 @@ export class ConversationsService {
         participants.filter((p) => p.conversation_id === row.id),
       ),
     );
+  }
+
+  /** The last owner goes only with everyone else: refused with `message` while others remain. */
+  private async refuseLastOwner(
+    tx: SqlExecutor,
+    conversationId: string,
+    userId: string,
+    message: string,
+  ): Promise<void> {
+    if ((await this.repo.countOwners(tx, conversationId)) > 1) return;
+    const others = (await this.repo.participantIds(conversationId, tx)).filter((id) => id !== userId);
+    if (others.length > 0) throw new ConflictError(message);
+  }
+
+  /** Takes `userId` out of the conversation; the rest are told, and so is the one who went. */
+  private async takeOut(
+    tx: SqlExecutor,
+    log: EventAppender,
+    conversationId: string,
+    actorId: string,
+    userId: string,
+    left: boolean,
+  ): Promise<void> {
+    await this.repo.deleteParticipant(tx, conversationId, userId);
+    await this.repo.clearDistinct(tx, conversationId);
+    const remaining = await this.repo.participantIds(conversationId, tx);
+    await log.append({
+      conversationId,
+      type: 'participants.removed',
+      actorId,
+      payload: () => ({ userIds: [userId], left }),
+      recipients: [...remaining, userId],
+    });
   }
 
   private async appendParticipantsAdded(
