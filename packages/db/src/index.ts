@@ -11,3 +11,4 @@ export { runMigrations } from './migrations.js';
 export { dropSchema } from './schema.js';
 export { isConnectionFailure, isUniqueViolation } from './errors.js';
 export { describeDatabase } from './describe.js';
+export { openServiceDatabase, type DatabaseLog, type ServiceDatabaseConfig } from './service-database.js';

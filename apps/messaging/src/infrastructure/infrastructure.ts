@@ -1,4 +1,4 @@
-import { describeDatabase, openDatabase, runMigrations, type Database } from '@parley/db';
+import { openServiceDatabase, type Database } from '@parley/db';
 import { EventBus, RealtimeFanout } from '@parley/event-bus';
 import type { TokenIssuer } from '@parley/auth';
 import type { Logger } from '@parley/logger';
@@ -32,16 +32,8 @@ export async function buildInfrastructure(
   lifecycle: Lifecycle,
 ): Promise<MessagingInfrastructure> {
   await checkRedisReachable(config.redis.url, 'real-time delivery and its event bus');
-  const dbOptions = {
-    url: config.database.url,
-    pgliteDir: config.database.url ? undefined : config.database.pgliteDir,
-    schema: config.database.schema,
-    onError: (err: unknown) => logger.error({ err }, 'database connection error'),
-  };
-  const db = await openDatabase(dbOptions);
+  const db = await openServiceDatabase(config.database, messagingMigrations, logger);
   lifecycle.onClose('close-storage', 'database', () => db.close());
-  const { applied } = await runMigrations(db, messagingMigrations);
-  logger.info({ database: describeDatabase(dbOptions), applied }, 'database ready');
 
   const metrics = new ServiceMetrics('messaging');
   const bus = new EventBus({

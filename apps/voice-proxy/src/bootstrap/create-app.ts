@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { TokenVerifier } from '@parley/auth';
-import { describeDatabase, openDatabase, runMigrations } from '@parley/db';
 import { EventBus } from '@parley/event-bus';
+import { openServiceDatabase } from '@parley/db';
 import { createLogger, type Logger } from '@parley/logger';
 import { ClientCredentialsTokens, MessagingServerClient } from '@parley/server-sdk';
 import {
@@ -39,16 +39,8 @@ export async function startVoiceProxy(
   lifecycle: Lifecycle = new Lifecycle(logger),
 ): Promise<RunningVoiceProxy> {
   await checkRedisReachable(config.redis.url, 'the voice proxy (its operator queue and the event bus)');
-  const dbOptions = {
-    url: config.database.url,
-    pgliteDir: config.database.url ? undefined : config.database.pgliteDir,
-    schema: config.database.schema,
-    onError: (err: unknown) => logger.error({ err }, 'database connection error'),
-  };
-  const db = await openDatabase(dbOptions);
+  const db = await openServiceDatabase(config.database, voiceProxyMigrations, logger);
   lifecycle.onClose('close-storage', 'database', () => db.close());
-  const { applied } = await runMigrations(db, voiceProxyMigrations);
-  logger.info({ database: describeDatabase(dbOptions), applied }, 'database ready');
 
   const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 3 });
   redis.on('error', (err) => logger.warn({ err }, 'redis error'));

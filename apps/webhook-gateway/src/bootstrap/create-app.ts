@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { TokenVerifier } from '@parley/auth';
-import { describeDatabase, openDatabase, runMigrations, type Database } from '@parley/db';
+import { openServiceDatabase, type Database } from '@parley/db';
 import { EventBus } from '@parley/event-bus';
 import { createLogger, type Logger } from '@parley/logger';
 import { OutboxRelay, OutboxRepository } from '@parley/outbox';
@@ -45,16 +45,12 @@ export async function startWebhookGateway(
   lifecycle: Lifecycle = new Lifecycle(logger),
 ): Promise<RunningWebhookGateway> {
   await checkRedisReachable(config.redis.url, 'the webhook gateway (its event bus and rate limits)');
-  const dbOptions = {
-    url: config.database.url,
-    pgliteDir: config.database.url ? undefined : config.database.pgliteDir,
-    schema: config.database.schema,
-    onError: (err: unknown) => logger.error({ err }, 'database connection error'),
-  };
-  const db = await openDatabase(dbOptions);
+  const db = await openServiceDatabase(
+    config.database,
+    (opened) => webhookGatewayMigrations(opened.schema),
+    logger,
+  );
   lifecycle.onClose('close-storage', 'database', () => db.close());
-  const { applied } = await runMigrations(db, webhookGatewayMigrations(db.schema));
-  logger.info({ database: describeDatabase(dbOptions), applied }, 'database ready');
 
   const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 3 });
   redis.on('error', (err) => logger.warn({ err }, 'redis error'));
