@@ -100,7 +100,7 @@ const offerSdp = (video: boolean) =>
   );
 
 /** An answered outgoing call on a terminal whose core is a scripted socket. */
-async function activeCall(video: boolean) {
+async function activeCall(video: boolean, retryDelaysMs?: number[]) {
   let socket!: FakeSocket;
   const terminal = new Terminal({
     url: 'ws://core.test:3002',
@@ -108,6 +108,7 @@ async function activeCall(video: boolean) {
     createWebSocket: (url) => (socket = new FakeSocket(url)),
     rtc: controlRtc,
     newCallId: () => '00000000-0000-4000-8000-000000000001',
+    ...(retryDelaysMs ? { dialRetryDelaysMs: retryDelaysMs } : {}),
   });
   terminals.push(terminal);
   const registered = terminal.register();
@@ -193,16 +194,22 @@ describe('call controls', () => {
     expect(socket.sent.filter((m) => m.offer)).toHaveLength(2);
   });
 
-  it('a mid-call Offer the core refuses (TRY_AGAIN) is rolled back and the share fails; the call goes on', async () => {
-    const { call, pc, socket } = await activeCall(false);
+  it('a mid-call Offer the core keeps refusing (TRY_AGAIN) is rolled back and sent again, then the share fails; the call goes on', async () => {
+    const { call, pc, socket } = await activeCall(false, [10]);
+    const offers = () => socket.sent.filter((m) => m.offer).length;
     const sharing = call.startScreenShare();
-    await until(() => socket.sent.filter((m) => m.offer).length === 2, 'the mid-call offer');
-    socket.deliver({
-      error: { err: 'TRY_AGAIN', message: 'another offer is being negotiated' },
-      callId: call.id,
-    });
-    await expect(sharing).rejects.toThrow(/TRY_AGAIN/);
+    await until(() => offers() === 2, 'the mid-call offer');
+    const refuse = () =>
+      socket.deliver({
+        error: { err: 'TRY_AGAIN', message: 'another offer is being negotiated' },
+        callId: call.id,
+      });
+    refuse();
+    await until(() => offers() === 3, 'the mid-call offer sent again');
     expect(pc.rolledBack).toBe(1);
+    refuse();
+    await expect(sharing).rejects.toThrow(/TRY_AGAIN/);
+    expect(pc.rolledBack).toBe(2);
     expect([call.state, call.screenSharing, displays[0]!.stopped]).toEqual(['active', false, true]);
   });
 });
