@@ -66,3 +66,19 @@ export function createJsonClient(baseUrl, { maxSockets = 32, timeoutMs = 30_000,
     },
   };
 }
+
+/**
+ * Runs `attempt` again (up to `tries` in all) when it fails with ECONNRESET: a keep-alive connection the
+ * server closed as idle just as the request went out. Only for requests that are safe to repeat, such as
+ * a send with the same clientMessageId. `onRetry` counts them.
+ */
+export async function retryOnReset(attempt, { tries = 3, onRetry = () => undefined } = {}) {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt(n);
+    } catch (err) {
+      if (err.code !== 'ECONNRESET' || n === tries) throw err;
+      onRetry();
+    }
+  }
+}

@@ -1,4 +1,5 @@
 import { watchEventLoop } from '../lib/event-loop.mjs';
+import { retryOnReset } from '../lib/http-client.mjs';
 import { round, summarize } from '../lib/stats.mjs';
 import { sleep } from '../lib/time.mjs';
 import { epochMs } from './probe.mjs';
@@ -49,15 +50,13 @@ export async function sendOpenLoop({ count, ratePerSecond, send }) {
  * a 200 then means an earlier attempt had been committed, and it counts as accepted like a 201.
  */
 async function sendOnce(send, i, dueAt, counts) {
-  for (let attempt = 1; ; attempt++) {
-    try {
+  return retryOnReset(
+    async (attempt) => {
       const status = await send(i, dueAt);
       return attempt > 1 && status === 200 ? 201 : status;
-    } catch (err) {
-      if (err.code !== 'ECONNRESET' || attempt === 3) throw err;
-      counts.resent++;
-    }
-  }
+    },
+    { onRetry: () => counts.resent++ },
+  );
 }
 
 /**
